@@ -1,0 +1,194 @@
+"""The data dictionary of every table planlib writes: columns, types, units, allowed values.
+
+One place (as PUDL's ``fields.py``) feeds the checks before writing, the codebook
+(docs/codebook.md) and the tests. Types are pandas dtypes: ``string``, ``Int64``,
+``Float64``, ``boolean``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .errors import SchemaError
+
+DOMAINS = ("enrollment", "teachers", "funding", "schools")
+KINDS = ("baseline", "target", "change")
+COMPARATORS = ("=", ">=", ">", "<=", "<", "approx", "range")
+ATTRIBUTES = ("binding", "expected", "")
+SOURCES = ("table", "prose")
+SEVERITIES = ("error", "warning", "info")
+LEVELS = ("preschool", "primary", "junior", "compulsory", "senior_secondary", "general_high",
+          "vocational", "higher", "special", "lifelong", "all")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    description: str
+    unit: str = ""
+    allowed: tuple[str, ...] | None = None
+    required: bool = False  # no missing values
+
+
+def _c(name, dtype, description, unit="", allowed=None, required=False) -> Column:
+    return Column(name, dtype, description, unit, allowed, required)
+
+
+PROVENANCE = [
+    _c("source_file", "string", "Raw file the number was read from, relative to the project (data/raw/<slug>.txt)", required=True),
+    _c("line", "Int64", "1-based line number in source_file, as `sed -n` counts", required=True),
+]
+
+TARGETS = [
+    _c("county", "string", "Slug of the plan: the raw file's stem", required=True),
+    _c("indicator_id", "string", "Stable ASCII id from the indicator dictionary; empty where the dictionary cannot name the number"),
+    _c("indicator_zh", "string", "The indicator as the source words it (row label or phrase)"),
+    _c("domain", "string", "Policy domain", allowed=DOMAINS, required=True),
+    _c("level", "string", "Education level the number refers to", allowed=LEVELS + ("",)),
+    _c("year", "Int64", "Year the number refers to (2025 for an undated 十四五 target; empty for recurring norms)"),
+    _c("kind", "string", "baseline (a stated level reached), target (a level aimed at) or change", allowed=KINDS, required=True),
+    _c("value", "Float64", "The number normalised to the unit in `unit` (persons, not 万人; yuan, not 亿元)", required=True),
+    _c("value_high", "Float64", "Upper end of a range (1—2所), else empty"),
+    _c("unit", "string", "Normalised unit: %, pp (percentage points), 人, 所, 元, 年, 个 ..."),
+    _c("value_raw", "string", "The number exactly as written in the source", required=True),
+    _c("unit_raw", "string", "The unit as written (万人, 亿元, %, 个百分点), from the cell, the row label or the sentence"),
+    _c("comparator", "string", "= exact, >= 以上/不低于, > 超过, <= 以内, < 低于, approx 约/左右, range 1—2", allowed=COMPARATORS, required=True),
+    _c("attribute", "string", "Indicator-table 属性: binding (约束性) or expected (预期性); empty in prose", allowed=ATTRIBUTES),
+    _c("source", "string", "table (an indicator table) or prose (running text, 专栏 boxes, lists)", allowed=SOURCES, required=True),
+    *PROVENANCE,
+    _c("char_start", "Int64", "0-based offset of the number's first character in the line", required=True),
+    _c("char_end", "Int64", "Offset just past the number (and its unit/comparator) in the line", required=True),
+    _c("quote", "string", "Exact substring of the line that carries the number", required=True),
+    _c("table_id", "string", "Id of the indicator table within the file (t1, t2 ...), empty for prose"),
+    _c("correction", "string", "Reason from data/corrections.csv when a researcher's correction changed this row"),
+]
+
+INDICATORS = [
+    _c("indicator_id", "string", "Stable ASCII id", required=True),
+    _c("indicator_zh", "string", "Preferred Chinese name", required=True),
+    _c("label_en", "string", "English label", required=True),
+    _c("domain", "string", "Policy domain", allowed=DOMAINS, required=True),
+    _c("level", "string", "Education level", allowed=LEVELS + ("",)),
+    _c("unit", "string", "Normalised unit of values"),
+    _c("definition", "string", "What the indicator measures"),
+    _c("aliases_zh", "string", "Chinese wordings that map to this id, ';'-joined"),
+    _c("min_value", "Float64", "Lowest plausible value of a level (baseline/target)"),
+    _c("max_value", "Float64", "Highest plausible value of a level (baseline/target)"),
+    _c("max_abs_change", "Float64", "Largest plausible absolute change over a plan period"),
+]
+
+PLANS = [
+    _c("county", "string", "Slug of the plan (raw file stem)", required=True),
+    _c("name_zh", "string", "Place name, from data/raw/sources.csv"),
+    _c("name_en", "string", "Place name in English, from data/raw/sources.csv"),
+    _c("province", "string", "Province, from data/raw/sources.csv"),
+    _c("admin_level", "string", "county | county-level city | prefecture-level city, from sources.csv"),
+    _c("title", "string", "Title the text gives itself"),
+    _c("issuer", "string", "Issuing body the text names"),
+    _c("doc_number", "string", "Document number (文号), e.g. 巫溪府发〔2022〕14号"),
+    _c("date_written", "string", "Date written (成文日期), ISO yyyy-mm-dd"),
+    _c("date_published", "string", "Date published (发布日期), ISO yyyy-mm-dd"),
+    _c("period_start", "Int64", "First year of the plan period"),
+    _c("period_end", "Int64", "Last year of the plan period"),
+    _c("url", "string", "Where the text was copied from, from sources.csv"),
+    _c("n_chars", "Int64", "Characters in the decoded text", unit="characters", required=True),
+    _c("n_lines", "Int64", "Lines in the file", unit="lines", required=True),
+    _c("encoding", "string", "Encoding the file was read with", required=True),
+    _c("sha256", "string", "SHA-256 of the raw file's bytes", required=True),
+    _c("source_file", "string", "Raw file, relative to the project", required=True),
+]
+
+SCHOOLS = [
+    _c("county", "string", "Slug of the plan", required=True),
+    _c("table_title", "string", "Title of the school-by-school table"),
+    _c("school", "string", "School name as written", required=True),
+    _c("year", "Int64", "Year the row refers to (adjustment year, or a year column)"),
+    _c("state", "string", "current (现有) or planned (调整后) or the column heading as written", required=True),
+    _c("classes", "Float64", "Classes (班级规模 / 教学班)", unit="classes"),
+    _c("capacity", "Float64", "Capacity or students (学生容量 / 学生)", unit="persons"),
+    *PROVENANCE,
+]
+
+CHECKS = [
+    _c("county", "string", "Slug of the plan", required=True),
+    _c("check", "string", "Kind of finding", required=True, allowed=(
+        "sum_mismatch", "change_mismatch", "cross_source_conflict", "unit_magnitude",
+        "out_of_range", "unnamed_indicator", "correction_applied")),
+    _c("severity", "string", "error: the source contradicts itself; warning: implausible; info: for the record", allowed=SEVERITIES, required=True),
+    _c("indicator_id", "string", "Indicator concerned, where there is one"),
+    _c("year", "Int64", "Year concerned, where there is one"),
+    _c("message", "string", "What is wrong, with the numbers", required=True),
+    _c("lines", "string", "Lines of the source concerned, ';'-joined", required=True),
+    _c("source_file", "string", "Raw file concerned", required=True),
+]
+
+TABLES: dict[str, dict] = {
+    "targets": {"columns": TARGETS, "key": ["source_file", "line", "char_start"],
+                "description": "One row per number in the four domains, with its indicator, year, kind and the line it came from."},
+    "indicators": {"columns": INDICATORS, "key": ["indicator_id"],
+                   "description": "The indicator dictionary: ids, names, aliases, units and plausible ranges."},
+    "plans": {"columns": PLANS, "key": ["county"],
+              "description": "One row per plan file: what the text says of itself and what identifies the file."},
+    "schools": {"columns": SCHOOLS, "key": ["source_file", "line", "state", "year"],
+                "description": "School-by-school adjustment tables in long form."},
+    "checks": {"columns": CHECKS, "key": None,
+               "description": "Data-quality findings in the sources themselves (and corrections applied)."},
+}
+
+
+def columns(table: str) -> list[str]:
+    return [c.name for c in TABLES[table]["columns"]]
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in TABLES[table]["columns"]})
+
+
+def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return ``df`` with exactly the declared columns in order and dtypes; missing optional columns are added empty."""
+    spec = TABLES[table]["columns"]
+    unknown = set(df.columns) - {c.name for c in spec}
+    if unknown:
+        raise SchemaError(f"{table}: columns not in the schema: {sorted(unknown)}")
+    out = pd.DataFrame(index=df.index)
+    for col in spec:
+        series = df[col.name] if col.name in df.columns else pd.Series([pd.NA] * len(df), index=df.index)
+        try:
+            if col.dtype == "string":
+                series = series.astype("string")
+            else:
+                series = pd.to_numeric(series, errors="raise").astype(col.dtype)
+        except (TypeError, ValueError) as exc:
+            raise SchemaError(f"{table}.{col.name}: cannot convert to {col.dtype}: {exc}") from exc
+        out[col.name] = series
+    return out.reset_index(drop=True)
+
+
+def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Check ``df`` against the schema; raise :class:`SchemaError` listing every problem."""
+    spec = TABLES[table]
+    problems: list[str] = []
+    names = [c.name for c in spec["columns"]]
+    if list(df.columns) != names:
+        problems.append(f"columns {list(df.columns)} != schema {names}")
+    else:
+        for col in spec["columns"]:
+            s = df[col.name]
+            if str(s.dtype) != col.dtype:
+                problems.append(f"{col.name}: dtype {s.dtype}, schema says {col.dtype}")
+            if col.required and s.isna().any():
+                problems.append(f"{col.name}: {int(s.isna().sum())} missing values in a required column")
+            if col.allowed is not None:
+                bad = sorted(set(s.dropna().astype(str)) - set(col.allowed))
+                if bad:
+                    problems.append(f"{col.name}: values not allowed: {bad[:10]}")
+        key = spec["key"]
+        if key and not problems:
+            dup = df.duplicated(subset=key, keep=False)
+            if dup.any():
+                problems.append(f"key {key} not unique: {int(dup.sum())} rows, e.g. {df.loc[dup, key].head(3).to_dict('records')}")
+    if problems:
+        raise SchemaError(f"table {table!r} does not match its schema:\n  " + "\n  ".join(problems))
+    return df
