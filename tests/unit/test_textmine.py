@@ -1,0 +1,145 @@
+"""Text analysis on small synthetic plans written here."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from planlib import paths, textmine
+from planlib.text import read_plan
+
+PLAN = """\
+某县教育事业发展规划
+目 录
+一、师资建设..........3
+一、师资建设
+加强骨干教师培训。实施县管校聘改革；推进五育并举！
+争取政府购买服务。
+二、督导评估
+完善教育督导机制，依法治教。
+全县学生人数保持稳定。
+"""
+
+
+def write_plan(tmp_path, name: str, text: str):
+    path = tmp_path / f"{name}.txt"
+    path.write_text(text, encoding="utf-8")
+    return read_plan(path)
+
+
+@pytest.fixture
+def plan(tmp_path):
+    return write_plan(tmp_path, "demo", PLAN)
+
+
+def test_user_dictionary_terms_stay_whole():
+    for term in ("五育并举", "县管校聘", "立德树人", "毛入园率", "普惠性幼儿园", "控辍保学"):
+        assert term in textmine.segment(f"全面落实{term}的要求")
+
+
+def test_stop_words_punctuation_and_numbers_dropped():
+    words = textmine.segment("进一步加强教师队伍建设，2025年达到95%。")
+    assert "进一步" in textmine.stopwords() and "进一步" not in words
+    assert "的" not in words and "，" not in words and "2025" not in words
+    assert "教师队伍" in words or "教师" in words
+    assert "进一步" in textmine.segment("进一步", drop_stopwords=False)
+
+
+def test_jieba_cache_lands_in_cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "CACHE_DIR", tmp_path / "cache")
+    textmine.reset_tokenizer()
+    try:
+        assert textmine.segment("五育并举") == ["五育并举"]
+        assert (tmp_path / "cache" / textmine.CACHE_FILE).is_file()
+        assert textmine.tokenizer() is textmine.tokenizer()
+    finally:
+        textmine.reset_tokenizer()
+
+
+def test_term_frequencies_and_distinctive_terms_on_two_toy_plans(tmp_path):
+    a = write_plan(tmp_path, "alpha", "学前教育普惠发展。学前教育资源扩大。学前教育质量提高。职业教育发展。\n")
+    b = write_plan(tmp_path, "beta", "职业教育产教融合。职业教育校企合作。职业教育质量提高。学前教育发展。\n")
+    tf = textmine.term_frequencies([a, b])
+    counts = tf.set_index(["county", "term"])["count"]
+    assert counts[("alpha", "学前教育")] == 3 and counts[("beta", "职业教育")] == 3
+    assert tf.groupby("county")["share"].sum().round(9).eq(1).all()
+    assert set(tf.columns) >= {"county", "term", "count", "share", "source_file", "first_line"}
+    for method in ("log_odds", "tfidf"):
+        top = textmine.distinctive_terms(tf, top=3, method=method)
+        assert list(top.columns[:5]) == ["county", "term", "score", "count", "rank"]
+        by_county = {c: g.sort_values("rank")["term"].tolist() for c, g in top.groupby("county")}
+        assert "产教融合" not in by_county["alpha"] and "产教融合" in by_county["beta"]
+        assert "学前教育" not in by_county["beta"]
+        assert top.groupby("county")["rank"].max().le(3).all()
+    log_odds = textmine.distinctive_terms(tf, top=1)
+    assert log_odds.set_index("county")["term"].to_dict() == {"alpha": "学前教育", "beta": "职业教育"}
+    excluded = textmine.distinctive_terms(tf, top=5, exclude=["学前教育"])
+    assert "学前教育" not in set(excluded["term"])
+
+
+def test_kwic_lines_and_contexts(plan):
+    hits = textmine.kwic(plan, "督导", width=4)
+    assert hits["line"].tolist() == [7, 8]
+    first, second = hits.iloc[0], hits.iloc[1]
+    assert (first["left"], first["keyword"], first["right"]) == ("二、", "督导", "评估")
+    assert (second["left"], second["right"]) == ("完善教育", "机制，依")
+    assert plan.line(8)[second["char_start"]:second["char_start"] + 2] == "督导"
+    assert hits["source_file"].eq(str(plan.path)).all()
+
+
+def test_sentences_split_on_marks_and_skip_toc(plan):
+    s = textmine.sentences(plan)
+    assert 3 not in set(s["line"])
+    line5 = s[s["line"] == 5]
+    assert line5["sentence"].tolist() == ["加强骨干教师培训。", "实施县管校聘改革；", "推进五育并举！"]
+    assert line5["sentence_no"].tolist() == [1, 2, 3]
+    for r in line5.itertuples():
+        assert plan.line(5)[r.char_start:r.char_end] == r.sentence
+
+
+def test_code_instruments_one_row_per_keyword(plan):
+    coded = textmine.code_instruments(plan)
+    assert set(coded.columns) >= {"county", "line", "sentence_no", "category", "subcategory",
+                                  "matched_keyword", "sentence"}
+    first = coded[(coded["line"] == 5) & (coded["sentence_no"] == 1)]
+    assert {"骨干教师", "教师培训"} <= set(first["matched_keyword"])
+    assert "培训" not in set(first["matched_keyword"])  # inside the longer 教师培训
+    assert set(first["category"]) == {"supply"}
+    buying = coded[coded["line"] == 6]
+    assert ("demand", "政府购买") in set(zip(buying["category"], buying["subcategory"]))
+    rule = coded[coded["line"] == 8]
+    assert "依法治教" in set(rule["matched_keyword"]) and "依法" not in set(rule["matched_keyword"])
+    assert 3 not in set(coded["line"])  # table of contents
+
+
+def test_corrections_recode_drop_and_add(plan):
+    coded = textmine.code_instruments(plan)
+    corrections = pd.DataFrame([
+        {"county": "demo", "line": 5, "sentence_no": 1, "category": "drop", "matched_keyword": "教师培训"},
+        {"county": "demo", "line": 6, "sentence_no": 1, "category": "environment", "subcategory": "策略性措施"},
+        {"county": "demo", "line": 9, "sentence_no": 1, "category": "environment", "subcategory": "目标规划"},
+    ])
+    fixed = textmine.apply_instrument_corrections(coded, corrections, textmine.sentences(plan))
+    first = fixed[(fixed["line"] == 5) & (fixed["sentence_no"] == 1)]
+    assert "教师培训" not in set(first["matched_keyword"]) and "骨干教师" in set(first["matched_keyword"])
+    line6 = fixed[fixed["line"] == 6]
+    assert len(line6) == 1 and line6.iloc[0]["category"] == "environment"
+    assert line6.iloc[0]["coded_by"] == "researcher"
+    assert 9 not in set(coded["line"])
+    added = fixed[fixed["line"] == 9]
+    assert added["sentence"].tolist() == [plan.line(9)] and added["coded_by"].tolist() == ["researcher"]
+    n_line6 = int((coded["line"] == 6).sum())
+    assert n_line6 > 1 and len(fixed) == len(coded) - 1 - (n_line6 - 1) + 1
+
+
+def test_corrections_from_csv_and_stale_fix_raises(plan, tmp_path):
+    coded = textmine.code_instruments(plan)
+    csv = tmp_path / "fixes.csv"
+    csv.write_text("county,line,sentence_no,category,note\ndemo,8,1,drop,not a policy\n", encoding="utf-8")
+    fixed = textmine.apply_instrument_corrections(coded, csv)
+    assert 8 not in set(fixed["line"]) and 8 in set(coded["line"])
+    stale = pd.DataFrame([{"county": "demo", "line": 99, "sentence_no": 1, "category": "drop"}])
+    with pytest.raises(textmine.PlanlibError):
+        textmine.apply_instrument_corrections(coded, stale)
+    wrong = pd.DataFrame([{"county": "demo", "line": 8, "sentence_no": 1, "category": "供给"}])
+    with pytest.raises(textmine.PlanlibError):
+        textmine.apply_instrument_corrections(coded, wrong)
