@@ -1,0 +1,108 @@
+"""The `planlib` command: build the tables, extract rows from any plan text, run the reports."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from . import __version__
+from .errors import PlanlibError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="planlib", description="Chinese education five-year plans into tidy, cited tables.")
+    p.add_argument("--version", action="version", version=f"planlib {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="parse data/raw/*.txt into data/processed (CSV + Parquet), all or nothing")
+    b.add_argument("--raw", metavar="DIR", help="folder of plan texts (default: data/raw)")
+    b.add_argument("--out", metavar="DIR", help="output folder (default: data/processed)")
+
+    e = sub.add_parser("extract", help="write the targets rows of any plan text(s) as CSV")
+    e.add_argument("files", nargs="+", metavar="FILE", help="plan text file(s), UTF-8 or GB18030")
+    e.add_argument("-o", "--output", metavar="OUT.csv", help="CSV to write (default: standard output)")
+
+    r = sub.add_parser("report", help="run the county and comparison notebooks into reports/ and figures/")
+    r.add_argument("--county", action="append", metavar="SLUG", help="a county slug (repeatable; default: every plan in data/raw)")
+    r.add_argument("--jobs", type=int, default=2, metavar="N", help="worker processes (default: 2)")
+    r.add_argument("--out", metavar="DIR", help="root that holds reports/ and figures/ (default: the project root)")
+    r.add_argument("--processed", metavar="DIR", help="tables to read (default: data/processed)")
+    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of figure labels")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "extract":
+            return _extract(args)
+        if args.command == "report":
+            return _report(args)
+    except PlanlibError as exc:
+        print(f"planlib: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+def _build(args) -> int:
+    from .pipeline import build
+    from .paths import PROCESSED_DIR, resolve
+
+    tables = build(args.raw, args.out)
+    out = resolve(args.out, PROCESSED_DIR)
+    counts = ", ".join(f"{name} {len(df)}" for name, df in tables.items())
+    print(f"planlib: wrote {out} ({counts} rows)")
+    return 0
+
+
+def _extract(args) -> int:
+    import pandas as pd
+
+    from .pipeline import parse_plan
+
+    frames, errors = [], []
+    for f in args.files:
+        path = Path(f)
+        if not path.exists():
+            errors.append(f"{path}: no such file")
+            continue
+        try:
+            frames.append(parse_plan(path).targets_frame)
+        except PlanlibError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise PlanlibError("cannot extract:\n  " + "\n  ".join(errors))
+    df = pd.concat(frames, ignore_index=True)
+    if args.output:
+        out = Path(args.output)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", dir=out.parent)
+        os.close(fd)
+        try:
+            df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
+            os.replace(tmp, out)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        print(f"planlib: wrote {len(df)} rows to {out}", file=sys.stderr)
+    else:
+        df.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def _report(args) -> int:
+    from .report import main_report
+
+    if args.jobs < 1:
+        raise PlanlibError("--jobs must be at least 1")
+    return main_report(args.county, args.jobs, args.out, args.processed, args.lang)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""The wide comparison table researchers retype today: one row per county and indicator.
+
+Derived from `targets` only: the latest stated baseline, the latest target, the stated
+change, comparators and the source lines of each. Table rows are preferred to prose.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+COLUMNS = ["county", "indicator_id", "indicator_zh", "domain", "level", "unit",
+           "baseline_year", "baseline", "baseline_comparator", "baseline_line",
+           "target_year", "target", "target_comparator", "target_line",
+           "change", "change_unit", "change_comparator", "change_line",
+           "growth_pct", "source_file", "source_lines"]
+
+
+def _pick(g: pd.DataFrame) -> pd.Series | None:
+    if g.empty:
+        return None
+    g = g.assign(_table=(g["source"] == "table").astype(int))
+    g = g.sort_values(["year", "_table", "line"], ascending=[False, False, True], na_position="last", kind="stable")
+    return g.iloc[0]
+
+
+def comparison_table(targets: pd.DataFrame) -> pd.DataFrame:
+    """Wide table from tidy targets; ``growth_pct`` = (target − baseline) / baseline × 100 where both are counts or rates."""
+    named = targets[targets["indicator_id"].fillna("") != ""]
+    rows = []
+    for (county, ind), g in named.groupby(["county", "indicator_id"], sort=True):
+        base = _pick(g[(g["kind"] == "baseline") & g["year"].notna()])
+        target = _pick(g[(g["kind"] == "target") & g["year"].notna()])
+        change = _pick(g[g["kind"] == "change"])
+        first = next(r for r in (target, base, change) if r is not None)
+        row = {"county": county, "indicator_id": ind, "indicator_zh": first["indicator_zh"], "domain": first["domain"],
+               "level": first["level"], "unit": (target if target is not None else first)["unit"],
+               "source_file": first["source_file"]}
+        lines = []
+        for name, r in (("baseline", base), ("target", target), ("change", change)):
+            row[name] = r["value"] if r is not None else pd.NA
+            row[f"{name}_comparator"] = r["comparator"] if r is not None else pd.NA
+            row[f"{name}_line"] = r["line"] if r is not None else pd.NA
+            if name != "change":
+                row[f"{name}_year"] = r["year"] if r is not None else pd.NA
+            else:
+                row["change_unit"] = r["unit"] if r is not None else pd.NA
+            if r is not None:
+                lines.append(int(r["line"]))
+        if base is not None and target is not None and base["value"] and base["unit"] == target["unit"]:
+            row["growth_pct"] = round((target["value"] - base["value"]) / base["value"] * 100, 4)
+        else:
+            row["growth_pct"] = pd.NA
+        row["source_lines"] = ";".join(str(n) for n in lines)
+        rows.append(row)
+    df = pd.DataFrame(rows, columns=COLUMNS)
+    for c in ("baseline_year", "target_year", "baseline_line", "target_line", "change_line"):
+        df[c] = df[c].astype("Int64")
+    for c in ("baseline", "target", "change", "growth_pct"):
+        df[c] = pd.to_numeric(df[c]).astype("Float64")
+    for c in set(COLUMNS) - {"baseline_year", "target_year", "baseline_line", "target_line", "change_line",
+                             "baseline", "target", "change", "growth_pct"}:
+        df[c] = df[c].astype("string")
+    return df
+
+
+def write_excel(df: pd.DataFrame, path: Path) -> None:
+    """comparison.xlsx with a fixed creation date, so rebuilding gives the same bytes."""
+    import datetime
+
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        df.to_excel(xw, index=False, sheet_name="comparison")
+        props = xw.book.properties
+        props.created = props.modified = datetime.datetime(2021, 1, 1)
+        props.creator = "planlib"

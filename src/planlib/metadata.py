@@ -1,0 +1,78 @@
+"""What a plan says of itself (title, issuer, document number, dates, period) for the `plans` table."""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from .periods import plan_period
+from .text import PlanText
+
+DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*号")
+TITLE = re.compile(r"[\u4e00-\u9fa5（）()“”\"]{2,40}?(?:教育|学校)[\u4e00-\u9fa5“”\"（）()—\-0-9]{0,30}?(?:规划|计划|纲要|方案)(?:[（(][^）)]{0,20}[）)])?")
+ISSUER_FIELD = re.compile(r"(?:发文机关|发布机构|发文单位|来源)[\]】\s:：]*([\u4e00-\u9fa5]{2,30}?(?:人民政府办公室|人民政府|教育局|教育委员会|教委|办公室))")
+ISSUER_LINE = re.compile(r"^\s*([\u4e00-\u9fa5]{2,20}(?:人民政府办公室|人民政府|教育局|教育委员会))\s*$")
+DATE = r"((?:19|20)\d\d)\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?"
+WRITTEN = re.compile(r"(?:成文日期|印发日期)[\]】\s:：]*" + DATE)
+PUBLISHED = re.compile(r"(?:发布日期|发布时间|公开日期|时间)[\]】\s:：]*" + DATE)
+LONE_DATE = re.compile(r"^\s*" + DATE + r"\s*$")
+
+
+def _iso(m: re.Match | None, offset: int = 1) -> str:
+    if not m:
+        return ""
+    y, mo, d = (int(m.group(offset + i)) for i in range(3))
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return ""
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def describe(plan: PlanText, head_lines: int = 60) -> dict:
+    """Title, issuer, document number, dates and period read from the plan's opening lines."""
+    head = "\n".join(plan.lines[:head_lines])
+    titles = [m.group(0) for m in TITLE.finditer(head) if "关于印发" not in m.group(0)]
+    title = max(titles, key=lambda t: (t.count("规划") + t.count("计划"), -len(t)), default="") if titles else ""
+    issuer_m = ISSUER_FIELD.search(head)
+    issuer = issuer_m.group(1) if issuer_m else ""
+    if not issuer:
+        for line in plan.lines[:head_lines]:
+            m = ISSUER_LINE.match(line)
+            if m:
+                issuer = m.group(1)
+                break
+    doc = DOC_NUMBER.search(head)
+    written = _iso(WRITTEN.search(head))
+    if not written:
+        # a date alone on a line near the end (落款) is the date written
+        for line in reversed(plan.lines[-40:]):
+            m = LONE_DATE.match(line)
+            if m:
+                written = _iso(m)
+                break
+    period = plan_period(plan.text)
+    return {
+        "county": plan.slug,
+        "title": title,
+        "issuer": issuer,
+        "doc_number": re.sub(r"\s+", "", doc.group(0)) if doc else "",
+        "date_written": written,
+        "date_published": _iso(PUBLISHED.search(head)),
+        "period_start": period.start if period else None,
+        "period_end": period.end if period else None,
+        "n_chars": len(plan.text),
+        "n_lines": len(plan.lines),
+        "encoding": plan.encoding,
+        "sha256": plan.sha256,
+    }
+
+
+SOURCE_FIELDS = ("name_zh", "name_en", "province", "admin_level", "issuer", "title", "doc_number", "url", "date_accessed")
+
+
+def read_sources(raw_dir: Path) -> dict[str, dict]:
+    """data/raw/sources.csv: what a researcher keeps about each file, keyed by slug (optional)."""
+    path = raw_dir / "sources.csv"
+    if not path.exists():
+        return {}
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return {row["slug"].strip(): row for row in csv.DictReader(fh) if row.get("slug")}

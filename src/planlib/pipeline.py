@@ -1,0 +1,209 @@
+"""Build every table from data/raw into data/processed, whole or not at all.
+
+``build`` parses each plan, applies a researcher's corrections, runs the source checks,
+validates every table against :mod:`planlib.schema` and writes CSV + Parquet into a
+temporary folder that replaces the output folder in one rename.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import __version__, schema
+from .errors import PlanFileError, PlanlibError
+from .io import read_table, write_table
+from .paths import CORRECTIONS_FILE, PROCESSED_DIR, RAW_DIR, resolve
+from .periods import plan_period
+from .text import PlanText, has_plan_heading, read_plan
+
+TABLE_NAMES = ("targets", "indicators", "plans", "schools", "checks")
+MANIFEST = "_build.json"
+
+
+class StaleTablesWarning(UserWarning):
+    """data/processed was built from other raw files or another planlib version."""
+
+
+@dataclass
+class ParsedPlan:
+    """One plan parsed in memory: its rows, school rows, findings and self-description."""
+
+    plan: PlanText
+    targets: list[dict] = field(default_factory=list)
+    schools: list[dict] = field(default_factory=list)
+    findings: list[dict] = field(default_factory=list)
+    meta: dict = field(default_factory=dict)
+
+    def frame(self, name: str) -> pd.DataFrame:
+        rows = {"targets": self.targets, "schools": self.schools, "checks": self.findings}[name]
+        public = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
+        df = pd.DataFrame(public) if public else schema.empty_frame(name)
+        return schema.conform(df, name)
+
+    @property
+    def targets_frame(self) -> pd.DataFrame:
+        return self.frame("targets")
+
+
+def parse_plan(path: str | Path) -> ParsedPlan:
+    """Parse one plan file in memory (tables, prose, schools, metadata); raise PlanFileError if it is not a plan."""
+    from .metadata import describe
+    from .prose import extract_prose
+    from .schools import extract_school_tables
+    from .tables import extract_tables
+
+    plan = read_plan(path)
+    period = plan_period(plan.text)
+    schools = extract_school_tables(plan)
+    tables = extract_tables(plan, period, skip=schools.consumed_lines)
+    skip = tables.consumed_lines | schools.consumed_lines
+    prose_rows = extract_prose(plan, skip_lines=skip, period=period)
+    targets = _dedupe(tables.rows + schools.target_rows + prose_rows)
+    if not has_plan_heading(plan) and not targets:
+        raise PlanFileError(plan.path, "not an education plan: no plan title (规划/计划 with 教育) in its opening "
+                            "and no number in the four domains (enrollment, teachers, funding, schools)")
+    return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings, describe(plan))
+
+
+def _dedupe(rows: list[dict]) -> list[dict]:
+    """Keep the first row per key (tables come before prose): the key is the number's place in the file."""
+    seen, out = set(), []
+    for r in rows:
+        key = (r["source_file"], r["line"], r["char_start"])
+        if key not in seen:
+            seen.add(key)
+            out.append(r)
+    return out
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    files = sorted(p for p in raw_dir.glob("*.txt") if p.is_file())
+    if not files:
+        raise PlanlibError(f"{raw_dir}: no plan texts (*.txt) to build from")
+    return files
+
+
+def raw_fingerprint(raw_dir: Path) -> str:
+    """Hash of the raw folder's plan files and sources.csv: what the tables were built from."""
+    h = hashlib.sha256()
+    for p in sorted(raw_dir.glob("*.txt")) + sorted(raw_dir.glob("sources.csv")) + [CORRECTIONS_FILE]:
+        if p.exists():
+            h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE) -> dict[str, pd.DataFrame]:
+    """Parse every plan in ``raw_dir`` and return the finished, validated tables (nothing written)."""
+    from .checks import run_checks
+    from .comparison import comparison_table
+    from .corrections import apply_corrections, read_corrections
+    from .dictionary import indicators_frame
+    from .metadata import SOURCE_FIELDS, read_sources
+
+    parsed, errors = [], []
+    for path in raw_files(raw_dir):
+        try:
+            parsed.append(parse_plan(path))
+        except PlanFileError as exc:
+            errors.append(str(exc))
+    if errors:
+        raise PlanlibError("cannot build; bad raw file(s):\n  " + "\n  ".join(errors))
+    sources = read_sources(raw_dir)
+    targets = pd.concat([p.targets_frame for p in parsed], ignore_index=True)
+    corrections = read_corrections(corrections_file) if corrections_file else None
+    targets, correction_findings = apply_corrections(targets, corrections)
+    internal = pd.DataFrame([r for p in parsed for r in p.targets])
+    findings = [f for p in parsed for f in p.findings] + correction_findings
+    checks = run_checks(targets, internal, findings)
+    plans = []
+    for p in parsed:
+        row = dict(p.meta)
+        src = sources.get(p.plan.slug, {})
+        for f in SOURCE_FIELDS:
+            if src.get(f) and (not row.get(f) or f in ("issuer", "title", "doc_number")):
+                row[f] = src[f]
+        row["source_file"] = p.targets[0]["source_file"] if p.targets else p.plan.path.as_posix()
+        plans.append(row)
+    tables = {
+        "targets": targets.sort_values(["source_file", "line", "char_start"], kind="stable"),
+        "indicators": indicators_frame(),
+        "plans": pd.DataFrame(plans).sort_values("county", kind="stable"),
+        "schools": pd.concat([p.frame("schools") for p in parsed], ignore_index=True),
+        "checks": checks,
+    }
+    tables = {name: schema.validate(schema.conform(df.reset_index(drop=True), name), name) for name, df in tables.items()}
+    tables["comparison"] = comparison_table(tables["targets"])
+    return tables
+
+
+def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Build all tables and replace ``out_dir`` atomically; on any error nothing is written."""
+    raw = resolve(raw_dir, RAW_DIR)
+    out = resolve(out_dir, PROCESSED_DIR)
+    if not raw.is_dir():
+        raise PlanlibError(f"{raw}: raw folder not found")
+    tables = build_tables(raw)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        for name, df in tables.items():
+            write_table(df, name, tmp)
+        if "comparison" in tables:
+            from .comparison import write_excel
+            write_excel(tables["comparison"], tmp / "comparison.xlsx")
+        manifest = {"planlib_version": __version__, "raw_fingerprint": raw_fingerprint(raw),
+                    "files": sorted(p.name for p in raw.glob("*.txt")),
+                    "rows": {name: int(len(df)) for name, df in tables.items()}}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        _swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tables
+
+
+def _swap_in(tmp: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}-old")
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+    tmp.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def load_tables(processed_dir: str | Path | None = None, warn_stale: bool = True) -> dict[str, pd.DataFrame]:
+    """The finished tables as DataFrames; warn when they are stale against data/raw and this version."""
+    out = resolve(processed_dir, PROCESSED_DIR)
+    if not (out / "targets.csv").exists() and not (out / "targets.parquet").exists():
+        raise PlanlibError(f"{out}: no tables here; run `planlib build` (or `make data`) first")
+    tables = {name: read_table(name, out) for name in TABLE_NAMES
+              if (out / f"{name}.parquet").exists() or (out / f"{name}.csv").exists()}
+    if (out / "comparison.parquet").exists():
+        tables["comparison"] = pd.read_parquet(out / "comparison.parquet")
+    if warn_stale:
+        _warn_if_stale(out)
+    return tables
+
+
+def _warn_if_stale(out: Path) -> None:
+    manifest_path = out / MANIFEST
+    if not manifest_path.exists():
+        warnings.warn(f"{out}: no {MANIFEST}; cannot tell whether the tables are current", StaleTablesWarning, stacklevel=3)
+        return
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    reasons = []
+    if manifest.get("planlib_version") != __version__:
+        reasons.append(f"built with planlib {manifest.get('planlib_version')}, this is {__version__}")
+    if out.resolve() == PROCESSED_DIR.resolve() and RAW_DIR.is_dir() and manifest.get("raw_fingerprint") != raw_fingerprint(RAW_DIR):
+        reasons.append("data/raw (or data/corrections.csv) changed since the build")
+    if reasons:
+        warnings.warn(f"{out}: tables are stale ({'; '.join(reasons)}); run `planlib build`", StaleTablesWarning, stacklevel=3)

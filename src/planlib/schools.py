@@ -1,0 +1,199 @@
+"""School-by-school tables (classes and capacity per school, now and after adjustment), in long form.
+
+Header cells name the states (现有规模, 调整后规模, optionally split by year columns) and the
+measures (班级规模 / 学生容量); rows give a school and two numbers per state. A 合计 row is
+checked against the sum of the schools above it and also goes to `targets` (a county total).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .tables import YEAR_HEADER, Cell, _squash, cells_of, is_cell_line, table_words
+from .tablerows import _finding, _source_file
+from .text import PlanText
+
+YEAR_IN = re.compile(r"((?:19|20)\d\d)")
+
+
+@dataclass
+class SchoolResult:
+    rows: list[dict] = field(default_factory=list)  # `schools` rows
+    target_rows: list[dict] = field(default_factory=list)  # 合计 rows as `targets`
+    findings: list[dict] = field(default_factory=list)
+    consumed_lines: set[int] = field(default_factory=set)
+
+
+def _words():
+    return table_words()["schools"]
+
+
+def _matches(text: str, forms) -> bool:
+    sq = _squash(text)
+    return any(sq == f or sq.startswith(f) for f in forms)
+
+
+def extract_school_tables(plan: PlanText) -> SchoolResult:
+    result = SchoolResult()
+    lines = plan.lines
+    no = 1
+    k = 0
+    while no <= len(lines):
+        line = lines[no - 1]
+        if is_cell_line(line) and _matches(line, _words()["school_header"]):
+            end = _block_end(plan, no)
+            cells = cells_of(plan, no, end)
+            k += 1
+            used = _parse_block(plan, cells, _title_before(plan, no), f"s{k}", result)
+            if used:
+                result.consumed_lines.update(range(no, used + 1))
+                no = used + 1
+                continue
+        no += 1
+    return result
+
+
+def _title_before(plan: PlanText, no: int) -> str:
+    for j in range(no - 1, max(0, no - 4), -1):
+        s = plan.lines[j - 1].strip()
+        if s:
+            return s if "表" in s or len(s) <= 40 else ""
+    return ""
+
+
+def _block_end(plan: PlanText, start: int) -> int:
+    last, no = start, start
+    while no <= len(plan.lines):
+        line = plan.lines[no - 1]
+        if line.strip():
+            if not is_cell_line(line):
+                break
+            last = no
+        no += 1
+    return last
+
+
+def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, result: SchoolResult) -> int:
+    w = _words()
+    # header: everything before the first number, minus the first data row's leading cells
+    first_num = next((i for i, c in enumerate(cells) if c.kind == "num" and not YEAR_HEADER.match(c.text.strip())), None)
+    if first_num is None:
+        return 0
+    head_end = first_num
+    while head_end > 0 and cells[head_end - 1].kind in ("text", "empty"):
+        if _is_measure_or_state(cells[head_end - 1].text):
+            break
+        head_end -= 1
+    header = cells[:head_end]
+    states = []  # (state, year)
+    for c in header:
+        t = c.text
+        if _matches(t, w["current"]):
+            m = YEAR_IN.search(t)
+            states.append(["current", int(m.group(1)) if m else None])
+        elif _matches(t, w["planned"]):
+            m = YEAR_IN.search(t)
+            states.append(["planned", int(m.group(1)) if m else None])
+        elif c.kind == "head" and c.head and c.head[0] == "year" and states:
+            if states[-1][0] == "planned" and states[-1][1] is None:
+                states[-1][1] = c.head[1]
+            else:
+                states.append(["planned", c.head[1]])
+    measures = []
+    for c in header:
+        if _matches(c.text, w["classes"]):
+            measures.append("classes")
+        elif _matches(c.text, w["capacity"]):
+            measures.append("capacity")
+        if len(measures) == 2:
+            break
+    if not states or measures != ["classes", "capacity"]:
+        return 0
+    width = 2 * len(states)
+    row_year = None
+    name: Cell | None = None
+    nums: list[Cell] = []
+    last_used = header[-1].line if header else cells[0].line
+    school_rows: list[list] = []
+
+    def flush():
+        nonlocal name, nums
+        if name is not None and len(nums) == width:
+            school_rows.append([name, list(nums), row_year])
+        name, nums = None, []
+
+    for i, c in enumerate(cells[head_end:], start=head_end):
+        if c.kind == "head" and c.head and c.head[0] == "year" and (name is None or len(nums) == width):
+            flush()
+            row_year = c.head[1]
+        elif c.kind == "num" and name is not None and len(nums) < width:
+            nums.append(c)
+            last_used = c.line
+        elif c.kind in ("text", "head", "unit") and c.text.strip():
+            if name is not None and len(nums) < width:
+                break  # a text cell inside the numbers: not this layout any more
+            nxt = next((d for d in cells[i + 1:] if d.kind != "empty"), None)
+            if nxt is not None and nxt.kind == "num":
+                flush()
+                name = c
+                last_used = c.line
+            elif name is not None:
+                last_used = c.line  # a note (备注) after a complete row
+            else:
+                break
+        elif c.kind == "empty":
+            continue
+    flush()
+    if not school_rows:
+        return 0
+    source_file = _source_file(plan)
+    totals = []
+    for name_cell, vals, year in school_rows:
+        is_total = _matches(name_cell.text, w["total"])
+        if is_total:
+            totals.append((name_cell, vals))
+        for s, (state, state_year) in enumerate(states):
+            cls, cap = vals[2 * s], vals[2 * s + 1]
+            yr = state_year if state_year is not None else (year if state == "planned" else None)
+            result.rows.append({
+                "county": plan.slug, "table_title": title, "school": name_cell.text.strip(), "year": yr,
+                "state": state, "classes": float(cls.qty.value), "capacity": float(cap.qty.value),
+                "source_file": source_file, "line": cls.line,
+            })
+            if is_total:
+                for cell, measure in ((cls, "classes"), (cap, "capacity")):
+                    result.target_rows.append(_total_target(plan, source_file, title, table_id, cell, measure, state, yr))
+    schools = [(n, v) for n, v, _ in school_rows if not _matches(n.text, w["total"])]
+    for name_cell, vals in totals:
+        for j, cell in enumerate(vals):
+            s = sum(v[j].qty.value for _, v in schools)
+            if s != cell.qty.value:
+                state, _ = states[j // 2]
+                measure = "classes" if j % 2 == 0 else "capacity"
+                result.findings.append(_finding(
+                    plan, "error", f"{title or table_id}: {name_cell.text.strip()} {measure} ({state}, column {j + 1}) says "
+                    f"{cell.text.strip()} but the {len(schools)} schools above add up to {s}",
+                    [cell.line] + [v[j].line for _, v in schools], "sum_mismatch"))
+    return last_used
+
+
+def _is_measure_or_state(text: str) -> bool:
+    w = _words()
+    return any(_matches(text, w[k]) for k in ("classes", "capacity", "current", "planned", "note"))
+
+
+def _total_target(plan, source_file, title, table_id, cell: Cell, measure: str, state: str, year) -> dict:
+    from . import dictionary
+
+    label = f"{title} 合计 {'班级' if measure == 'classes' else '学生容量'}"
+    ind = dictionary.match_indicator("班级数" if measure == "classes" else "学位", title)
+    line = plan.lines[cell.line - 1]
+    return {
+        "county": plan.slug, "indicator_id": ind.indicator_id if ind else "", "indicator_zh": label,
+        "domain": "schools", "level": ind.level if ind else "", "year": year,
+        "kind": "baseline" if state == "current" else "target",
+        "value": float(cell.qty.value), "value_high": None, "unit": "个" if measure == "classes" else "人",
+        "value_raw": cell.qty.value_raw, "unit_raw": "", "comparator": cell.qty.comparator, "attribute": "",
+        "source": "table", "source_file": source_file, "line": cell.line, "char_start": cell.start,
+        "char_end": cell.end, "quote": line[cell.start:cell.end], "table_id": table_id,
+    }

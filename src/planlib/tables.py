@@ -1,0 +1,299 @@
+"""Rebuild indicator tables that were flattened when copied from web pages or PDFs.
+
+The layouts seen: one cell per line with blank lines between cells; TAB-led cells whose
+wrapped text continues on the next line without a TAB; unit cells (``%``) between a row
+label and its values; ``其中`` sub-rows, sometimes with parent and sub-row values
+interleaved column by column; 属性 cells (约束性/预期性) with or without a header cell;
+and one row per line with space-separated cells (PDF text). Years and columns are read
+from each table's header, never assumed.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+
+import yaml
+
+from .numbers import Quantity, parse_cell, unit_scale
+from .paths import PACKAGE_DATA
+from .periods import Period, plan_period
+from .text import PlanText
+
+MAX_CELL_CHARS = 40  # a longer line is running text, which ends a table
+SENTENCE_END = re.compile(r"[。；;！？]")
+YEAR_HEADER = re.compile(r"^[（(“\"]?((?:19|20)\d\d)\s*年?(?:底|末|年底|年末)?(?:[（(][^）)]*[）)])?[)）”\"]?$")
+FYP_ONLY = re.compile(r"^[“\"]?(十[一二三四五六]?|九)五[”\"]?(时期|期间|期末)?$")
+LABEL_UNIT = re.compile(r"[（(]\s*([^（）()]{1,6}?)\s*(?:[）)]|$)")
+SPLIT_CELLS = re.compile(r"[ \t\u3000]+")
+
+
+@lru_cache(maxsize=1)
+def table_words() -> dict:
+    with open(PACKAGE_DATA / "table_words.yml", encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s“”\"'‘’（）()【】\[\]]", "", text)
+
+
+@dataclass
+class Cell:
+    line: int  # 1-based line number
+    start: int  # offset of the cell's first character in its line
+    end: int
+    text: str  # cell text; wrapped continuations joined
+    kind: str = "text"  # text | num | unit | attr | empty | head
+    qty: Quantity | None = None
+    head: tuple[str, int | None] | None = None  # header class and year, for head cells
+
+
+@dataclass
+class Column:
+    role: str  # year | change | attribute | unit | label | note
+    year: int | None = None
+
+
+@dataclass
+class Table:
+    table_id: str
+    title: str
+    title_line: int | None
+    header_lines: tuple[int, int]
+    columns: list[Column]
+    first_line: int
+    last_line: int = 0
+
+
+@dataclass
+class TableResult:
+    """What :func:`extract_tables` found in one plan."""
+
+    tables: list[Table] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)  # targets rows (schema.TARGETS keys)
+    findings: list[dict] = field(default_factory=list)  # checks rows about the source
+    consumed_lines: set[int] = field(default_factory=set)
+
+
+# --- cells -------------------------------------------------------------------------------------
+
+def is_cell_line(line: str) -> bool:
+    """A short line without sentence punctuation: a table cell (or a heading)."""
+    s = line.strip()
+    return bool(s) and len(s) <= MAX_CELL_CHARS and not SENTENCE_END.search(s)
+
+
+def _classify(cell: Cell) -> Cell:
+    words = table_words()
+    sq = _squash(cell.text)
+    if not sq:
+        cell.kind = "empty"
+        return cell
+    for attr, forms in words["attribute"].items():
+        if sq in forms:
+            cell.kind, cell.head = "attr", (attr, None)
+            return cell
+    m = YEAR_HEADER.match(cell.text.strip())
+    if m and ("年" in cell.text or len(sq) == 4):
+        cell.kind, cell.head = "head", ("year", int(m.group(1)))
+        # a bare 4-digit year is also a possible value; tables decide by position
+        return cell
+    for role in ("change", "attribute", "unit", "note", "label"):
+        forms = words["header"][role]
+        if sq in forms or (role == "change" and any(f in sq for f in forms) and len(sq) <= 14):
+            cell.kind, cell.head = "head", (role, None)
+            return cell
+    if FYP_ONLY.match(sq):
+        cell.kind, cell.head = "head", ("fyp", None)
+        return cell
+    if sq in words["unit_cells"]:
+        cell.kind = "unit"
+        return cell
+    q = parse_cell(cell.text)
+    if q is not None and q.role in ("quantity", "year"):
+        cell.kind, cell.qty = "num", q
+        return cell
+    cell.kind = "text"
+    return cell
+
+
+def cells_of(plan: PlanText, first: int, last: int) -> list[Cell]:
+    """Cells of lines ``first..last`` (1-based, inclusive), joining TAB-less continuation lines."""
+    lines = plan.lines
+    nonblank = [lines[i - 1] for i in range(first, last + 1) if lines[i - 1].strip()]
+    tab_mode = sum(1 for ln in nonblank if ln.startswith("\t")) >= max(2, len(nonblank) // 2)
+    cells: list[Cell] = []
+    for no in range(first, last + 1):
+        raw = lines[no - 1]
+        if not raw.strip():
+            if tab_mode and "\t" in raw:
+                cells.append(Cell(no, raw.index("\t"), raw.index("\t"), "", kind="empty"))
+            continue
+        if tab_mode and not raw.startswith(("\t", " ", "\u3000")) and cells and cells[-1].kind in ("text", "head") \
+                and cells[-1].line < no and not YEAR_HEADER.match(raw.strip()):
+            prev = _classify_join(cells[-1], raw.strip())
+            cells[-1] = prev
+            continue
+        for m in re.finditer(r"[^ \t\u3000]+", raw):
+            cells.append(_classify(Cell(no, m.start(), m.end(), m.group(0))))
+    return cells
+
+
+def _classify_join(cell: Cell, more: str) -> Cell:
+    joined = Cell(cell.line, cell.start, cell.end, cell.text + more)
+    return _classify(joined)
+
+
+# --- headers -----------------------------------------------------------------------------------
+
+def _header_columns(cells: list[Cell]) -> list[Column]:
+    cols: list[Column] = []
+    pending_fyp = False
+    for c in cells:
+        role, year = c.head if c.head else ("label", None)
+        if role == "fyp":
+            pending_fyp = True
+            continue
+        if pending_fyp and role != "change":
+            cols.append(Column("change"))  # “十三五” alone heads the change column
+        pending_fyp = False
+        cols.append(Column(role, year))
+    if pending_fyp:
+        cols.append(Column("change"))
+    years = [c.year for c in cols if c.role == "year"]
+    for c in cols:
+        if c.role == "change":
+            c.year = max(years) if years else None
+    return cols
+
+
+def find_headers(plan: PlanText, skip: Collection[int] = ()) -> list[tuple[int, int, list[Cell]]]:
+    """Header blocks: runs of short cells holding two or more year columns (line range, cells)."""
+    found = []
+    lines = plan.lines
+    n = len(lines)
+    no = 1
+    while no <= n:
+        if no in skip or not is_cell_line(lines[no - 1]):
+            no += 1
+            continue
+        # gather up to 16 cell lines ahead (blank lines skipped)
+        block_last, count, j = no, 0, no
+        while j <= n and count < 16:
+            if lines[j - 1].strip():
+                if not is_cell_line(lines[j - 1]):
+                    break
+                count += 1
+                block_last = j
+            j += 1
+        cells = cells_of(plan, no, block_last)
+        head_run = _leading_header(cells)
+        if head_run:
+            found.append((head_run[0].line, head_run[-1].line, head_run))
+            no = head_run[-1].line + 1
+            continue
+        no += 1
+    return found
+
+
+def _leading_header(cells: list[Cell]) -> list[Cell] | None:
+    """The header run at the start of ``cells``: label/year/change/attribute cells, ≥2 years."""
+    run: list[Cell] = []
+    for c in cells:
+        if c.kind == "head" or (c.kind == "empty" and run):
+            run.append(c)
+            continue
+        break
+    run = [c for c in run if c.kind == "head"]
+    years = [c for c in run if c.head and c.head[0] == "year"]
+    if len(years) >= 2 and run and run[0].head and run[0].head[0] in ("label", "year"):
+        return run
+    return None
+
+
+# --- rows --------------------------------------------------------------------------------------
+
+def extract_tables(plan: PlanText, period: Period | None = None, skip: Collection[int] = ()) -> TableResult:
+    """All indicator tables of ``plan`` as targets rows, with findings about the source.
+
+    ``skip``: lines already read as other tables (school-by-school tables).
+    """
+    from .tablerows import rows_for_table  # noqa: PLC0415  (kept apart: row semantics)
+
+    period = period or plan_period(plan.text)
+    result = TableResult()
+    for k, (first, last, head_cells) in enumerate(find_headers(plan, skip), start=1):
+        columns = _header_columns(head_cells)
+        title, title_line = _title_before(plan, first)
+        table = Table(f"t{k}", title, title_line, (first, last), columns, first)
+        body = _body_cells(plan, last + 1)
+        rows, findings, used_last = rows_for_table(plan, table, body, period)
+        table.last_line = used_last
+        result.tables.append(table)
+        result.rows.extend(rows)
+        result.findings.extend(findings)
+        start = title_line or first
+        result.consumed_lines.update(range(start, used_last + 1))
+    return result
+
+
+def _title_before(plan: PlanText, first: int) -> tuple[str, int | None]:
+    words = table_words()["title_words"]
+    for no in range(first - 1, max(0, first - 6), -1):
+        s = plan.lines[no - 1].strip()
+        if not s:
+            continue
+        if len(s) <= 60 and any(w in s for w in words):
+            return s, no
+        if not is_cell_line(plan.lines[no - 1]):
+            break
+    return "", None
+
+
+def _body_cells(plan: PlanText, start: int) -> list[Cell]:
+    """Cells from ``start`` until running text (a long line or a sentence) begins."""
+    no, last = start, start - 1
+    n = len(plan.lines)
+    while no <= n:
+        line = plan.lines[no - 1]
+        if line.strip():
+            if not is_cell_line(line) and not _is_row_line(line):
+                break
+            last = no
+        no += 1
+    return cells_of(plan, start, last) if last >= start else []
+
+
+def _is_row_line(line: str) -> bool:
+    """A space-separated table row (PDF text): a short label followed by numeric cells."""
+    parts = [p for p in SPLIT_CELLS.split(line.strip()) if p]
+    if len(parts) < 3 or len(line.strip()) > 120 or SENTENCE_END.search(line):
+        return False
+    nums = sum(1 for p in parts if parse_cell(p) is not None)
+    return nums >= 2
+
+
+def scale_of(unit_raw: str) -> tuple[Decimal, str]:
+    """Scale and normalised unit of a label unit; unknown units keep scale 1."""
+    try:
+        return unit_scale(unit_raw)
+    except (KeyError, ValueError):
+        return Decimal(1), unit_raw
+
+
+def label_unit(label: str) -> str:
+    """The unit in a row label's brackets: 在校学生数（万人） -> 万人; 毛入园率(% -> %.
+
+    >>> label_unit("在校学生数（万人）"), label_unit("学前教育毛入园率(%"), label_unit("其中：普通小学")
+    ('万人', '%', '')
+    """
+    m = None
+    for m in LABEL_UNIT.finditer(label):
+        pass
+    if not m:
+        return ""
+    unit = m.group(1).strip()
+    return unit if unit in table_words()["unit_cells"] else ""
