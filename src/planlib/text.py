@@ -51,12 +51,13 @@ def decode_bytes(raw: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
     """
     if not raw.strip():
         raise PlanFileError(path, "the file is empty")
-    if b"\x00" in raw[:65536]:
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in raw[:65536] and not utf16:
         raise PlanFileError(path, "the file is binary (it contains NUL bytes), not a plan text")
     text = encoding = None
     if raw.startswith(b"\xef\xbb\xbf"):
         text, encoding = _strict(raw[3:], "utf-8"), "utf-8-sig"
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    elif utf16:
         text, encoding = _strict(raw, "utf-16"), "utf-16"
     else:
         for enc in ENCODINGS:
