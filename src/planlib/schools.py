@@ -54,10 +54,13 @@ def extract_school_tables(plan: PlanText) -> SchoolResult:
 
 
 def _title_before(plan: PlanText, no: int) -> str:
-    for j in range(no - 1, max(0, no - 4), -1):
+    """The nearest line above the header that names a table (表3 …), skipping header cells."""
+    for j in range(no - 1, max(0, no - 6), -1):
         s = plan.lines[j - 1].strip()
-        if s:
-            return s if "表" in s or len(s) <= 40 else ""
+        if s and ("表" in s or s.endswith(("目标", "情况", "一览", "计划"))):
+            return s
+        if s and not is_cell_line(plan.lines[j - 1]):
+            break
     return ""
 
 
@@ -80,10 +83,14 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
     if first_num is None:
         return 0
     head_end = first_num
-    while head_end > 0 and cells[head_end - 1].kind in ("text", "empty"):
-        if _is_measure_or_state(cells[head_end - 1].text):
+    # back off over the first row's own cells: its school name, empty cells and its year cell
+    while head_end > 0 and cells[head_end - 1].kind in ("text", "empty", "head"):
+        prev = cells[head_end - 1]
+        if _is_measure_or_state(prev.text) or (prev.kind == "head" and prev.head[0] != "year"):
             break
         head_end -= 1
+        if prev.kind == "head":
+            break
     header = cells[:head_end]
     states = []  # (state, year)
     for c in header:
@@ -123,12 +130,15 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
         name, nums = None, []
 
     for i, c in enumerate(cells[head_end:], start=head_end):
-        if c.kind == "head" and c.head and c.head[0] == "year" and (name is None or len(nums) == width):
+        in_row = name is not None and len(nums) < width
+        if c.kind == "head" and c.head and c.head[0] == "year" and not in_row:
             flush()
             row_year = c.head[1]
-        elif c.kind == "num" and name is not None and len(nums) < width:
+        elif c.kind in ("num", "head") and in_row and c.qty is not None:
             nums.append(c)
             last_used = c.line
+        elif c.kind == "empty" and in_row and (nums or _next_kind(cells, i) in ("num", "empty")):
+            nums.append(None)  # an empty cell: no value for this state (a school not yet built)
         elif c.kind in ("text", "head", "unit") and c.text.strip():
             if name is not None and len(nums) < width:
                 break  # a text cell inside the numbers: not this layout any more
@@ -146,6 +156,8 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
     flush()
     if not school_rows:
         return 0
+    if not school_rows:
+        return 0
     source_file = _source_file(plan)
     totals = []
     for name_cell, vals, year in school_rows:
@@ -154,27 +166,37 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
             totals.append((name_cell, vals))
         for s, (state, state_year) in enumerate(states):
             cls, cap = vals[2 * s], vals[2 * s + 1]
+            if cls is None and cap is None:
+                continue
             yr = state_year if state_year is not None else (year if state == "planned" else None)
             result.rows.append({
                 "county": plan.slug, "table_title": title, "school": name_cell.text.strip(), "year": yr,
-                "state": state, "classes": float(cls.qty.value), "capacity": float(cap.qty.value),
-                "source_file": source_file, "line": cls.line,
+                "state": state, "classes": float(cls.qty.value) if cls else None,
+                "capacity": float(cap.qty.value) if cap else None,
+                "source_file": source_file, "line": (cls or cap).line,
             })
             if is_total:
                 for cell, measure in ((cls, "classes"), (cap, "capacity")):
-                    result.target_rows.append(_total_target(plan, source_file, title, table_id, cell, measure, state, yr))
+                    if cell is not None:
+                        result.target_rows.append(_total_target(plan, source_file, title, table_id, cell, measure, state, yr))
     schools = [(n, v) for n, v, _ in school_rows if not _matches(n.text, w["total"])]
     for name_cell, vals in totals:
         for j, cell in enumerate(vals):
-            s = sum(v[j].qty.value for _, v in schools)
+            if cell is None:
+                continue
+            s = sum(v[j].qty.value for _, v in schools if v[j] is not None)
             if s != cell.qty.value:
                 state, _ = states[j // 2]
                 measure = "classes" if j % 2 == 0 else "capacity"
                 result.findings.append(_finding(
                     plan, "error", f"{title or table_id}: {name_cell.text.strip()} {measure} ({state}, column {j + 1}) says "
                     f"{cell.text.strip()} but the {len(schools)} schools above add up to {s}",
-                    [cell.line] + [v[j].line for _, v in schools], "sum_mismatch"))
+                    [cell.line] + [v[j].line for _, v in schools if v[j] is not None], "sum_mismatch"))
     return last_used
+
+
+def _next_kind(cells: list[Cell], i: int) -> str | None:
+    return cells[i + 1].kind if i + 1 < len(cells) else None
 
 
 def _is_measure_or_state(text: str) -> bool:

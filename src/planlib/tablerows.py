@@ -56,8 +56,11 @@ def rows_for_table(plan: PlanText, table: Table, cells: list[Cell], period: Peri
     nums: list[Cell | None] = []
     last_line = table.header_lines[1]
     for cell in cells:
-        if cell.kind == "head" and cell.head and cell.head[0] == "year" and not labels:
-            break  # the next table's header
+        if cell.kind == "head" and cell.head and cell.head[0] == "year":
+            if cell.qty is not None and (nums or unit_cell is not None or (labels and labels[-1].kind == "text")):
+                cell.kind = "num"  # a bare number such as 2035 in a value position
+            elif not labels:
+                break  # the next table's header
         if cell.kind in ("text", "head"):
             if nums:
                 last_line = state.emit(labels, unit_cell, nums, None) or last_line

@@ -99,6 +99,8 @@ def _classify(cell: Cell) -> Cell:
     m = YEAR_HEADER.match(cell.text.strip())
     if m and ("年" in cell.text or len(sq) == 4):
         cell.kind, cell.head = "head", ("year", int(m.group(1)))
+        if "年" not in cell.text:
+            cell.qty = parse_cell(cell.text)  # a bare 2035 may be a value; the table decides by position
         # a bare 4-digit year is also a possible value; tables decide by position
         return cell
     for role in ("change", "attribute", "unit", "note", "label"):
