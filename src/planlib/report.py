@@ -1,0 +1,449 @@
+"""Reports: what the notebooks call (:class:`CountyReport`, :class:`Comparison`) and the batch that runs them.
+
+The batch (:func:`run_reports`) executes notebooks/county_report.ipynb once per county with
+papermill in a pool of worker processes, then the comparison notebook, and exports each to
+HTML (code hidden, figures embedded, CJK font embedded) in the same worker. One failure is
+recorded in reports/index.html and does not stop the others.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import os
+import time
+import traceback
+import warnings
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+from . import paths
+
+COUNTY_NOTEBOOK = "county_report.ipynb"
+COMPARE_NOTEBOOK = "compare_counties.ipynb"
+COMPARISON = "compare"  #: folder and status name of the comparison report
+TABLE_NAMES = ("targets", "indicators", "plans", "schools", "checks")
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+
+
+# ---------------------------------------------------------------------------------------------
+# tables
+
+
+def load_tables(processed_dir: str | Path | None = None) -> dict:
+    """The five processed tables; ``planlib.load_tables`` when the pipeline provides it."""
+    try:
+        from .pipeline import load_tables as pipeline_load
+    except ImportError:
+        pipeline_load = None
+    if pipeline_load is not None:
+        return pipeline_load(processed_dir)
+    from .io import read_table
+
+    folder = paths.resolve(processed_dir, paths.PROCESSED_DIR)
+    return {name: read_table(name, folder) for name in TABLE_NAMES}
+
+
+def national_targets(indicators=None):
+    """National 十四五 targets (package data) with their source, keyed by indicator_id.
+
+    Rows without an id are matched to the dictionary by Chinese name or alias.
+    """
+    import pandas as pd
+
+    nat = pd.read_csv(paths.PACKAGE_DATA / "national_targets.csv", dtype=str, keep_default_na=False)
+    nat["value"] = pd.to_numeric(nat["value"])
+    if indicators is not None and len(indicators):
+        names = {}
+        for _, row in indicators.iterrows():
+            for alias in [row["indicator_zh"], *str(row.get("aliases_zh") or "").split(";")]:
+                if isinstance(alias, str) and alias.strip():
+                    names.setdefault(alias.strip(), row["indicator_id"])
+        nat["indicator_id"] = [i or names.get(zh, "") for i, zh in zip(nat["indicator_id"], nat["indicator_zh"])]
+    return nat[nat["indicator_id"] != ""].reset_index(drop=True)
+
+
+def build_date() -> str:
+    """Today, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return when.date().isoformat()
+
+
+# ---------------------------------------------------------------------------------------------
+# what the notebooks call
+
+
+class _RenderLog(logging.Handler):
+    def __init__(self, sink: list[str]):
+        super().__init__(logging.WARNING)
+        self.sink = sink
+
+    def emit(self, record):
+        self.sink.append(f"{record.name}: {record.getMessage()}")
+
+
+class _Report:
+    """Shared by the county and comparison reports: tables, output folder, warnings seen while drawing."""
+
+    figure_functions: dict = {}
+
+    def __init__(self, name: str, processed_dir=None, out_dir=None, lang: str = "zh"):
+        from . import fonts
+
+        if lang not in ("zh", "en"):
+            from .errors import PlanlibError
+
+            raise PlanlibError(f"lang must be 'zh' or 'en', not {lang!r}")
+        self.lang = lang
+        self.tables = load_tables(processed_dir)
+        self.root = paths.resolve(out_dir, paths.PROJECT_ROOT)
+        self.figures_dir = self.root / "figures" / name
+        self.render_warnings: list[str] = []
+        self.saved: list[Path] = []
+        fonts.use_style()
+
+    def _draw(self, key: str):
+        raise NotImplementedError
+
+    def figure(self, key: str, show: bool = True):
+        """Draw figure ``key``, save PNG and SVG, show the PNG; warnings are recorded (and still shown)."""
+        from . import plots
+
+        log = logging.getLogger("matplotlib")
+        handler = _RenderLog(self.render_warnings)
+        log.addHandler(handler)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                fig = self._draw(key)
+                files = plots.save_figure(fig, self.figures_dir / key)
+        finally:
+            log.removeHandler(handler)
+        for w in caught:
+            self.render_warnings.append(f"{w.category.__name__}: {w.message}")
+            warnings.showwarning(w.message, w.category, w.filename, w.lineno)
+        self.saved += files
+        if show:
+            from IPython.display import Image, display
+
+            display(Image(data=files[0].read_bytes(), format="png"))
+        return fig
+
+    def warnings_summary(self) -> dict:
+        """What went wrong while drawing, as JSON output the tests read (expected: nothing)."""
+        summary = {"render_warnings": self.render_warnings, "figures": [str(p) for p in self.saved]}
+        try:
+            from IPython.display import JSON, Markdown, display
+
+            n = len(self.render_warnings)
+            display(Markdown(f"Rendering warnings: {n}" + ("" if not n else "\n\n- " + "\n- ".join(self.render_warnings))))
+            display(JSON(summary), metadata={"planlib": "render-warnings"})
+        except ImportError:  # pragma: no cover - outside IPython
+            pass
+        return summary
+
+    def _plan_rows(self, counties):
+        plans = self.tables["plans"]
+        return plans[plans["county"].isin(counties)]
+
+    def _footer(self, counties) -> str:
+        from . import __version__
+
+        lines = [f"planlib {__version__} · built {build_date()}" if self.lang == "en"
+                 else f"planlib {__version__} · 生成日期 {build_date()}"]
+        for _, row in self._plan_rows(counties).iterrows():
+            lines.append(f"`{row['source_file']}` sha256 `{row['sha256']}`")
+        return "\n\n".join(["---", *lines])
+
+    def _display_md(self, text: str) -> str:
+        from IPython.display import Markdown, display
+
+        display(Markdown(text))
+        return text
+
+
+class CountyReport(_Report):
+    """One county's report: heading, figures, data-quality table, citable footer."""
+
+    def __init__(self, county: str, processed_dir=None, out_dir=None, lang: str = "zh"):
+        from . import plots
+        from .errors import PlanlibError
+
+        super().__init__(county, processed_dir, out_dir, lang)
+        self.county = county
+        plans = self.tables["plans"]
+        if not (plans["county"] == county).any():
+            raise PlanlibError(f"{county!r} is not in the processed tables (plans has {sorted(plans['county'])}); "
+                               "run `planlib build` after adding data/raw/<county>.txt")
+        self.national = national_targets(self.tables["indicators"])
+        self.figure_functions = plots.COUNTY_FIGURES
+
+    def _draw(self, key: str):
+        t = self.tables
+        kwargs = {"plans": t["plans"], "lang": self.lang}
+        if key == "rates":
+            kwargs["national"] = self.national
+        return self.figure_functions[key](t["targets"], t["indicators"], self.county, **kwargs)
+
+    def heading(self) -> str:
+        row = self._plan_rows([self.county]).iloc[0]
+        name = row["name_en"] if self.lang == "en" and isinstance(row["name_en"], str) else row["name_zh"]
+        title = row["title"] if isinstance(row["title"], str) else ""
+        n = int((self.tables["targets"]["county"] == self.county).sum())
+        sub = f"{n} numbers read from `{row['source_file']}`" if self.lang == "en" else f"从 `{row['source_file']}` 读取的数字 {n} 个"
+        return self._display_md(f"# {name if isinstance(name, str) else self.county}\n\n{title}\n\n{sub}")
+
+    def checks(self):
+        """The data-quality findings for this county, as a table (or a line saying there are none)."""
+        checks = self.tables["checks"]
+        rows = checks[checks["county"] == self.county][["severity", "check", "indicator_id", "year", "message", "lines"]]
+        if rows.empty:
+            return self._display_md("No data-quality findings." if self.lang == "en" else "未发现数据质量问题。")
+        rows = rows.sort_values(["severity", "check"]).reset_index(drop=True)
+        if self.lang == "zh":
+            rows = rows.rename(columns={"severity": "严重程度", "check": "检查", "indicator_id": "指标",
+                                        "year": "年份", "message": "说明", "lines": "行号"})
+        from IPython.display import display
+
+        display(rows.style.hide(axis="index"))
+        return rows
+
+    def footer(self) -> str:
+        return self._display_md(self._footer([self.county]))
+
+
+class Comparison(_Report):
+    """The cross-place report: rates and growth, never raw counts (the places differ in scale)."""
+
+    def __init__(self, counties=None, indicators=None, processed_dir=None, out_dir=None, lang: str = "zh"):
+        super().__init__(COMPARISON, processed_dir, out_dir, lang)
+        known = list(self.tables["plans"]["county"])
+        self.counties = [c for c in (counties or known) if c in known]
+        self.indicator_ids = list(indicators or [])
+        self.national = national_targets(self.tables["indicators"])
+
+    def _draw(self, key: str):
+        from . import plots
+
+        t = self.tables
+        if key == "rates":
+            return plots.compare_rates(t["targets"], t["indicators"], self.counties, indicator_ids=self.indicator_ids,
+                                       plans=t["plans"], national=self.national, lang=self.lang)
+        if key == "growth":
+            return plots.compare_growth(t["targets"], t["indicators"], self.counties, plans=t["plans"], lang=self.lang)
+        raise KeyError(key)
+
+    def heading(self) -> str:
+        names = self._plan_rows(self.counties)["name_en" if self.lang == "en" else "name_zh"].fillna("").tolist()
+        title = "# Comparison of plans" if self.lang == "en" else "# 各地规划比较"
+        return self._display_md(f"{title}\n\n{'、'.join(n for n in names if n)}")
+
+    def growth_table(self):
+        from IPython.display import display
+
+        from . import plots
+
+        table = plots.growth_table(self.tables["targets"], self.tables["indicators"], self.counties)
+        table = table.assign(growth_pct=table["growth_pct"].round(1))
+        display(table.style.hide(axis="index").format(precision=1))
+        return table
+
+    def footer(self) -> str:
+        return self._display_md(self._footer(self.counties))
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML export
+
+
+def _notebook_text(nb) -> str:
+    """Every character a reader can see in the exported page, for the font subset."""
+    parts = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            for mime in ("text/html", "text/markdown", "text/plain"):
+                if mime in data:
+                    parts.append(data[mime] if isinstance(data[mime], str) else "".join(data[mime]))
+            if "text" in out:
+                parts.append(out["text"] if isinstance(out["text"], str) else "".join(out["text"]))
+            if "evalue" in out:
+                parts.append(str(out["evalue"]))
+    parts.append(str(nb.metadata.get("title", "")))
+    return "".join(parts)
+
+
+_EXPORTER = None
+
+
+def export_html(notebook_path: str | Path, html_path: str | Path, title: str | None = None) -> Path:
+    """Executed notebook -> one self-contained HTML page: code hidden, figures and CJK font embedded."""
+    global _EXPORTER
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    from .fonts import font_face_css
+
+    nb = nbformat.read(str(notebook_path), as_version=4)
+    if title:
+        nb.metadata["title"] = title
+    if _EXPORTER is None:  # one per worker process: building the Jinja environment is slow
+        _EXPORTER = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                                 exclude_output_prompt=True, extra_template_paths=[str(TEMPLATES_DIR)])
+        _EXPORTER.template_file = "report.html.j2"
+    resources = {"planlib_font_css": font_face_css(_notebook_text(nb))}
+    body, _ = _EXPORTER.from_notebook_node(nb, resources=resources)
+    out = Path(html_path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(body, encoding="utf-8")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# the batch
+
+
+def _error_text(exc: BaseException) -> str:
+    ename = getattr(exc, "ename", None)
+    if ename:  # papermill's PapermillExecutionError: the error inside the notebook
+        return f"{ename}: {getattr(exc, 'evalue', '')}"
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
+
+
+def _run_notebook(job: dict) -> dict:
+    """Worker: execute one notebook with papermill, export it to HTML; never raises."""
+    import papermill as pm
+
+    start = time.perf_counter()
+    out_nb, out_html = Path(job["ipynb"]), Path(job["html"])
+    out_nb.parent.mkdir(parents=True, exist_ok=True)
+    status, error = "ok", ""
+    try:
+        pm.execute_notebook(job["notebook"], str(out_nb), parameters=job["parameters"], progress_bar=False,
+                            kernel_name=job.get("kernel_name"), cwd=str(out_nb.parent))
+    except Exception as exc:  # noqa: BLE001 - a failed notebook is a result, not a crash
+        status, error = "failed", _error_text(exc)
+    try:
+        if out_nb.exists():
+            export_html(out_nb, out_html, title=job["title"])
+    except Exception as exc:  # noqa: BLE001
+        status, error = "failed", error or f"HTML export: {_error_text(exc)}"
+    return {"county": job["name"], "status": status, "seconds": round(time.perf_counter() - start, 2),
+            "html": str(out_html) if out_html.exists() else "", "error": error}
+
+
+def default_counties() -> list[str]:
+    """Every plan in data/raw: the stems of its .txt files."""
+    return sorted(p.stem for p in paths.RAW_DIR.glob("*.txt"))
+
+
+def _jobs(counties, root: Path, processed_dir, lang: str) -> list[dict]:
+    processed = None if processed_dir is None else str(paths.resolve(processed_dir, paths.PROCESSED_DIR))
+    common = {"processed_dir": processed, "out_dir": str(root), "lang": lang}
+    jobs = []
+    for county in counties:
+        folder = root / "reports" / county
+        jobs.append({"name": county, "notebook": str(paths.NOTEBOOKS_DIR / COUNTY_NOTEBOOK),
+                     "parameters": {"county": county, **common}, "ipynb": str(folder / "report.ipynb"),
+                     "html": str(folder / "report.html"), "title": f"{county} — planlib"})
+    folder = root / "reports" / COMPARISON
+    jobs.append({"name": COMPARISON, "notebook": str(paths.NOTEBOOKS_DIR / COMPARE_NOTEBOOK),
+                 "parameters": {"counties": list(counties), "indicators": [], **common},
+                 "ipynb": str(folder / "report.ipynb"), "html": str(folder / "report.html"),
+                 "title": "compare — planlib"})
+    return jobs
+
+
+def run_reports(counties: list[str] | None = None, jobs: int = 2, out_dir: str | Path | None = None,
+                processed_dir=None, lang: str = "zh", progress: bool = True) -> list[dict]:
+    """Run the county notebook per county and the comparison in ``jobs`` worker processes; write index.html.
+
+    Returns one status dict per notebook: county, status ('ok' | 'failed'), seconds, html, error.
+    The comparison reads the tables, not the county reports, so it runs alongside them.
+    """
+    from tqdm import tqdm
+
+    counties = list(counties) if counties else default_counties()
+    root = paths.resolve(out_dir, paths.PROJECT_ROOT)
+    work = _jobs(counties, root, processed_dir, lang)
+    started = time.perf_counter()
+    results: dict[str, dict] = {}
+    with ProcessPoolExecutor(max_workers=max(1, int(jobs))) as pool, \
+            tqdm(total=len(work), desc="reports", unit="nb", disable=not progress) as bar:
+        futures = {pool.submit(_run_notebook, job): job["name"] for job in work}
+        for future in as_completed(futures):
+            name = futures[future]
+            try:
+                results[name] = future.result()
+            except Exception as exc:  # noqa: BLE001 - a dead worker process
+                results[name] = {"county": name, "status": "failed", "seconds": 0.0, "html": "",
+                                 "error": _error_text(exc)}
+            bar.set_postfix_str(f"{name}: {results[name]['status']}")
+            bar.update()
+    ordered = [results[job["name"]] for job in work]
+    write_index(ordered, root / "reports" / "index.html", total_seconds=time.perf_counter() - started,
+                processed_dir=processed_dir)
+    return ordered
+
+
+def _place_names(processed_dir) -> dict[str, str]:
+    try:
+        plans = load_tables(processed_dir)["plans"]
+        return {c: n for c, n in zip(plans["county"], plans["name_zh"]) if isinstance(n, str)}
+    except Exception:  # noqa: BLE001 - the index is still useful without names
+        return {}
+
+
+def write_index(results: list[dict], path: Path, total_seconds: float | None = None, processed_dir=None) -> Path:
+    """reports/index.html: every report with its status, run time and link; a failure shows its error."""
+    from . import __version__
+    from .fonts import font_face_css
+
+    names = _place_names(processed_dir)
+    rows = []
+    for r in results:
+        link = os.path.relpath(r["html"], path.parent) if r["html"] else ""
+        label = names.get(r["county"], "比较 comparison" if r["county"] == COMPARISON else "")
+        cell = f'<a href="{html.escape(link)}">{html.escape(r["county"])}</a>' if link else html.escape(r["county"])
+        error = f"<pre>{html.escape(r['error'])}</pre>" if r["error"] else ""
+        rows.append(f'<tr class="{r["status"]}"><td>{cell}</td><td>{html.escape(label)}</td>'
+                    f'<td>{r["status"]}</td><td>{r["seconds"]:.1f} s</td><td>{error}</td></tr>')
+    n_failed = sum(r["status"] != "ok" for r in results)
+    total = f" in {total_seconds:.1f} s" if total_seconds is not None else ""
+    text = "".join(rows) + "planlib 规划报告 目录 比较"
+    page = f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><title>planlib reports 规划报告</title>
+<style id="planlib-font">{font_face_css(text)}</style>
+<style>body{{font-family:'Noto Sans SC','DejaVu Sans',sans-serif;margin:2em;}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .8em;text-align:left;vertical-align:top}}
+tr.failed{{background:#fde8e8}} tr.ok td:nth-child(3){{color:#1a7f37}} pre{{white-space:pre-wrap;margin:0}}</style>
+</head><body>
+<h1>planlib 规划报告 · reports</h1>
+<p>{len(results) - n_failed} ok, {n_failed} failed{total} · planlib {__version__} · {build_date()}</p>
+<table><thead><tr><th>report</th><th>place</th><th>status</th><th>time</th><th>error</th></tr></thead>
+<tbody>{''.join(rows)}</tbody></table>
+</body></html>
+"""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
+    return path
+
+
+def main_report(counties=None, jobs: int = 2, out_dir=None, processed_dir=None, lang: str = "zh") -> int:
+    """CLI body: run every report; exit code 0 if all succeeded, else 1 (failures are listed)."""
+    import sys
+
+    results = run_reports(counties, jobs=jobs, out_dir=out_dir, processed_dir=processed_dir, lang=lang)
+    failed = [r for r in results if r["status"] != "ok"]
+    for r in failed:
+        print(f"planlib report: {r['county']} failed: {r['error']}", file=sys.stderr)
+    index = paths.resolve(out_dir, paths.PROJECT_ROOT) / "reports" / "index.html"
+    print(f"{len(results) - len(failed)}/{len(results)} reports ok; see {index}")
+    return 1 if failed else 0
+
+
+__all__ = ["CountyReport", "Comparison", "run_reports", "main_report", "export_html", "load_tables",
+           "national_targets", "write_index", "default_counties"]
