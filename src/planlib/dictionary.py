@@ -1,0 +1,357 @@
+"""The indicator dictionary and the matching of Chinese wordings to it.
+
+Plans word the same measure many ways (学前三年毛入园率 = 学前教育毛入园率 = 学前教育三年毛入园率),
+and table rows often leave the level to their section (在校学生数 under 义务教育) or parent row
+(其中：普通小学 under 在校学生数). The wordings live in data files
+(``data/indicators.yml``, ``data/domain_keywords.yml``), so a new plan needs new aliases, not new code.
+
+>>> match_indicator("学前三年毛入园率（%）").indicator_id
+'preschool_ger'
+>>> match_indicator("在校学生数（万人）", context="高中阶段教育").indicator_id
+'senior_secondary_enrollment'
+>>> match_indicator("其中：普通小学", context="在校学生数（万人）").indicator_id
+'primary_enrollment'
+>>> domain_of("培育市级骨干教师")
+'teachers'
+"""
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from . import schema
+from .errors import PlanlibError
+from .paths import PACKAGE_DATA
+
+INDICATORS_FILE = PACKAGE_DATA / "indicators.yml"
+KEYWORDS_FILE = PACKAGE_DATA / "domain_keywords.yml"
+
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_QUOTES = str.maketrans("", "", "“”‘’\"'《》〈〉「」『』【】")
+_CLAUSE_MARKS = re.compile(r"[,;。!?、:]")
+_NUMBERING = re.compile(
+    r"^(?:[0-9]+[.、)]|[一二三四五六七八九十]+[、.]|[①-⑳]|第[一二三四五六七八九十]+[章节部分篇]|[a-zA-Z][.、)]|[-—*·•])+")
+_BARE_LEVEL_SUFFIXES = ("", "教育", "学校", "阶段")
+
+
+class DictionaryError(PlanlibError):
+    """The indicator dictionary (a data file) contradicts itself."""
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator as the dictionary defines it (mirrors an entry of indicators.yml)."""
+
+    indicator_id: str
+    indicator_zh: str
+    label_en: str
+    domain: str
+    level: str
+    unit: str
+    definition: str
+    aliases_zh: tuple[str, ...]
+    min_value: float | None = None
+    max_value: float | None = None
+    max_abs_change: float | None = None
+
+
+# ----------------------------------------------------------------------------- normalising
+
+def normalize_label(text: str) -> str:
+    """The wording without what varies between plans: width, spaces, quotes, bracketed units, numbering, 其中.
+
+    >>> normalize_label(" 其中：普通小学 ")
+    '普通小学'
+    >>> normalize_label("学前教育毛入园率(%")
+    '学前教育毛入园率'
+    >>> normalize_label("2.中职“双师型”教师比例（%）")
+    '中职双师型教师比例'
+    """
+    s = unicodedata.normalize("NFKC", str(text or ""))
+    s = re.sub(r"\s+", "", s).translate(_QUOTES)
+    previous = None
+    while previous != s:  # innermost brackets first: (a(b)) -> (a) -> ''
+        previous, s = s, re.sub(r"\([^()]*\)", "", s)
+    s = re.sub(r"\([^()]*$", "", s)  # a unit bracket left open at the end: 毛入园率(%
+    s = _NUMBERING.sub("", s)
+    s = re.sub(r"^其中[:,]?", "", s)
+    return s.strip(":,;。、%‰")
+
+
+def _plain(text: str) -> str:
+    """NFKC without spaces, for keyword look-ups (keeps brackets and numbers)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+
+
+# ----------------------------------------------------------------------------- loading
+
+def _as_float(value) -> float | None:
+    return None if value is None or value == "" else float(value)
+
+
+@lru_cache(maxsize=8)
+def _load(path: str) -> dict[str, Indicator]:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    entries = raw.get("indicators") or []
+    out: dict[str, Indicator] = {}
+    owner: dict[str, str] = {}
+    problems: list[str] = []
+    for entry in entries:
+        iid = str(entry.get("indicator_id", ""))
+        if not _ID.match(iid):
+            problems.append(f"bad indicator_id {iid!r}")
+            continue
+        if iid in out:
+            problems.append(f"{iid}: listed twice")
+        zh = str(entry.get("indicator_zh", ""))
+        aliases = [zh, *[str(a) for a in entry.get("aliases_zh") or []]]
+        normalised: list[str] = []
+        for alias in aliases:
+            key = normalize_label(alias)
+            if not key or _CLAUSE_MARKS.search(key):
+                problems.append(f"{iid}: alias {alias!r} is empty or holds a clause mark after normalising")
+                continue
+            if key in owner and owner[key] != iid:
+                problems.append(f"alias {alias!r} listed under {owner[key]} and {iid}")
+            owner.setdefault(key, iid)
+            if key not in normalised:
+                normalised.append(key)
+        domain, level = entry.get("domain"), entry.get("level") or ""
+        if domain not in schema.DOMAINS:
+            problems.append(f"{iid}: domain {domain!r} not in {schema.DOMAINS}")
+        if level not in schema.LEVELS + ("",):
+            problems.append(f"{iid}: level {level!r} not in {schema.LEVELS}")
+        ind = Indicator(
+            indicator_id=iid, indicator_zh=zh, label_en=str(entry.get("label_en", "")), domain=str(domain),
+            level=level, unit=str(entry.get("unit", "")), definition=str(entry.get("definition", "")),
+            aliases_zh=tuple(normalised), min_value=_as_float(entry.get("min_value")),
+            max_value=_as_float(entry.get("max_value")), max_abs_change=_as_float(entry.get("max_abs_change")))
+        if ind.min_value is not None and ind.max_value is not None and ind.min_value > ind.max_value:
+            problems.append(f"{iid}: min_value > max_value")
+        if ind.max_abs_change is not None and ind.max_abs_change < 0:
+            problems.append(f"{iid}: max_abs_change < 0")
+        out[iid] = ind
+    for measure in raw.get("generic_measures") or []:
+        for label in measure.get("labels") or []:
+            if normalize_label(label) in owner:
+                problems.append(f"generic label {label!r} is also an alias of {owner[normalize_label(label)]}")
+        targets = list((measure.get("by_level") or {}).items()) + [("default", measure.get("default"))]
+        for level, iid in targets:
+            if iid is not None and iid not in out:
+                problems.append(f"generic measure {measure.get('measure')}: {level} -> unknown id {iid!r}")
+    for level in raw.get("levels") or {}:
+        if level not in schema.LEVELS:
+            problems.append(f"levels: {level!r} not in {schema.LEVELS}")
+    if problems:
+        raise DictionaryError(f"{path}: " + "; ".join(problems))
+    return out
+
+
+def load_indicators(path=None) -> dict[str, Indicator]:
+    """Indicators by id, read once per file (``path`` defaults to the packaged indicators.yml)."""
+    return dict(_load(str(Path(path).resolve() if path else INDICATORS_FILE)))
+
+
+@dataclass(frozen=True)
+class _Matcher:
+    """Everything matching needs, prepared once: aliases longest first, generic measures, level words."""
+
+    indicators: dict
+    aliases: tuple[tuple[str, str], ...]                       # (alias, id), longest first
+    generics: tuple[tuple[str, dict, str | None], ...]         # (label, by_level, default), longest first
+    levels: tuple[tuple[str, str], ...]                        # (word, level), longest first
+
+
+@lru_cache(maxsize=8)
+def _matcher(path: str = str(INDICATORS_FILE)) -> _Matcher:
+    indicators = _load(path)
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    aliases = sorted(((a, i.indicator_id) for i in indicators.values() for a in i.aliases_zh),
+                     key=lambda pair: -len(pair[0]))
+    generics = sorted(((normalize_label(label), dict(m.get("by_level") or {}), m.get("default"))
+                       for m in raw.get("generic_measures") or [] for label in m.get("labels") or []),
+                      key=lambda g: -len(g[0]))
+    levels = sorted(((normalize_label(w), level) for level, words in (raw.get("levels") or {}).items()
+                     for w in words), key=lambda pair: -len(pair[0]))
+    return _Matcher(indicators, tuple(aliases), tuple(generics), tuple(levels))
+
+
+# ----------------------------------------------------------------------------- matching
+
+def _longest(text: str, pairs) -> tuple[str, object, int] | None:
+    """The longest key found in ``text`` (pairs sorted longest first); among equals the one nearest the end."""
+    best = None
+    for key, value in pairs:
+        if best is not None and len(key) < len(best[0]):
+            break
+        pos = text.rfind(key)
+        if pos >= 0 and (best is None or pos > best[2]):
+            best = (key, value, pos)
+    return best
+
+
+def _level_in(text: str, m: _Matcher) -> str | None:
+    hit = _longest(text, m.levels)
+    return hit[1] if hit else None
+
+
+def _generic(segment: str, context: str, m: _Matcher):
+    """A generic measure in ``segment`` with its level from the segment, else from the context."""
+    hit = _longest(segment, ((g[0], g) for g in m.generics))
+    if not hit:
+        return None
+    _, (label, by_level, default), pos = hit
+    level = _level_in(segment.replace(label, "|"), m) or _level_in(context, m)
+    iid = default if level is None else by_level.get(level)
+    return (iid, pos + len(label)) if iid else None
+
+
+def _bare_level(segment: str, context: str, m: _Matcher) -> str | None:
+    """A row label that only names a level (其中：普通小学) takes its measure from the context."""
+    for word, level in m.levels:
+        if any(segment == word + suffix for suffix in _BARE_LEVEL_SUFFIXES):
+            hit = _longest(context, ((g[0], g) for g in m.generics))
+            if hit:
+                return hit[1][1].get(level)
+            return None
+    return None
+
+
+def match_indicator(label: str, context: str = "") -> Indicator | None:
+    """The indicator a row label or prose phrase names, or None.
+
+    ``context`` is the section (义务教育, 高中阶段教育) or the parent row (在校学生数（万人）) and
+    resolves labels that do not name their level. The phrase is split into clauses; the clause
+    nearest the number (the last) is tried first, and an earlier clause only if its indicator is
+    not already followed by a number of its own. Within a clause the longest alias wins.
+    """
+    m = _matcher()
+    text, ctx = normalize_label(label), normalize_label(context)
+    if not text:
+        return None
+    segments = [s for s in _CLAUSE_MARKS.split(text) if s]
+    for index in range(len(segments) - 1, -1, -1):
+        segment, last = segments[index], index == len(segments) - 1
+        hit = _longest(segment, m.aliases)
+        found = (hit[1], hit[2] + len(hit[0])) if hit else _generic(segment, ctx, m)
+        if found and (last or not re.search(r"[0-9]", segment[found[1]:])):
+            return m.indicators[found[0]]
+        if last and len(segments) == 1:
+            bare = _bare_level(segment, ctx, m)
+            if bare:
+                return m.indicators[bare]
+    return None
+
+
+# ----------------------------------------------------------------------------- domains and exclusions
+
+@lru_cache(maxsize=4)
+def _keywords(path: str = str(KEYWORDS_FILE)) -> dict:
+    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    precedence = list(raw.get("precedence") or [])
+    if sorted(precedence) != sorted(schema.DOMAINS):
+        raise DictionaryError(f"{path}: precedence {precedence} must list each of {schema.DOMAINS} once")
+    phrases = sorted(((p, d) for d, words in (raw.get("phrases") or {}).items() for p in words),
+                     key=lambda pair: -len(pair[0]))
+    exclude = raw.get("exclude") or {}
+    return {
+        "precedence": precedence,
+        "keywords": {d: tuple(raw.get("keywords", {}).get(d) or ()) for d in precedence},
+        "phrases": tuple(phrases),
+        "ignore": tuple(sorted(raw.get("ignore") or (), key=len, reverse=True)),
+        "patterns": tuple(re.compile(p) for p in exclude.get("patterns") or ()),
+        "words": tuple(w.casefold() for w in exclude.get("words") or ()),
+        "keep_if": tuple(exclude.get("keep_if") or ()),
+    }
+
+
+def domain_of(text: str) -> str | None:
+    """The domain the words around a number point to (keywords, then precedence); None if none does.
+
+    >>> domain_of("教师周转宿舍建设总投资")
+    'funding'
+    >>> domain_of("建成教师周转房")
+    'schools'
+    >>> domain_of("地区生产总值") is None
+    True
+    """
+    kw = _keywords()
+    s = _plain(text)
+    for word in kw["ignore"]:
+        s = s.replace(word, "|")
+    found: set[str] = set()
+    for phrase, domain in kw["phrases"]:
+        if phrase in s:
+            found.add(domain)
+            s = s.replace(phrase, "|")
+    for domain, words in kw["keywords"].items():
+        if any(w in s for w in words):
+            found.add(domain)
+    return next((d for d in kw["precedence"] if d in found), None)
+
+
+def is_excluded_context(text: str) -> bool:
+    """True when the words around a number say it is no target: a page, ordinal, document number, date, GDP, population.
+
+    >>> is_excluded_context("巫溪府发〔2022〕14号")
+    True
+    >>> is_excluded_context("主要劳动年龄人口平均受教育年限")
+    False
+    """
+    kw = _keywords()
+    s = _plain(text)
+    if any(p.search(s) for p in kw["patterns"]):
+        return True
+    folded = s.casefold()
+    return any(w in folded for w in kw["words"]) and not any(k in s for k in kw["keep_if"])
+
+
+# ----------------------------------------------------------------------------- table and ranges
+
+@lru_cache(maxsize=1)
+def _frame() -> pd.DataFrame:
+    rows = []
+    for ind in load_indicators().values():
+        row = asdict(ind)
+        row["aliases_zh"] = ";".join(ind.aliases_zh)
+        rows.append(row)
+    df = schema.conform(pd.DataFrame(rows), "indicators")
+    return schema.validate(df, "indicators")
+
+
+def indicators_frame() -> pd.DataFrame:
+    """The ``indicators`` table (schema.TABLES['indicators']), one row per indicator, aliases ';'-joined."""
+    return _frame().copy()
+
+
+def plausible(indicator_id: str, kind: str, value: float) -> bool:
+    """Whether ``value`` lies in the dictionary's range for ``kind`` (baseline/target: min..max; change: |v| <= max_abs_change).
+
+    An empty id has no range (True); an unknown id raises KeyError; a missing value is not plausible.
+
+    >>> plausible("preschool_ger", "target", 115)
+    True
+    >>> plausible("compulsory_retention_rate", "target", 120)
+    False
+    """
+    if kind not in schema.KINDS:
+        raise ValueError(f"kind {kind!r} not in {schema.KINDS}")
+    if not indicator_id:
+        return True
+    indicators = _load(str(INDICATORS_FILE))
+    if indicator_id not in indicators:
+        raise KeyError(f"unknown indicator {indicator_id!r}")
+    ind = indicators[indicator_id]
+    if value is None or pd.isna(value) or not math.isfinite(float(value)):
+        return False
+    value = float(value)
+    if kind == "change":
+        return ind.max_abs_change is None or abs(value) <= ind.max_abs_change
+    return (ind.min_value is None or value >= ind.min_value) and (ind.max_value is None or value <= ind.max_value)
