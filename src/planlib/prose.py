@@ -1,0 +1,419 @@
+"""Targets, baselines and changes stated in a plan's running text (source = prose).
+
+Most of a plan's numbers live in sentences, not tables: 到2025年，学前三年毛入园率达95%；
+高中阶段毛入学率由2015年的86%提高到95%. Each number in the four domains becomes one row of
+``targets`` with the year it refers to and whether it is a baseline, a target or a change.
+
+How a number's year and kind are decided, in order:
+
+1. a year written right before it (由2015年的86%, 增加到2020年的144.26万人) is its year;
+2. a recurring norm (每年, 年均, 生均 ...) has no year;
+3. else the nearest scope before it in the sentence: 到2022年底 -> 2022, “十三五”期间 -> 2020;
+4. else the section: a review of the previous plan (发展基础, 成就 ...) gives the base year
+   and a baseline, any other section the plan's end year and a target.
+
+个百分点 and a change verb right before the number (较2015年提高19.1个百分点, 增长5%) make a
+change. Lists share or split their labels (小学、初中入学率达到100%、99.6% gives 小学入学率 and
+初中入学率); a change list with no measure of its own (比2015年分别增长6.1个百分点、13.3个百分点)
+takes the measures just before it. The word lists live in ``data/prose_rules.yml``.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from . import dictionary, numbers
+from .periods import FYP, Period, fyp_years, kind_for_year, plan_period
+from .text import PlanText
+
+_CN = "一二三四五六七八九十百零〇两"
+HEADING = re.compile(
+    rf"^[\s\u3000]*(?:(第[{_CN}]+部分)|(第[{_CN}]+章)|(第[{_CN}]+节)|([{_CN}]+[、．.])|([（(][{_CN}]+[）)]))")
+LEADER = re.compile(r"\.{4,}|…{2,}|·{4,}|．{4,}|⋯{2,}")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SENTENCE_END = re.compile(r"[。！？!?]")
+CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
+YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年(底|末|前|内|以来|起)?")
+DIRECT_YEAR_TAIL = re.compile(r"((?:19|20)\d\d)\s*年(?:底|末)?\s*的?\s*$")
+ORIGIN = re.compile(r"(?:由|从|自)\s*(?=(?:19|20)\d\d\s*年)")
+COMPARISON = re.compile(
+    r"(?:较|比|与|同)\s*(?:上年|去年|上一年|(?:19|20)\d\d\s*年(?:底|末)?|[“\"]?(?:十[一二三四五六]?|九)五[”\"]?(?:末|期间|时期)?)(?:相比|比)?")
+YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止到?|在|于)?\s*(?:19|20)\d\d\s*年(?:底|末|前|内|以来|起)?(?:的)?")
+#: A comparator separated from its number by the base (不低于招聘总数的20%).
+DETACHED_COMPARATOR = re.compile(r"(不低于|不少于|不小于|不高于|不超过|不多于|超过|高于|低于|不到)[^，,；;。\d]{0,12}的$")
+DETACHED_MEANING = {"不低于": ">=", "不少于": ">=", "不小于": ">=", "不高于": "<=", "不超过": "<=",
+                    "不多于": "<=", "超过": ">", "高于": ">", "低于": "<", "不到": "<"}
+PUNCT = "、，,；;：:。\\s“”\"'（）()【】\u3000—-"
+
+#: Section contexts.
+REVIEW, PLAN = "review", "plan"
+_HEADING_RANK = 5  # number of heading styles in HEADING
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The compiled word lists of data/prose_rules.yml."""
+
+    review_headings: tuple[str, ...]
+    plan_headings: tuple[str, ...]
+    period_scope: re.Pattern
+    recurring: re.Pattern
+    change_tail: re.Pattern
+    label_trailing: re.Pattern
+    label_leading: re.Pattern
+    level_words: tuple[str, ...]
+    measure_endings: tuple[str, ...]
+    levels: tuple[tuple[str, tuple[str, ...]], ...]
+    excluded_units: frozenset[str]
+    excluded_words: re.Pattern
+    programme: re.Pattern
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    """Load and compile data/prose_rules.yml once."""
+    raw = yaml.safe_load(resources.files("planlib").joinpath("data/prose_rules.yml").read_text("utf-8"))
+    not_change = "".join(re.escape(p) for p in raw["not_change_prefixes"])
+    return Rules(
+        review_headings=tuple(raw["review_headings"]),
+        plan_headings=tuple(raw["plan_headings"]),
+        period_scope=re.compile(rf"({FYP.pattern})\s*({_alternation(raw['period_scope_words'])})"),
+        recurring=re.compile(_alternation(raw["recurring_markers"])),
+        change_tail=re.compile(rf"(?<![{not_change}])(?:{_alternation(raw['change_verbs'])})了?\s*$"),
+        label_trailing=re.compile(rf"(?:{_alternation(raw['label_trailing_words'])}|[{PUNCT}])+$"),
+        label_leading=re.compile(rf"^(?:{_alternation(raw['label_leading_words'])}|[{PUNCT}])+"),
+        level_words=tuple(sorted(raw["level_words"], key=len, reverse=True)),
+        measure_endings=tuple(raw["measure_endings"]),
+        levels=tuple((level, tuple(words)) for level, words in raw["levels"].items()),
+        excluded_units=frozenset(raw["excluded_units"]),
+        excluded_words=re.compile(_alternation(raw["excluded_words"])),
+        programme=re.compile("|".join(f"(?:{p})" for p in raw["programme_patterns"])),
+    )
+
+
+# --- sections --------------------------------------------------------------------------
+
+def section_contexts(plan: PlanText) -> list[str | None]:
+    """For each line (index 0 = line 1): 'review', 'plan' or None (before any heading).
+
+    The innermost heading that says review or plan decides; 专栏 boxes keep their section's.
+    """
+    r = rules()
+    stack: list[tuple[int, str | None]] = []  # (rank, context) outermost first
+    out: list[str | None] = []
+    for line in plan.lines:
+        m = HEADING.match(line)
+        if m and len(line.strip()) <= 40 and "。" not in line and not LEADER.search(line):
+            rank = next(i for i in range(_HEADING_RANK) if m.group(i + 1))
+            title = line[m.end():]
+            ctx = (REVIEW if any(w in title for w in r.review_headings)
+                   else PLAN if any(w in title for w in r.plan_headings) else None)
+            stack = [s for s in stack if s[0] < rank] + [(rank, ctx)]
+        out.append(next((c for _, c in reversed(stack) if c), None))
+    return out
+
+
+# --- scopes ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scope:
+    """A year the following numbers of a sentence refer to, and whether it is the past."""
+
+    pos: int
+    year: int | None
+    context: str
+
+
+def _scopes(line: str, period: Period | None) -> list[Scope]:
+    """到2025年, 2022年底, “十三五”期间, 2016年以来 … in a line, in order."""
+    r = rules()
+    found: list[Scope] = []
+    for m in YEAR_MENTION.finditer(line):
+        before = line[max(0, m.start() - 1):m.start()]
+        after = line[m.end():m.end() + 2]
+        if before in ("较", "比", "与", "同", "由", "从", "自") or re.match(r"的?\s*[\d０-９]", after):
+            continue
+        year = int(m.group(1))
+        if m.group(2) == "以来":
+            year = period.base_year if period else None
+            found.append(Scope(m.start(), year, REVIEW))
+            continue
+        past = period is not None and year <= period.base_year
+        found.append(Scope(m.start(), year, REVIEW if past else PLAN))
+    for m in r.period_scope.finditer(line):
+        before = line[max(0, m.start() - 1):m.start()]
+        if before in ("较", "比", "与", "同", "《") or "《" in line[max(0, m.start() - 20):m.start()] and "》" not in line[max(0, m.start() - 20):m.start()]:
+            continue
+        n = _fyp_number(m.group(1))
+        if n is None:
+            continue
+        end = fyp_years(n)[1]
+        past = period is not None and end <= period.base_year
+        found.append(Scope(m.start(), end, REVIEW if past else PLAN))
+    return sorted(found, key=lambda s: s.pos)
+
+
+def _fyp_number(word: str) -> int | None:
+    from .periods import fyp_ordinal
+
+    return fyp_ordinal(word)
+
+
+# --- labels ----------------------------------------------------------------------------
+
+def clean_label(segment: str) -> str:
+    """The measure named by the text before a number: no scope, verbs or comparators.
+
+    >>> clean_label("到2025年，全县公办幼儿园占比保持在")
+    '公办幼儿园占比'
+    >>> clean_label("高中阶段毛入学率由2015年的")
+    '高中阶段毛入学率'
+    >>> clean_label("比2015年分别增长")
+    ''
+    """
+    r = rules()
+    s = segment
+    m = None
+    for m in ORIGIN.finditer(s):
+        pass
+    if m:
+        s = s[:m.start()]
+    s = COMPARISON.sub("", s)
+    s = r.period_scope.sub("", s)
+    s = YEAR_PHRASE.sub("", s)
+    s = re.sub(r"[“\"]?十[一二三四五六]?五[”\"]?", "", s)
+    s = r.change_tail.sub("", s)
+    for _ in range(3):
+        s = r.label_leading.sub("", s)
+        s = r.label_trailing.sub("", s)
+        s = r.change_tail.sub("", s)
+    return s.strip()
+
+
+def split_enumeration(label: str, n: int) -> list[str]:
+    """n labels for n listed values: 小学、初中入学率 -> 小学入学率, 初中入学率.
+
+    >>> split_enumeration("小学、初中入学率", 2)
+    ['小学入学率', '初中入学率']
+    >>> split_enumeration("城乡居民社区教育年参与率", 2)
+    ['城乡居民社区教育年参与率', '城乡居民社区教育年参与率']
+    """
+    r = rules()
+    items = [i.strip() for i in re.split(r"[、/]", label) if i.strip()]
+    if n <= 1 or len(items) != n:
+        return [label] * n
+    last = items[-1]
+    if not last.endswith(r.measure_endings):
+        return items
+    head = next((last[len(w):] for w in r.level_words if last.startswith(w) and len(last) > len(w)), "")
+    return [it if it.endswith(r.measure_endings) or not head else it + head for it in items[:-1]] + [last]
+
+
+CLASSIFIERS = frozenset("个所名位家支人班间套")
+NOUN_AFTER = re.compile(r"[^，,；;。：:、！？!?\d０-９（(]{1,20}")
+
+
+def _noun_after(line: str, q, qs) -> str:
+    """The noun a classifier counts (9个名师工作室 -> 名师工作室), '' if none follows."""
+    if not q.unit_raw or q.unit_raw[-1] not in CLASSIFIERS or q.end >= len(line):
+        return ""
+    m = NOUN_AFTER.match(line, q.end)
+    if not m or not CJK.match(line, q.end):
+        return ""
+    nxt = min((o.start for o in qs if o.start >= q.end), default=len(line))
+    noun = line[q.end:min(m.end(), nxt)]
+    noun = rules().label_trailing.sub("", noun)
+    return noun if CJK.search(noun) else ""
+
+
+def level_of(label: str) -> str:
+    for level, words in rules().levels:
+        if any(w in label for w in words):
+            return level
+    return ""
+
+
+# --- extraction ------------------------------------------------------------------------
+
+@dataclass
+class _Candidate:
+    q: object
+    clause_start: int
+    label: str
+    backref: bool = False
+    group: list = field(default_factory=list)
+
+
+def _keep(q, line: str, programme_spans: list[tuple[int, int]]) -> bool:
+    r = rules()
+    if q.role != "quantity" or not q.unit:
+        return False
+    if q.unit in r.excluded_units or (q.unit_raw or "") in r.excluded_units:
+        return False
+    return not any(a < q.num_end and q.num_start < b for a, b in programme_spans)
+
+
+def _year_kind(line: str, cand: _Candidate, scopes: list[Scope], sentence_start: int,
+               section: str | None, period: Period | None) -> tuple[int | None, str]:
+    r = rules()
+    q = cand.q
+    tail = line[cand.clause_start:q.start]
+    is_change = q.unit == "pp" or bool(r.change_tail.search(tail))
+    direct = DIRECT_YEAR_TAIL.search(tail)
+    scope = next((s for s in reversed(scopes) if sentence_start <= s.pos < q.start), None)
+    context = scope.context if scope else (section or PLAN)
+    if direct:
+        year = int(direct.group(1))
+    elif r.recurring.search(line[cand.clause_start:q.start]):
+        year = None
+    elif scope is not None:
+        year = scope.year
+    elif period is not None:
+        year = period.base_year if context == REVIEW else period.end
+    else:
+        year = None
+    if is_change:
+        return year, "change"
+    if direct:
+        if period is None:
+            return year, "baseline" if context == REVIEW else "target"
+        return year, kind_for_year(year, period)
+    return year, "baseline" if context == REVIEW else "target"
+
+
+def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Period | None = None) -> list[dict]:
+    """One targets row per number of the four domains in the plan's running text.
+
+    ``skip_lines`` are lines the table parser consumed; ``period`` defaults to the period
+    the plan names in its opening.
+    """
+    r = rules()
+    period = period or plan_period(plan.text)
+    skip = set(skip_lines)
+    contexts = section_contexts(plan)
+    source_file = str(plan.path)
+    rows: list[dict] = []
+    for n, line in enumerate(plan.lines, 1):
+        if n in skip or not CJK.search(line) or LEADER.search(line):
+            continue
+        quantities = [q for q in numbers.find_quantities(line) if q.role == "quantity"]
+        if not quantities:
+            continue
+        programme_spans = [m.span() for m in r.programme.finditer(line)]
+        quantities = [q for q in quantities if _keep(q, line, programme_spans)]
+        if not quantities:
+            continue
+        scopes = _scopes(line, period)
+        sentence_starts = [0] + [m.end() for m in SENTENCE_END.finditer(line)]
+        clause_ends = [m.end() for m in CLAUSE_END.finditer(line)]
+        by_sentence: dict[int, list] = {}
+        for q in quantities:
+            s = max(p for p in sentence_starts if p <= q.start)
+            by_sentence.setdefault(s, []).append(q)
+        for s_start, qs in by_sentence.items():
+            rows.extend(_sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes,
+                                       contexts[n - 1], period, source_file))
+    return rows
+
+
+def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, period, source_file):
+    r = rules()
+    s_end_m = SENTENCE_END.search(line, qs[-1].end)
+    sentence = line[s_start:s_end_m.end() if s_end_m else len(line)]
+    groups: list[list[_Candidate]] = []
+    prev_end = s_start
+    for q in qs:
+        clause_start = max([s_start] + [e for e in clause_ends if e <= q.start])
+        seg_start = max(clause_start, prev_end)
+        label = clean_label(line[seg_start:q.start])
+        if label and rules().recurring.fullmatch(label):
+            label = ""  # 年均增长20.82%: a rate of the measure just named
+        after = _noun_after(line, q, qs)
+        if after:  # 建成9个名师工作室: the measure follows the classifier
+            label = label + after if label and not label.endswith(after) else after
+        cand = _Candidate(q, clause_start, label)
+        if not label and groups and clause_start <= prev_end:
+            groups[-1].append(cand)
+        else:
+            cand.backref = not label
+            groups.append([cand])
+        prev_end = q.end
+    out: list[dict] = []
+    emitted: list[dict] = []  # rows of this sentence, kept or not, for back references
+    for group in groups:
+        head = group[0]
+        refs: list[dict | None] = [None] * len(group)
+        if head.backref and len(emitted) >= len(group):
+            refs = emitted[-len(group):]
+            labels = [ref["indicator_zh"] for ref in refs]
+        elif head.backref:
+            label = clean_label(line[head.clause_start:head.q.start]) or line[head.clause_start:head.q.start].strip(PUNCT)
+            labels = [label] * len(group)
+        else:
+            labels = split_enumeration(head.label, len(group))
+        for cand, label, ref in zip(group, labels, refs):
+            row = _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, period, source_file)
+            emitted.append(row)
+            if row["domain"]:
+                out.append(row)
+    return out
+
+
+def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, period, source_file) -> dict:
+    r = rules()
+    q = cand.q
+    clause = line[cand.clause_start:q.end]
+    if ref is not None:
+        indicator_id, domain, level = ref["indicator_id"], ref["domain"], ref["level"]
+    else:
+        indicator_id, domain, level = "", None, ""
+        excluded = bool(r.excluded_words.search(label)) or dictionary.is_excluded_context(clause)
+        if not excluded:
+            ind = dictionary.match_indicator(label, context=sentence) if label else None
+            if ind is not None:
+                indicator_id, domain, level = ind.indicator_id, ind.domain, ind.level or ""
+            else:
+                domain = dictionary.domain_of(label) if label else None
+                domain = domain or dictionary.domain_of(line[cand.clause_start:q.start])
+            level = level or level_of(label)
+    year, kind = _year_kind(line, cand, scopes, s_start, section, period)
+    comparator = q.comparator
+    if comparator == "=":
+        detached = DETACHED_COMPARATOR.search(line, cand.clause_start, q.start)
+        comparator = DETACHED_MEANING[detached.group(1)] if detached else comparator
+    quote_start = cand.clause_start
+    while quote_start < q.num_start and line[quote_start] in " \u3000\t":
+        quote_start += 1
+    return {
+        "county": plan.slug,
+        "indicator_id": indicator_id or "",
+        "indicator_zh": label,
+        "domain": domain,
+        "level": level,
+        "year": year,
+        "kind": kind,
+        "value": float(q.value),
+        "value_high": float(q.value_high) if q.value_high is not None else None,
+        "unit": q.unit,
+        "value_raw": q.value_raw,
+        "unit_raw": q.unit_raw or "",
+        "comparator": comparator,
+        "attribute": "",
+        "source": "prose",
+        "source_file": source_file,
+        "line": n,
+        "char_start": q.num_start,
+        "char_end": q.end,
+        "quote": line[quote_start:q.end],
+        "table_id": "",
+        "correction": "",
+    }

@@ -1,0 +1,241 @@
+"""Hard sentences from the real plans, with the rows expected (written before the code)."""
+from __future__ import annotations
+
+import hashlib
+import math
+from pathlib import Path
+
+import pytest
+
+from planlib.periods import Period
+from planlib.prose import extract_prose
+from planlib.schema import columns
+from planlib.text import PlanText
+
+REVIEW = "一、发展基础"
+TARGETS = "三、发展目标"
+TITLE = "某县教育事业发展“十四五”规划（2021—2025年）"
+
+
+def make_plan(*lines: str, name: str = "testcounty.txt") -> PlanText:
+    text = "\n".join(lines)
+    raw = text.encode("utf-8")
+    return PlanText(path=Path("data/raw") / name, text=text, encoding="utf-8",
+                    sha256=hashlib.sha256(raw).hexdigest(), n_bytes=len(raw), lines=tuple(lines))
+
+
+def rows_of(*lines: str, **kw) -> list[dict]:
+    return extract_prose(make_plan(TITLE, *lines), **kw)
+
+
+def pick(rows, value, **fields):
+    """The single row with this value (and fields); fails loudly otherwise."""
+    hits = [r for r in rows if math.isclose(r["value"], value)
+            and all(r[k] == v for k, v in fields.items())]
+    assert len(hits) == 1, f"{len(hits)} rows with value {value} {fields}: {[(r['value'], r['year'], r['kind'], r['indicator_zh']) for r in rows]}"
+    return hits[0]
+
+
+def indicator_id(label: str) -> str:
+    from planlib.dictionary import match_indicator
+
+    ind = match_indicator(label)
+    assert ind is not None, f"the dictionary should know {label}"
+    return ind.indicator_id
+
+
+# --- years and kinds -------------------------------------------------------------------
+
+def test_review_rates_change_and_from_to():
+    rows = rows_of(REVIEW, "“十三五”期间，学前三年毛入园率提高到90.1%，较2015年提高19.1个百分点，"
+                           "高中阶段毛入学率由2015年的86%提高到95%。")
+    r = pick(rows, 90.1)
+    assert (r["unit"], r["year"], r["kind"], r["comparator"]) == ("%", 2020, "baseline", "=")
+    assert r["indicator_id"] == indicator_id("学前三年毛入园率")
+    r = pick(rows, 19.1)
+    assert (r["unit"], r["year"], r["kind"]) == ("pp", 2020, "change")
+    assert r["unit_raw"] == "个百分点"
+    r = pick(rows, 86)
+    assert (r["year"], r["kind"]) == (2015, "baseline")
+    assert r["indicator_id"] == indicator_id("高中阶段毛入学率")
+    r = pick(rows, 95)
+    assert (r["year"], r["kind"]) == (2020, "baseline")
+    assert r["indicator_id"] == indicator_id("高中阶段毛入学率")
+    assert len(rows) == 4
+
+
+def test_from_to_in_a_target_section_gives_baseline_and_target():
+    rows = rows_of(TARGETS, "高中阶段毛入学率由2020年的95%提高到98.5%。")
+    assert (pick(rows, 95)["year"], pick(rows, 95)["kind"]) == (2020, "baseline")
+    r = pick(rows, 98.5)
+    assert (r["year"], r["kind"]) == (2025, "target")
+
+
+def test_counts_from_year_to_year():
+    rows = rows_of(REVIEW, "中职在校生由2015年1523人上升到2467人，毕业生初次就业率达97%，较2015年增长2个百分点。")
+    r = pick(rows, 1523)
+    assert (r["unit"], r["year"], r["kind"]) == ("人", 2015, "baseline")
+    r = pick(rows, 2467)
+    assert (r["year"], r["kind"]) == (2020, "baseline")
+    assert (pick(rows, 2)["kind"], pick(rows, 2)["unit"]) == ("change", "pp")
+
+
+def test_wan_scaling_and_explicit_years():
+    rows = rows_of(REVIEW, "在校生人数从2016年的130.23万人增加到2020年的144.26万人。")
+    r = pick(rows, 1302300)
+    assert (r["year"], r["kind"], r["unit"], r["value_raw"], r["unit_raw"]) == (2016, "baseline", "人", "130.23", "万人")
+    r = pick(rows, 1442600)
+    assert (r["year"], r["kind"]) == (2020, "baseline")
+
+
+def test_period_totals_are_baselines_at_period_end():
+    rows = rows_of(REVIEW, "“十三五”期间，累计教育投入34亿元，新建投用学校10所，新增学位8300个。")
+    r = pick(rows, 3.4e9)
+    assert (r["unit"], r["year"], r["kind"], r["domain"]) == ("元", 2020, "baseline", "funding")
+    assert pick(rows, 10)["domain"] == "schools"
+    assert pick(rows, 8300)["year"] == 2020
+
+
+def test_undated_target_is_period_end_and_dated_targets_keep_their_year():
+    rows = rows_of(TARGETS, "培育市级骨干教师60人。到2022年底，公办园在园幼儿占比达到50%；到2025年底，公办园在园幼儿占比达到60%。")
+    r = pick(rows, 60, unit="人")
+    assert (r["year"], r["kind"], r["domain"]) == (2025, "target", "teachers")
+    assert (pick(rows, 50)["year"], pick(rows, 50)["kind"]) == (2022, "target")
+    assert pick(rows, 60, unit="%")["year"] == 2025
+
+
+def test_recurring_norms_have_no_year():
+    rows = rows_of(TARGETS, "确保每年招聘幼儿教师占比不低于招聘总数的20%。"
+                            "学前教育生均公共财政预算教育事业费支出水平不低于6000元。")
+    r = pick(rows, 20)
+    assert (r["year"], r["kind"], r["comparator"]) == (None, "target", ">=")
+    r = pick(rows, 6000)
+    assert (r["year"], r["unit"], r["comparator"], r["domain"]) == (None, "元", ">=", "funding")
+
+
+def test_growth_rates_are_changes():
+    rows = rows_of(REVIEW, "累计投入教育经费60.06亿元，比“十二五”提高104.08%，年均增长20.82%。"
+                           "九年义务教育巩固率达到96%，比2015年增长5%。")
+    assert pick(rows, 6.006e9)["kind"] == "baseline"
+    assert pick(rows, 104.08)["kind"] == "change"
+    r = pick(rows, 20.82)
+    assert (r["kind"], r["year"]) == ("change", None)
+    r = pick(rows, 5)
+    assert (r["kind"], r["unit"], r["year"]) == ("change", "%", 2020)
+
+
+def test_thirteenth_plan_sentence_in_a_target_section_is_a_baseline():
+    rows = rows_of(TARGETS, "“十三五”期间累计补充教师620名。")
+    assert (pick(rows, 620)["year"], pick(rows, 620)["kind"]) == (2020, "baseline")
+
+
+# --- comparators -----------------------------------------------------------------------
+
+def test_comparators():
+    rows = rows_of(TARGETS, "职业学校“双师型”教师比例达到55%以上，投入近16亿元，"
+                            "残疾少年高中阶段入学率不低于80%，新建2~3所小学。")
+    assert pick(rows, 55)["comparator"] == ">="
+    assert pick(rows, 1.6e9)["comparator"] == "approx"
+    assert pick(rows, 80)["comparator"] == ">="
+    r = pick(rows, 2)
+    assert (r["comparator"], r["value_high"], r["unit"]) == ("range", 3, "所")
+
+
+# --- lists -----------------------------------------------------------------------------
+
+def test_list_with_shared_head_noun():
+    rows = rows_of(REVIEW, "小学、初中入学率达到100%、99.6%，九年义务教育巩固率达到96%。")
+    primary, junior = pick(rows, 100), pick(rows, 99.6)
+    assert "小学" in primary["indicator_zh"] and "初中" in junior["indicator_zh"]
+    assert primary["indicator_id"] == indicator_id("小学入学率")
+    assert junior["indicator_id"] == indicator_id("初中入学率")
+    assert primary["indicator_id"] != junior["indicator_id"]
+    assert {primary["year"], junior["year"]} == {2020}
+
+
+def test_respectively_list():
+    rows = rows_of(TARGETS, "学前三年毛入园率、九年义务教育巩固率、高中阶段毛入学率分别达到95%、99%、98.5%。")
+    assert pick(rows, 95)["indicator_id"] == indicator_id("学前三年毛入园率")
+    assert pick(rows, 99)["indicator_id"] == indicator_id("九年义务教育巩固率")
+    assert pick(rows, 98.5)["indicator_id"] == indicator_id("高中阶段毛入学率")
+    assert all(r["year"] == 2025 and r["kind"] == "target" for r in rows)
+    assert len(rows) == 3
+
+
+def test_separators_lost_in_a_respectively_list():
+    rows = rows_of(REVIEW, "全市幼儿教师专科率、小学教师本科率、初中教师本科率、高中教师研究生率分别达100%92%100%25%。")
+    assert [r["value"] for r in sorted(rows, key=lambda r: r["char_start"])] == [100, 92, 100, 25]
+    labels = [r["indicator_zh"] for r in sorted(rows, key=lambda r: r["char_start"])]
+    assert "幼儿" in labels[0] and "小学" in labels[1] and "初中" in labels[2] and "高中" in labels[3]
+
+
+def test_separators_lost_with_shared_head_noun():
+    rows = rows_of(REVIEW, "小学、初中教师本科率达91.52%97.32%，高中教师研究生率达17.40%。")
+    assert "小学" in pick(rows, 91.52)["indicator_zh"]
+    assert "初中" in pick(rows, 97.32)["indicator_zh"]
+    assert pick(rows, 17.4)["domain"] == "teachers"
+
+
+def test_respectively_changes_take_the_preceding_measures():
+    rows = rows_of(REVIEW, "学前三年毛入园率达到85.1%、普惠率达96.8%，比2015年分别增长6.1个百分点、13.3个百分点。")
+    a, b = pick(rows, 6.1), pick(rows, 13.3)
+    assert a["kind"] == b["kind"] == "change"
+    assert a["indicator_id"] == pick(rows, 85.1)["indicator_id"] != ""
+    assert "普惠" in b["indicator_zh"]
+
+
+def test_unnamed_in_domain_numbers_are_kept():
+    rows = rows_of(TARGETS, "建成智慧校园示范校20所。")
+    r = pick(rows, 20)
+    assert r["domain"] == "schools"  # kept even when the dictionary has no id for it
+    assert isinstance(r["indicator_id"], str)
+
+
+# --- what is not a number --------------------------------------------------------------
+
+@pytest.mark.parametrize("line", [
+    "2021129",
+    "城府办发〔2021〕198号",
+    "推广实行1+X证书制度，全面建设覆盖全县各级各类学校的5G教育宽带网。",
+    "一、指导思想……………………………12",
+    "“十四五”时期教育事业高质量发展。",
+    "全县地区生产总值年均增长8%，常住人口达到45万人。",
+    "新征教育用地330余亩，儿童青少年总体近视率每年降低1个百分点以上。",
+    "[ 成文日期 ]2021-12-09 [ 发布日期 ]2021-12-10",
+    "深入贯彻党的十九大及十九届二中、三中、四中、五中、六中全会精神。",
+])
+def test_not_numbers(line):
+    assert rows_of(TARGETS, line) == []
+
+
+# --- contract --------------------------------------------------------------------------
+
+def test_rows_have_the_targets_columns_and_cite_their_line():
+    plan = make_plan(TITLE, REVIEW, "全县有各级各类学校202所，在校学生76293人，在编教职工6016人。")
+    rows = extract_prose(plan)
+    assert [r["value"] for r in rows] == [202, 76293, 6016]
+    for r in rows:
+        assert set(columns("targets")) <= set(r)
+        assert r["source"] == "prose" and r["county"] == "testcounty" and r["table_id"] == ""
+        assert r["source_file"] == str(plan.path) and r["attribute"] == ""
+        text = plan.lines[r["line"] - 1]
+        assert r["quote"] in text and r["value_raw"] in text[r["char_start"]:r["char_end"]]
+        assert r["value_raw"] in r["quote"]
+        assert (r["year"], r["kind"]) == (2020, "baseline")
+
+
+def test_skip_lines_are_not_read():
+    plan = make_plan(TITLE, TARGETS, "高中阶段毛入学率达98%以上。", "九年义务教育巩固率达到97%。")
+    assert [r["value"] for r in extract_prose(plan, skip_lines={3})] == [97]
+
+
+def test_period_argument_overrides_the_text():
+    plan = make_plan("某县教育发展规划", TARGETS, "高中阶段毛入学率达98%以上。")
+    assert extract_prose(plan, period=Period(2026, 2030))[0]["year"] == 2030
+
+
+def test_keys_unique_and_deterministic():
+    lines = (REVIEW, "小学、初中入学率达到100%、99.6%，比2015年分别增长1个百分点、2个百分点。")
+    a, b = rows_of(*lines), rows_of(*lines)
+    assert a == b
+    assert len({(r["source_file"], r["line"], r["char_start"]) for r in a}) == len(a)
