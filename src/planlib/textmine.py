@@ -98,6 +98,40 @@ def segment(text: str, drop_stopwords: bool = True) -> list[str]:
     return [w for w in tokenizer().lcut(text) if _WORD.search(w) and w.strip() and w not in stop]
 
 
+#: Administrative suffixes stripped from a place name so the bare name is excluded too (某某县 -> 某某).
+PLACE_SUFFIXES = ("省", "县", "市", "区")
+
+
+def names_with_bare_forms(names: Iterable[str]) -> set[str]:
+    """Each name, and the name without its 省/县/市/区 suffix when two characters or more remain.
+
+    >>> sorted(names_with_bare_forms(["甲乙县", "丙丁市", "戊市", ""]))
+    ['丙丁', '丙丁市', '戊市', '甲乙', '甲乙县']
+    """
+    out: set[str] = set()
+    for name in (n.strip() for n in names if n):
+        if not name:
+            continue
+        out.add(name)
+        if name.endswith(PLACE_SUFFIXES) and len(name) >= 3:
+            out.add(name[:-1])
+    return out
+
+
+def place_names(raw_dir: str | Path | None = None, provinces: bool = True) -> set[str]:
+    """Place names from ``sources.csv``: ``name_zh`` (and ``province`` unless told not), with bare forms.
+
+    Place names trivially set a plan apart; pass this set as ``exclude`` to
+    :func:`distinctive_terms`. Read from the data, so a new plan's place needs no code
+    change; a missing sources.csv gives an empty set.
+    """
+    from .metadata import read_sources
+
+    rows = read_sources(paths.resolve(raw_dir, paths.RAW_DIR)).values()
+    fields = ("name_zh", "province") if provinces else ("name_zh",)
+    return names_with_bare_forms(row.get(f) or "" for row in rows for f in fields)
+
+
 def _body_lines(plan: PlanText) -> Iterable[tuple[int, str]]:
     """(line number, text) of every line outside a table of contents."""
     skip = toc_lines(plan)
