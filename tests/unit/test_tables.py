@@ -1,0 +1,179 @@
+"""Table layouts, each as a small inline fixture (several not seen in the five plans)."""
+import textwrap
+
+import pytest
+
+from planlib.tables import extract_tables
+from planlib.text import read_plan
+
+
+def plan_from(tmp_path, body: str, name: str = "fixture"):
+    path = tmp_path / f"{name}.txt"
+    text = "某县教育事业发展“十四五”规划\n\n" + textwrap.dedent(body).lstrip("\n")
+    path.write_text(text, encoding="utf-8")
+    return read_plan(path)
+
+
+def rows_by_line(plan):
+    return {r["line"]: r for r in extract_tables(plan).rows}
+
+
+def test_one_cell_per_line_with_unit_cells_and_unheaded_attributes(tmp_path):
+    plan = plan_from(tmp_path, """
+        表1 主要发展指标
+
+        一级指标
+
+        二级指标
+
+        2020年
+
+        2025年
+
+        学前教育
+
+        学前三年毛入园率
+
+        %
+
+        90.1
+
+        95
+
+        预期性
+
+        在园幼儿数
+
+        7050
+
+        >6000
+
+        约束性
+        """)
+    rows = rows_by_line(plan)
+    by_value = {r["value"]: r for r in rows.values()}
+    assert by_value[90.1]["year"] == 2020 and by_value[90.1]["kind"] == "baseline"
+    assert by_value[95]["year"] == 2025 and by_value[95]["kind"] == "target" and by_value[95]["unit"] == "%"
+    assert by_value[95]["attribute"] == "expected"
+    assert by_value[6000]["comparator"] == ">" and by_value[6000]["attribute"] == "binding"
+    assert len(rows) == 4
+
+
+def test_space_separated_rows_as_pdf_text_gives(tmp_path):
+    plan = plan_from(tmp_path, """
+        表2 主要指标
+        指标 单位 2020年 2025年 属性
+        学前三年毛入园率 % 85.1 92 预期性
+        在校学生数（万人） 万人 1.2 1.35 预期性
+        高中阶段毛入学率 % 95 98%以上 约束性
+        """)
+    rows = extract_tables(plan).rows
+    got = sorted((r["line"], r["year"], r["value"], r["comparator"], r["attribute"]) for r in rows)
+    assert got == [
+        (5, 2020, 85.1, "=", "expected"), (5, 2025, 92.0, "=", "expected"),
+        (6, 2020, 12000.0, "=", "expected"), (6, 2025, 13500.0, "=", "expected"),
+        (7, 2020, 95.0, "=", "binding"), (7, 2025, 98.0, ">=", "binding"),
+    ]
+    for r in rows:  # quotes are exact substrings of their lines
+        assert plan.lines[r["line"] - 1][r["char_start"]:r["char_end"]] == r["quote"]
+
+
+def test_cells_with_their_own_unit_and_comparator(tmp_path):
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        人均受教育年限
+
+        10.2
+
+        12.3年以上
+
+        九年义务教育巩固率
+
+        96%
+
+        98%以上
+        """)
+    rows = sorted(extract_tables(plan).rows, key=lambda r: r["line"])
+    assert [(r["value"], r["unit"], r["comparator"]) for r in rows] == [
+        (10.2, "年", "="), (12.3, "年", ">="), (96.0, "%", "="), (98.0, "%", ">=")]  # 年 from the dictionary
+
+
+def test_column_wise_subrow_values_are_interleaved(tmp_path):
+    # parent-2020, sub-2020, parent-2025, sub-2025
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        在校学生数（人）
+
+        其中：普通小学
+
+        29332
+
+        18429
+
+        23957
+
+        14957
+        """)
+    rows = extract_tables(plan).rows
+    got = {(r["indicator_zh"], r["year"]): r["value"] for r in rows}
+    assert got == {("在校学生数", 2020): 29332, ("普通小学", 2020): 18429,
+                   ("在校学生数", 2025): 23957, ("普通小学", 2025): 14957}
+
+
+def test_tab_cells_with_wrapped_labels_change_column_and_minus_dash(tmp_path):
+    plan = plan_from(tmp_path, "\t分类\n\t指标\n\t2016年\n\t2020年\n\t“十三五”\n\n变化情况\n\n"
+                     "\t义务\n\n教育\n\t在校学生数（万人）\n\t4.9406\n\t5.0499\n\t0.1093\n\n\t \n"
+                     "\t其中：普通小学\n\t3.3623\n\t3.3301\n\t—0.0322\n")
+    rows = extract_tables(plan).rows
+    got = {(r["indicator_zh"], r["year"], r["kind"]): r["value"] for r in rows}
+    assert got[("普通小学", 2020, "change")] == pytest.approx(-322)
+    assert got[("在校学生数", 2016, "baseline")] == pytest.approx(49406)
+    # a 十三五 achievements table: every year column is a baseline
+    assert {k for (_, _, k) in got} == {"baseline", "change"}
+
+
+def test_years_come_from_the_header_not_constants(tmp_path):
+    plan = plan_from(tmp_path, """
+        某县教育发展规划（2026—2030年）主要指标
+        指标 2025年 2028年 2030年
+        学前三年毛入园率（%） 92 94 96
+        """)
+    rows = sorted(extract_tables(plan).rows, key=lambda r: r["char_start"])
+    assert [(r["year"], r["kind"]) for r in rows] == [(2025, "baseline"), (2028, "target"), (2030, "target")]
+
+
+def test_unit_label_contradicting_magnitude_is_reported(tmp_path):
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        在校学生数（人）
+
+        1.3263
+
+        1.65
+        """)
+    result = extract_tables(plan)
+    assert [r["value"] for r in result.rows] == [13263, 16500]
+    assert [f["check"] for f in result.findings] == ["unit_magnitude"]
+
+
+def test_prose_is_not_a_table(tmp_path):
+    plan = plan_from(tmp_path, """
+        到2025年，学前三年毛入园率达到95%，九年义务教育巩固率达到99%以上。
+        2020年和2025年的目标见上文。
+        """)
+    assert extract_tables(plan).rows == []
