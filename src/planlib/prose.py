@@ -70,6 +70,7 @@ class Rules:
     measure_endings: tuple[str, ...]
     levels: tuple[tuple[str, tuple[str, ...]], ...]
     excluded_units: frozenset[str]
+    units_needing_indicator: frozenset[str]
     excluded_words: re.Pattern
     programme: re.Pattern
 
@@ -95,6 +96,7 @@ def rules() -> Rules:
         measure_endings=tuple(raw["measure_endings"]),
         levels=tuple((level, tuple(words)) for level, words in raw["levels"].items()),
         excluded_units=frozenset(raw["excluded_units"]),
+        units_needing_indicator=frozenset(raw.get("units_needing_indicator", ())),
         excluded_words=re.compile(_alternation(raw["excluded_words"])),
         programme=re.compile("|".join(f"(?:{p})" for p in raw["programme_patterns"])),
     )
@@ -218,6 +220,7 @@ def split_enumeration(label: str, n: int) -> list[str]:
     return [it if it.endswith(r.measure_endings) or not head else it + head for it in items[:-1]] + [last]
 
 
+PEOPLE_UNITS = frozenset({"人", "名", "人次"})
 CLASSIFIERS = frozenset("个所名位家支人班间套")
 NOUN_AFTER = re.compile(r"[^，,；;。：:、！？!?\d０-９（(]{1,20}")
 
@@ -250,6 +253,7 @@ class _Candidate:
     clause_start: int
     label: str
     backref: bool = False
+    clause_end: int = 0
     group: list = field(default_factory=list)
 
 
@@ -273,7 +277,7 @@ def _year_kind(line: str, cand: _Candidate, scopes: list[Scope], sentence_start:
     context = scope.context if scope else (section or PLAN)
     if direct:
         year = int(direct.group(1))
-    elif r.recurring.search(line[cand.clause_start:q.start]):
+    elif r.recurring.search(tail) or tail.endswith("每"):
         year = None
     elif scope is not None:
         year = scope.year
@@ -341,12 +345,13 @@ def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, per
         if after:  # 建成9个名师工作室: the measure follows the classifier
             label = label + after if label and not label.endswith(after) else after
         cand = _Candidate(q, clause_start, label)
+        cand.clause_end = next((e - 1 for e in clause_ends if e > q.end), len(line))
         if not label and groups and clause_start <= prev_end:
             groups[-1].append(cand)
         else:
             cand.backref = not label
             groups.append([cand])
-        prev_end = q.end
+        prev_end = q.end + len(after)
     out: list[dict] = []
     emitted: list[dict] = []  # rows of this sentence, kept or not, for back references
     for group in groups:
@@ -376,14 +381,17 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
         indicator_id, domain, level = ref["indicator_id"], ref["domain"], ref["level"]
     else:
         indicator_id, domain, level = "", None, ""
-        excluded = bool(r.excluded_words.search(label)) or dictionary.is_excluded_context(clause)
+        whole_clause = line[cand.clause_start:max(cand.clause_end, q.end)]
+        excluded = bool(r.excluded_words.search(whole_clause)) or dictionary.is_excluded_context(clause)
         if not excluded:
             ind = dictionary.match_indicator(label, context=sentence) if label else None
             if ind is not None:
                 indicator_id, domain, level = ind.indicator_id, ind.domain, ind.level or ""
-            else:
+            elif q.unit not in r.units_needing_indicator:
                 domain = dictionary.domain_of(label) if label else None
                 domain = domain or dictionary.domain_of(line[cand.clause_start:q.start])
+                if domain is None and q.unit in PEOPLE_UNITS:  # 引进硕士研究生200人 in a teacher sentence
+                    domain = dictionary.domain_of(sentence)
             level = level or level_of(label)
     year, kind = _year_kind(line, cand, scopes, s_start, section, period)
     comparator = q.comparator
