@@ -101,6 +101,9 @@ COMPARATOR_MIDDLES: dict[str, str] = {"余": ">", "多": ">"}
 #: Words right after a number that make it part of a name, not a quantity (九年义务教育, 三年行动计划, 2.0版).
 NAME_FOLLOWERS = ("义务教育", "一贯", "制", "毛入园", "入园率", "行动", "计划", "规划", "工程", "版", "攻坚")
 
+#: After a Chinese numeral these units name a phase or a session, not a count (二期工程, 十九届五中全会).
+CHINESE_ORDINAL_UNITS = ("期", "届")
+
 #: Words right before a number that make it a label (专栏1, 表2).
 LABEL_PREFIXES = ("专栏", "附表", "附件", "表", "图")
 
@@ -174,6 +177,7 @@ def _cn_positional(s: str) -> int:
     """Value of a positional Chinese numeral (三千, 一百二十, 十二, 三亿五千万)."""
     total = below_yi = section = 0
     number = None
+    last_small = 10 ** 4  # within a section 千 > 百 > 十; 十百 is not a numeral
     for ch in s:
         if ch in _CN_DIGITS:
             d = _CN_DIGITS[ch]
@@ -181,14 +185,18 @@ def _cn_positional(s: str) -> int:
                 raise ValueError(f"not a numeral: {s!r}")
             number = d
         elif ch in _CN_SMALL:
+            if _CN_SMALL[ch] >= last_small:
+                raise ValueError(f"not a numeral: {s!r}")
             section += (number if number else 1) * _CN_SMALL[ch]
-            number = None
+            number, last_small = None, _CN_SMALL[ch]
+        elif ch in _CN_BIG and section == 0 and not number:
+            raise ValueError(f"not a numeral: {s!r}")  # 万 or 亿 with nothing to scale
         elif ch == "万":
             below_yi += (section + (number or 0)) * 10 ** 4
-            section, number = 0, None
+            section, number, last_small = 0, None, 10 ** 4
         elif ch == "亿":
             total += (below_yi + section + (number or 0)) * 10 ** 8
-            below_yi, section, number = 0, 0, None
+            below_yi, section, number, last_small = 0, 0, None, 10 ** 4
         else:
             raise ValueError(f"not a numeral: {s!r}")
     return total + below_yi + section + (number or 0)
@@ -442,7 +450,7 @@ def _number(norm: str, m: re.Match) -> _Tok | None:
                scale=scale if scale_word else None)
     tok.unit_end = m.end("unit") if unit_word else (m.end("mid") if m.group("mid") else m.end("scale") if scale_word else ne)
     tok.integral4 = not chinese and len(raw) == 4 and raw.isdigit()
-    before = norm[max(0, ns - 2):ns]
+    before = norm[max(0, ns - 3):ns]
     after = norm[tok.unit_end:tok.unit_end + 4]
     # names and labels: 1+X, 5G, Windows10, “3+2”, 专栏1, 九年义务教育, 信息化2.0行动计划
     if (before[-1:] in _ASCII_LETTERS or before[-1:] == "+"
@@ -455,12 +463,13 @@ def _number(norm: str, m: re.Match) -> _Tok | None:
         return tok
     if chinese:
         nxt = norm[tok.unit_end:tok.unit_end + 1]
-        if len(raw) == 1 and len(unit_word) == 1 and nxt and nxt in _CN_DIGITS and nxt not in _ZEROS:
-            return None  # idioms: 一校一品, 一人一案, 三本四专
+        if len(raw) == 1 and len(unit_word) == 1 and nxt and (nxt in _CN_DIGITS and nxt not in _ZEROS or nxt == "多"):
+            return None  # idioms: 一校一品, 一校多品, 一人一案, 三本四专
         if raw == "一" and unit == "批":
             return None  # 一批 is "a batch", not a count
-        if unit == "期":
-            tok.role, tok.unit, tok.unit_raw = "ordinal", "", ""  # 二期、三期 are phases
+        if unit in CHINESE_ORDINAL_UNITS:
+            tok.role, tok.unit, tok.unit_raw = "ordinal", "", ""  # 二期 is a phase, 十九届 a congress
+            tok.end = tok.unit_end
             return tok
     if unit in ("年", "") and not scale_word and after.startswith(NAME_FOLLOWERS) and not (
             tok.integral4 and _year_ok(value)):
