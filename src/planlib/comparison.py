@@ -32,7 +32,9 @@ def comparison_table(targets: pd.DataFrame) -> pd.DataFrame:
         base = _pick(g[(g["kind"] == "baseline") & g["year"].notna()])
         target = _pick(g[(g["kind"] == "target") & g["year"].notna()])
         change = _pick(g[g["kind"] == "change"])
-        first = next(r for r in (target, base, change) if r is not None)
+        first = next((r for r in (target, base, change) if r is not None), None)
+        if first is None:
+            continue  # only undated norms (每年, 生均): nothing to compare across places
         row = {"county": county, "indicator_id": ind, "indicator_zh": first["indicator_zh"], "domain": first["domain"],
                "level": first["level"], "unit": (target if target is not None else first)["unit"],
                "source_file": first["source_file"]}

@@ -65,7 +65,10 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     tables = extract_tables(plan, period, skip=schools.consumed_lines)
     skip = tables.consumed_lines | schools.consumed_lines
     prose_rows = extract_prose(plan, skip_lines=skip, period=period)
-    targets = _dedupe(tables.rows + schools.target_rows + prose_rows)
+    targets = tables.rows + schools.target_rows + prose_rows
+    for row in targets + schools.rows:
+        row["source_file"] = plan.source_file  # one spelling of the file in every table
+    targets = _dedupe(targets)
     if not has_plan_heading(plan) and not targets:
         raise PlanFileError(plan.path, "not an education plan: no plan title (规划/计划 with 教育) in its opening "
                             "and no number in the four domains (enrollment, teachers, funding, schools)")
@@ -129,7 +132,7 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
         for f in SOURCE_FIELDS:
             if src.get(f) and (not row.get(f) or f in ("issuer", "title", "doc_number")):
                 row[f] = src[f]
-        row["source_file"] = p.targets[0]["source_file"] if p.targets else p.plan.path.as_posix()
+        row["source_file"] = p.plan.source_file
         plans.append(row)
     tables = {
         "targets": targets.sort_values(["source_file", "line", "char_start"], kind="stable"),
@@ -152,6 +155,7 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None) 
     tables = build_tables(raw)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    tmp.chmod(0o755)
     try:
         for name, df in tables.items():
             write_table(df, name, tmp)

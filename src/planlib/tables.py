@@ -86,6 +86,9 @@ def is_cell_line(line: str) -> bool:
     return bool(s) and len(s) <= MAX_CELL_CHARS and not SENTENCE_END.search(s)
 
 
+MAYBE_NUMBER = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千两]")
+
+
 def _classify(cell: Cell) -> Cell:
     words = table_words()
     sq = _squash(cell.text)
@@ -114,7 +117,7 @@ def _classify(cell: Cell) -> Cell:
     if sq in words["unit_cells"]:
         cell.kind = "unit"
         return cell
-    q = parse_cell(cell.text)
+    q = parse_cell(cell.text) if MAYBE_NUMBER.search(cell.text) else None
     if q is not None and q.role in ("quantity", "year"):
         cell.kind, cell.qty = "num", q
         return cell
@@ -177,28 +180,52 @@ def find_headers(plan: PlanText, skip: Collection[int] = ()) -> list[tuple[int, 
     found = []
     lines = plan.lines
     n = len(lines)
-    no = 1
-    while no <= n:
-        if no in skip or not is_cell_line(lines[no - 1]):
-            no += 1
+    done_until = 0
+    for cand in range(1, n + 1):
+        # cheap test first: a line that is, or contains, a year heading (2020年, 2025)
+        if cand <= done_until or cand in skip or not YEAR_TOKEN.search(lines[cand - 1]) \
+                or not is_cell_line(lines[cand - 1]) and not _is_row_line(lines[cand - 1]):
             continue
-        # gather up to 16 cell lines ahead (blank lines skipped)
-        block_last, count, j = no, 0, no
-        while j <= n and count < 16:
-            if lines[j - 1].strip():
-                if not is_cell_line(lines[j - 1]):
-                    break
-                count += 1
-                block_last = j
-            j += 1
-        cells = cells_of(plan, no, block_last)
-        head_run = _leading_header(cells)
-        if head_run:
-            found.append((head_run[0].line, head_run[-1].line, head_run))
-            no = head_run[-1].line + 1
-            continue
-        no += 1
+        first = _window_start(lines, cand, skip)
+        last = _window_end(lines, cand)
+        cells = cells_of(plan, first, last)
+        for i in range(len(cells)):
+            if cells[i].line > cand:
+                break
+            head_run = _leading_header(cells[i:])
+            if head_run:
+                found.append((head_run[0].line, head_run[-1].line, head_run))
+                done_until = head_run[-1].line
+                break
     return found
+
+
+YEAR_TOKEN = re.compile(r"(?:^|[\s（(“\"])(?:19|20)\d\d(?:年|\s|$|[)）”\"])")
+
+
+def _window_start(lines, cand: int, skip, back: int = 8) -> int:
+    """Up to ``back`` cell lines above ``cand``: where a header's label cells may begin."""
+    first, seen, j = cand, 0, cand - 1
+    while j >= 1 and seen < back and j not in skip:
+        if lines[j - 1].strip():
+            if not is_cell_line(lines[j - 1]):
+                break
+            seen += 1
+            first = j
+        j -= 1
+    return first
+
+
+def _window_end(lines, cand: int, ahead: int = 16) -> int:
+    last, seen, j = cand, 0, cand + 1
+    while j <= len(lines) and seen < ahead:
+        if lines[j - 1].strip():
+            if not is_cell_line(lines[j - 1]):
+                break
+            seen += 1
+            last = j
+        j += 1
+    return last
 
 
 def _leading_header(cells: list[Cell]) -> list[Cell] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import PlanFileError
@@ -30,6 +31,16 @@ class PlanText:
     sha256: str
     n_bytes: int
     lines: tuple[str, ...] = field(repr=False)
+
+    @cached_property
+    def source_file(self) -> str:
+        """The file as cited in every table: relative to the project root when inside it."""
+        from .paths import PROJECT_ROOT
+
+        try:
+            return self.path.resolve().relative_to(PROJECT_ROOT).as_posix()
+        except ValueError:
+            return self.path.as_posix()
 
     @property
     def slug(self) -> str:

@@ -1,0 +1,82 @@
+"""Synthetic plans with known numbers, for benchmarks and round-trip tests.
+
+Each plan has a title, prose targets and an indicator table in one of several flattened
+layouts; ``truth`` lists every table cell (label, year, value) so a test can check that
+parsing gives the numbers back.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+ROWS = [  # (section, label, unit in label, low, high, decimals)
+    ("学前教育", "学前三年毛入园率（%）", "%", 80, 99, 1),
+    ("学前教育", "在园幼儿数（万人）", "万人", 0.5, 5, 4),
+    ("义务教育", "九年义务教育巩固率（%）", "%", 90, 100, 1),
+    ("义务教育", "在校学生数（人）", "人", 8000, 90000, 0),
+    ("高中阶段教育", "高中阶段毛入学率（%）", "%", 85, 99, 1),
+    ("人力资源开发", "劳动年龄人口平均受教育年限（年）", "年", 9, 12, 1),
+    ("教育投入", "财政性教育经费占一般公共预算支出的比例（%）", "%", 12, 22, 1),
+]
+LAYOUTS = ("cell_per_line", "tab_cells", "space_rows")
+PROSE = [
+    "到{year}年，学前三年毛入园率达到{a}%以上，九年义务教育巩固率达到{b}%。",
+    "新建、改扩建幼儿园{n}所，新增学位{m}个。",
+    "培养县级骨干教师{n}名，建成名师工作室{k}个。",
+    "“十三五”期间，累计投入教育经费{e}亿元，资助学生{m}人次。",
+    "全面贯彻党的教育方针，落实立德树人根本任务，推进教育现代化。",
+    "深化教育评价改革，健全学校家庭社会协同育人机制。",
+]
+
+
+@dataclass
+class SynthPlan:
+    text: str
+    layout: str
+    truth: list[tuple[str, int, float]] = field(default_factory=list)  # (label, year, value normalised)
+
+
+def _fmt(value: float, decimals: int) -> str:
+    return f"{value:.{decimals}f}"
+
+
+def make_plan(seed: int, paragraphs: int | None = None, layout: str | None = None) -> SynthPlan:
+    rng = random.Random(seed)
+    layout = layout or LAYOUTS[seed % len(LAYOUTS)]
+    years = [2020, 2025] if rng.random() < 0.6 else [2020, 2022, 2025]
+    rows = rng.sample(ROWS, k=rng.randint(3, len(ROWS)))
+    place = rng.choice(["东山", "西河", "南岭", "北川", "青石", "白云"]) + rng.choice(["县", "市", "区"])
+    lines = [f"{place}教育事业发展“十四五”规划", ""]
+    n_par = paragraphs if paragraphs is not None else rng.randint(5, 60)
+    for _ in range(n_par // 2):
+        lines += [_prose(rng), ""]
+    lines += [f"表1 {place}教育“十四五”主要发展指标", ""]
+    header = ["指标", *[f"{y}年" for y in years], "属性"]
+    truth = []
+    body = []
+    for section, label, unit, lo, hi, dec in rows:
+        scale = 10000 if unit == "万人" else 1
+        values = [round(rng.uniform(lo, hi), dec) for _ in years]
+        cells = [label, *[_fmt(v, dec) for v in values], rng.choice(["预期性", "约束性"])]
+        truth += [(label, y, round(v * scale, 6)) for y, v in zip(years, values)]
+        body.append(cells)
+    if layout == "space_rows":
+        lines += [" ".join(header)] + [" ".join(c) for c in body]
+    elif layout == "tab_cells":
+        for row in [header, *body]:
+            lines += [f"\t{c}" for c in row] + [""]
+    else:
+        for row in [header, *body]:
+            for c in row:
+                lines += [c, ""]
+    lines.append("")
+    for _ in range(n_par - n_par // 2):
+        lines += [_prose(rng), ""]
+    return SynthPlan("\n".join(lines) + "\n", layout, truth)
+
+
+def _prose(rng: random.Random) -> str:
+    t = rng.choice(PROSE)
+    return t.format(year=rng.choice([2022, 2025]), a=rng.randint(85, 99), b=round(rng.uniform(95, 100), 1),
+                    n=rng.randint(2, 60), m=rng.randint(100, 20000), k=rng.randint(1, 20),
+                    e=round(rng.uniform(1, 30), 2))
