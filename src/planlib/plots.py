@@ -7,7 +7,8 @@ Call :func:`planlib.fonts.setup_fonts` (or ``use_style``) before drawing.
 """
 from __future__ import annotations
 
-import textwrap
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -159,7 +160,7 @@ def _figure(n_panels: int = 1, height: float = 4.5, *, ncols: int | None = None)
 def _finish(fig: Figure, title: str, note: str) -> Figure:
     """Title on top; the note (sources) wrapped along the bottom, inside the image."""
     fig.suptitle(title, fontsize=13)
-    wrapped = "\n".join(textwrap.wrap(note, width=110 if note.isascii() else 62)) if note else ""
+    wrapped = wrap_note(note, columns=int(fig.get_figwidth() * 17))
     if wrapped:
         n_lines = wrapped.count("\n") + 1
         height = fig.get_figheight()
@@ -167,6 +168,25 @@ def _finish(fig: Figure, title: str, note: str) -> Figure:
         fig.get_layout_engine().set(rect=(0, margin, 1, 1 - margin))
         fig.text(0.01, 0.01, wrapped, fontsize=7, color="#444444", ha="left", va="bottom")
     return fig
+
+
+def wrap_note(note: str, columns: int = 136) -> str:
+    """Wrap at spaces counting a CJK character as two columns (textwrap counts it as one).
+
+    >>> wrap_note("来源：a.txt: 1, 2, 3", columns=14)
+    '来源：a.txt:\\n1, 2, 3'
+    """
+    lines, current, width = [], "", 0
+    for word in note.split(" "):
+        w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in word)
+        if current and width + 1 + w > columns:
+            lines.append(current)
+            current, width = word, w
+        else:
+            current, width = (f"{current} {word}" if current else word), width + (1 if current else 0) + w
+    if current:
+        lines.append(current)
+    return "\n".join(lines)
 
 
 def no_data_figure(title: str, lang: str = "zh", note: str = "") -> Figure:
@@ -215,7 +235,7 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str) -> None:
     ax.set_xlabel(unit_label)
     ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.margins(x=0.15)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="best")
 
 
 def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = None,
@@ -489,4 +509,17 @@ def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150) -> li
     with matplotlib.rc_context({"svg.hashsalt": "planlib", "svg.fonttype": "path"}):
         fig.savefig(png, dpi=dpi, metadata={"Software": None})
         fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    svg.write_text(_stable_svg_ids(svg.read_text(encoding="utf-8")), encoding="utf-8")
     return [png, svg]
+
+
+def _stable_svg_ids(text: str) -> str:
+    """Number clip-path ids by first use: matplotlib hashes float bounds whose last digits can vary between runs.
+
+    >>> _stable_svg_ids('<clipPath id="pa1b2c3d4e5"/><g clip-path="url(#pa1b2c3d4e5)"/>')
+    '<clipPath id="clip1"/><g clip-path="url(#clip1)"/>'
+    """
+    ids: dict[str, str] = {}
+    for match in re.finditer(r"\b(p[0-9a-f]{10})\b", text):
+        ids.setdefault(match.group(1), f"clip{len(ids) + 1}")
+    return re.sub(r"\b(p[0-9a-f]{10})\b", lambda m: ids[m.group(1)], text) if ids else text
