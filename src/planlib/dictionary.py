@@ -39,6 +39,7 @@ _CLAUSE_MARKS = re.compile(r"[,;。!?、:]")
 _NUMBERING = re.compile(
     r"^(?:[0-9]+[.、)]|[一二三四五六七八九十]+[、.]|[①-⑳]|第[一二三四五六七八九十]+[章节部分篇]|[a-zA-Z][.、)]|[-—*·•])+")
 _BARE_LEVEL_SUFFIXES = ("", "教育", "学校", "阶段")
+_OPEN_UNIT = re.compile(r"\((?:%|‰|万?人次?|年|个|所|间|[万亿]?元|平方米|万平方米)?$")
 
 
 class DictionaryError(PlanlibError):
@@ -79,7 +80,7 @@ def normalize_label(text: str) -> str:
     previous = None
     while previous != s:  # innermost brackets first: (a(b)) -> (a) -> ''
         previous, s = s, re.sub(r"\([^()]*\)", "", s)
-    s = re.sub(r"\([^()]*$", "", s)  # a unit bracket left open at the end: 毛入园率(%
+    s = _OPEN_UNIT.sub("", s)  # a unit bracket left open at the end: 毛入园率(%
     s = _NUMBERING.sub("", s)
     s = re.sub(r"^其中[:,]?", "", s)
     return s.strip(":,;。、%‰")

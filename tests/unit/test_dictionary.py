@@ -177,6 +177,10 @@ def test_a_bad_domain_in_a_dictionary_file_is_refused(tmp_path):
     ("新建、改扩建幼儿园257所,增加学位", "", "new_school_places"),
     ("新增幼儿学位5000个、中小学学位", "", "new_school_places"),
     ("新建校舍建筑面积", "", "new_building_area"),
+    # an open bracket that is not a unit is text, not something to strip
+    ("加大城乡、集团(联盟)教师交流力度(其中骨干教师交流比例", "", "teacher_rotation_share"),
+    ("“三残儿童”入学率", "", "special_enrollment_rate"),
+    ("学前教育财政性经费达财政性教育经费的", "", "preschool_funding_share"),
     ("大班额从“十二五”末期的478个下降到", "", "oversized_classes"),
 ])
 def test_hard_wordings(label, context, expected):
