@@ -28,7 +28,7 @@ import yaml
 
 from . import schema
 from .errors import PlanlibError
-from .paths import PACKAGE_DATA
+from .paths import PACKAGE_DATA, resolve
 
 INDICATORS_FILE = PACKAGE_DATA / "indicators.yml"
 KEYWORDS_FILE = PACKAGE_DATA / "domain_keywords.yml"
@@ -156,8 +156,8 @@ def _load(path: str) -> dict[str, Indicator]:
 
 
 def load_indicators(path=None) -> dict[str, Indicator]:
-    """Indicators by id, read once per file (``path`` defaults to the packaged indicators.yml)."""
-    return dict(_load(str(Path(path).resolve() if path else INDICATORS_FILE)))
+    """Indicators by id, read once per file (``path`` defaults to the packaged indicators.yml; relative to the project)."""
+    return dict(_load(str(resolve(path, INDICATORS_FILE))))
 
 
 @dataclass(frozen=True)
