@@ -37,10 +37,17 @@ HEADING = re.compile(
 LEADER = re.compile(r"\.{4,}|…{2,}|·{4,}|．{4,}|⋯{2,}")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE_END = re.compile(r"[。！？!?]")
-CLAUSE_END = re.compile(r"[，,；;：:。！？!?]")
+CLAUSE_END = re.compile(r"[，,；;：:。！？!?]|(?<=[\u4e00-\u9fff”》）)])[ \u3000\t]+(?=[\u4e00-\u9fff“《])")
 YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年(底|末|前|内|以来|起)?")
 DIRECT_YEAR_TAIL = re.compile(r"((?:19|20)\d\d)\s*年(?:底|末)?\s*的?\s*$")
-ORIGIN = re.compile(r"(?:由|从|自)\s*(?=(?:19|20)\d\d\s*年)")
+ORIGIN = re.compile(r"(?:由|从|自)\s*(?=(?:19|20)\d\d\s*年|[“\"]?(?:十[一二三四五六]?|九)五)")
+#: 从“十二五”末期的478个: the end year of the named plan is the number's year.
+DIRECT_FYP_TAIL = re.compile(rf"(?:{FYP.pattern})\s*(?:末期|期末|末)\s*的?\s*$")
+#: 由56.1%上升到86.3% with no year: the first number is the level the period started from.
+ORIGIN_TAIL = re.compile(r"(?:由|从)\s*$")
+#: What makes a number with no measure of its own refer to the measure just named.
+REFERS_BACK = re.compile(r"比|较|分别|同比|相比|增长|提高|增加|减少|下降|降低|提升|上升|年均")
+ITEM_NUMBER = re.compile(r"^[\s\u3000]*(?:\d{1,2}|[（(]\d{1,2}[）)])[.、．]?(?![\d%％])")
 COMPARISON = re.compile(
     r"(?:较|比|与|同)\s*(?:上年|去年|上一年|(?:19|20)\d\d\s*年(?:底|末)?|[“\"]?(?:十[一二三四五六]?|九)五[”\"]?(?:末|期间|时期)?)(?:相比|比)?")
 YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止到?|在|于)?\s*(?:19|20)\d\d\s*年(?:底|末|前|内|以来|起)?(?:的)?")
@@ -48,6 +55,8 @@ YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止到?|在|于)?\s*(?:19|20)\d\
 DETACHED_COMPARATOR = re.compile(r"(不低于|不少于|不小于|不高于|不超过|不多于|超过|高于|低于|不到)[^，,；;。\d]{0,12}的$")
 DETACHED_MEANING = {"不低于": ">=", "不少于": ">=", "不小于": ">=", "不高于": "<=", "不超过": "<=",
                     "不多于": "<=", "超过": ">", "高于": ">", "低于": "<", "不到": "<"}
+#: A count written in Chinese numerals with 个 is a slogan (“八个”, 一个) unless an indicator names it.
+CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千万两]+")
 PUNCT = "、，,；;：:。\\s“”\"'（）()【】\u3000—-"
 
 #: Section contexts.
@@ -153,7 +162,7 @@ def _scopes(line: str, period: Period | None) -> list[Scope]:
         found.append(Scope(m.start(), year, REVIEW if past else PLAN))
     for m in r.period_scope.finditer(line):
         before = line[max(0, m.start() - 1):m.start()]
-        if before in ("较", "比", "与", "同", "《") or "《" in line[max(0, m.start() - 20):m.start()] and "》" not in line[max(0, m.start() - 20):m.start()]:
+        if before in ("较", "比", "与", "同", "《", "从", "由", "自") or "《" in line[max(0, m.start() - 20):m.start()] and "》" not in line[max(0, m.start() - 20):m.start()]:
             continue
         n = _fyp_number(m.group(1))
         if n is None:
@@ -183,7 +192,7 @@ def clean_label(segment: str) -> str:
     ''
     """
     r = rules()
-    s = segment
+    s = ITEM_NUMBER.sub("", segment)
     m = None
     for m in ORIGIN.finditer(s):
         pass
@@ -273,10 +282,18 @@ def _year_kind(line: str, cand: _Candidate, scopes: list[Scope], sentence_start:
     tail = line[cand.clause_start:q.start]
     is_change = q.unit == "pp" or bool(r.change_tail.search(tail))
     direct = DIRECT_YEAR_TAIL.search(tail)
+    direct_year = int(direct.group(1)) if direct else None
+    fyp = DIRECT_FYP_TAIL.search(tail)
+    if fyp and direct_year is None:
+        number = _fyp_number(fyp.group(0))
+        direct_year = fyp_years(number)[1] if number else None
     scope = next((s for s in reversed(scopes) if sentence_start <= s.pos < q.start), None)
     context = scope.context if scope else (section or PLAN)
+    if direct_year is None and period is not None and ORIGIN_TAIL.search(tail):
+        direct_year = period.base_year - (period.end - period.start + 1) if context == REVIEW else period.base_year
+    direct = direct_year is not None
     if direct:
-        year = int(direct.group(1))
+        year = direct_year
     elif r.recurring.search(tail) or tail.endswith("每"):
         year = None
     elif scope is not None:
@@ -333,6 +350,7 @@ def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, per
     r = rules()
     s_end_m = SENTENCE_END.search(line, qs[-1].end)
     sentence = line[s_start:s_end_m.end() if s_end_m else len(line)]
+    r = rules()
     groups: list[list[_Candidate]] = []
     prev_end = s_start
     for q in qs:
@@ -344,12 +362,17 @@ def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, per
         after = _noun_after(line, q, qs)
         if after:  # 建成9个名师工作室: the measure follows the classifier
             label = label + after if label and not label.endswith(after) else after
+        seg = line[seg_start:q.start]
+        if label.startswith("占") and groups and groups[-1][-1].label:
+            label = groups[-1][-1].label + label  # 骨干教师2500人，占专任教师总量的30%
         cand = _Candidate(q, clause_start, label)
         cand.clause_end = next((e - 1 for e in clause_ends if e > q.end), len(line))
         if not label and groups and clause_start <= prev_end:
             groups[-1].append(cand)
         else:
-            cand.backref = not label
+            cand.backref = not label and bool(REFERS_BACK.search(seg) or r.recurring.search(seg))
+            if not label and not cand.backref:  # 全市50%以上的学校达…标准: the measure follows
+                cand.label = line[q.end:cand.clause_end].lstrip("的").strip(PUNCT)[:30]
             groups.append([cand])
         prev_end = q.end + len(after)
     out: list[dict] = []
@@ -382,16 +405,18 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
     else:
         indicator_id, domain, level = "", None, ""
         whole_clause = line[cand.clause_start:max(cand.clause_end, q.end)]
-        excluded = bool(r.excluded_words.search(whole_clause)) or dictionary.is_excluded_context(clause)
+        ind = dictionary.match_indicator(label, context=sentence) if label else None
+        excluded = ind is None and (bool(r.excluded_words.search(whole_clause))
+                                    or dictionary.is_excluded_context(clause)
+                                    or (q.unit in ("个", "人") and CN_NUMERAL.fullmatch(q.value_raw) is not None))
         if not excluded:
-            ind = dictionary.match_indicator(label, context=sentence) if label else None
             if ind is not None:
                 indicator_id, domain, level = ind.indicator_id, ind.domain, ind.level or ""
             elif q.unit not in r.units_needing_indicator:
                 domain = dictionary.domain_of(label) if label else None
                 domain = domain or dictionary.domain_of(line[cand.clause_start:q.start])
-                if domain is None and q.unit in PEOPLE_UNITS:  # 引进硕士研究生200人 in a teacher sentence
-                    domain = dictionary.domain_of(sentence)
+                if domain is None and q.unit in PEOPLE_UNITS and dictionary.domain_of(sentence) == "teachers":
+                    domain = "teachers"  # 引进硕士研究生200人 in a sentence about teachers
             level = level or level_of(label)
     year, kind = _year_kind(line, cand, scopes, s_start, section, period)
     comparator = q.comparator

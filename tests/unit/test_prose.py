@@ -239,3 +239,33 @@ def test_keys_unique_and_deterministic():
     a, b = rows_of(*lines), rows_of(*lines)
     assert a == b
     assert len({(r["source_file"], r["line"], r["char_start"]) for r in a}) == len(a)
+
+
+# --- from-to without a year, shares of the measure before, item numbers -----------------
+
+def test_from_previous_plan_end_to_now():
+    rows = rows_of(REVIEW, "大班额从“十二五”末期的478个下降到31个，标准班额从56.1%上升到86.3%。")
+    assert (pick(rows, 478)["year"], pick(rows, 478)["kind"]) == (2015, "baseline")
+    assert (pick(rows, 31)["year"], pick(rows, 31)["kind"]) == (2020, "baseline")
+    assert pick(rows, 56.1)["year"] == 2015
+    assert pick(rows, 86.3)["year"] == 2020
+
+
+def test_share_of_the_measure_just_named():
+    rows = rows_of(TARGETS, "市县级骨干教师总量达到2500人，占专任教师总量的30%。")
+    assert "骨干教师" in pick(rows, 30)["indicator_zh"]
+    assert pick(rows, 30)["domain"] == "teachers"
+
+
+def test_measure_after_the_number_when_none_before():
+    rows = rows_of(REVIEW, "累计投入近1.3亿元，全市50%以上的学校达省中小学教育技术装备类标准。")
+    assert "学校" in pick(rows, 50)["indicator_zh"]
+    assert pick(rows, 50)["indicator_zh"] != pick(rows, 1.3e8)["indicator_zh"]
+
+
+def test_item_numbers_and_slogans():
+    rows = rows_of(TARGETS, "1.引进和培养硕士研究生200人，全县硕士研究生以上学历教师达到专任教师总数的5%。",
+                   "实施“一人一技”计划，发挥“培训一人、就业一人”作用。")
+    assert not pick(rows, 200)["indicator_zh"].startswith("1")
+    assert pick(rows, 200)["domain"] == "teachers"
+    assert {r["line"] for r in rows} == {3}
