@@ -408,13 +408,13 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
         ind = dictionary.match_indicator(label, context=sentence) if label else None
         excluded = ind is None and (bool(r.excluded_words.search(whole_clause))
                                     or dictionary.is_excluded_context(clause)
-                                    or (q.unit in ("个", "人") and CN_NUMERAL.fullmatch(q.value_raw) is not None))
+                                    or (q.unit in ("个", "人", "年") and CN_NUMERAL.fullmatch(q.value_raw) is not None))
         if not excluded:
             if ind is not None:
                 indicator_id, domain, level = ind.indicator_id, ind.domain, ind.level or ""
             elif q.unit not in r.units_needing_indicator:
                 domain = dictionary.domain_of(label) if label else None
-                domain = domain or dictionary.domain_of(line[cand.clause_start:q.start])
+                domain = domain or dictionary.domain_of(line[cand.clause_start:q.end])
                 if domain is None and q.unit in PEOPLE_UNITS and dictionary.domain_of(sentence) == "teachers":
                     domain = "teachers"  # 引进硕士研究生200人 in a sentence about teachers
             level = level or level_of(label)
