@@ -5,6 +5,7 @@ change, comparators and the source lines of each. Table rows are preferred to pr
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -67,11 +68,24 @@ def comparison_table(targets: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_excel(df: pd.DataFrame, path: Path) -> None:
-    """comparison.xlsx with a fixed creation date, so rebuilding gives the same bytes."""
+    """comparison.xlsx with fixed dates inside and in the zip, so rebuilding gives the same bytes."""
     import datetime
+    import io
+    import zipfile
 
-    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as xw:
         df.to_excel(xw, index=False, sheet_name="comparison")
         props = xw.book.properties
         props.created = props.modified = datetime.datetime(2021, 1, 1)
         props.creator = "planlib"
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2021, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            data = src.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2021-01-01T00:00:00Z", data)
+            dst.writestr(fixed, data)
