@@ -105,10 +105,14 @@ NAME_FOLLOWERS = ("义务教育", "一贯", "制", "毛入园", "入园率", "�
 CHINESE_ORDINAL_UNITS = ("期", "届")
 
 #: Words right before a number that make it a label (专栏1, 表2).
-LABEL_PREFIXES = ("专栏", "附表", "附件", "表", "图")
+LABEL_PREFIXES = ("专栏", "附表", "附件", "表", "图", "信息化", "工程")
+
+#: Around a unitless number these make it a name: “1345”工作思路, 目录........6 (a page number).
+NAME_QUOTES = {"“": "”", '"': '"', "「": "」", "『": "』", "‘": "’"}
+LEADER_DOTS = ("..", "…", "·")
 
 #: Words that make a bare 4-digit number a calendar year (到2025, 2035远景目标).
-YEAR_BEFORE = ("截至", "截止", "现代化", "到", "至", "于", "在", "从", "自")
+YEAR_BEFORE = ("截至", "截止", "现代化", "着眼", "展望", "到", "至", "于", "在", "从", "自")
 YEAR_AFTER = ("远景", "目标", "年")
 
 #: Years a plan can mention; outside this a 4-digit number is a count.
@@ -275,8 +279,9 @@ _CN_MONTH = r"(?:十[一二]|[一二三四五六七八九十])"
 
 _MASTER = re.compile(
     "|".join([
-        # identifiers such as 11500229711623327X/2021-00272 are skipped whole
-        r"(?P<ident>(?<![0-9A-Za-z])[0-9A-Z]{12,}(?:/[0-9-]+)?)",
+        # identifiers are skipped whole: 11500229711623327X/2021-00272, E0001-01-2022-00028, 5002350018, 023-55128091
+        r"(?P<ident>(?<![0-9A-Za-z.])(?:[0-9A-Z]{10,}(?:/[0-9-]+)?|[A-Z][0-9A-Z]*(?:-[0-9A-Z]+){2,}"
+        r"|[0-9]+(?:-[0-9]+){3,}|0[0-9]{2,3}-[0-9]{7,8})(?![0-9])|(?<=[A-Z])[0-9]+(?:-[0-9A-Z]+){2,})",
         # document numbers: 〔2021〕198号, 〔202156 (glued), 渝府发[2021]12号
         r"(?P<doc>〔\s*[0-9]+\s*〕?\s*[0-9]*\s*号?|(?<=[发字函令])[\[(]\s*[0-9]{4}\s*[\])]\s*[0-9]+\s*号)",
         # dates
@@ -284,18 +289,19 @@ _MASTER = re.compile(
         rf"(?P<gdate>(?<![0-9.]){_YEAR}(?:(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])|1[0-2][1-9]|[1-9](?:[12][0-9]|3[01]))"
         r"(?![0-9.,%]))",
         rf"(?P<gperiod>(?<![0-9.]){_YEAR}{_YEAR}(?![0-9.,%]))",
-        rf"(?P<mdate>(?<![0-9.]){_MONTH}月(?:{_DAY}[日号])?)(?!份)",
-        rf"(?P<cnyear>[一二][{_CN_YEAR_DIGIT}]{{3}})(?![{_CN_YEAR_DIGIT}百千万亿])"
-        rf"(?P<cnyeartail>年?{_CN_MONTH}月?)?",
+        rf"(?P<mdate>(?<![0-9.])(?:{_MONTH}月(?:{_DAY}[日号])?(?!份)|{_MONTH}·{_DAY}(?![0-9])))",
+        rf"(?P<cny>(?P<cnyear>[一二][{_CN_YEAR_DIGIT}]{{3}})(?![{_CN_YEAR_DIGIT}百千万亿])"
+        rf"(?P<cnyeartail>年?{_CN_MONTH}月?)?)",
         # ordinals and names
         r"(?P<item>(?<!\S)[0-9]{1,2}(?:[.、](?![0-9])|\.(?=(?:19|20)[0-9]{2}(?:年|远景|目标))))",
         r"(?P<paren>\(\s*(?:[0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*\))",
         rf"(?P<ordinal>第\s*(?:[0-9]+|{_CN_NUM}))",
         r"(?P<plan>十[一二三四五六七八九]五)",
         # percentages in words
-        rf"(?P<pct>百分之(?P<pctnum>{_CN_NUM}|[0-9]+(?:\.[0-9]+)?))(?P<pctsuf>{_alternation(COMPARATOR_SUFFIXES)})?",
+        rf"(?P<pctall>(?P<pct>百分之(?P<pctnum>{_CN_NUM}|[0-9]+(?:\.[0-9]+)?))"
+        rf"(?P<pctsuf>{_alternation(COMPARATOR_SUFFIXES)})?)",
         # numbers with their unit; a Chinese numeral only counts with a unit or 余 after it
-        rf"(?:(?P<num>{_ARABIC})|(?P<cn>{_CN_NUM})(?=余|多?(?:{_UNIT_ALT}))){_TAIL}",
+        rf"(?P<qty>(?:(?P<num>{_ARABIC})|(?P<cn>{_CN_NUM})(?=余|多?(?:{_UNIT_ALT}))){_TAIL})",
     ])
 )
 
@@ -307,7 +313,7 @@ _MINUS_AFTER = set(" \t\n([{<>=≥≤≧≦,;:、。，：；“”\"'‘’|〔
 _ASCII_LETTERS = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tok:
     """A candidate before ranges are joined; mutable while the scanner works on it."""
 
@@ -336,18 +342,19 @@ def _scan(text: str, norm: str) -> list[_Tok]:
     toks: list[_Tok] = []
     for m in _matches(norm):
         s, e = m.span()
-        if m.group("num") is not None or m.group("cn") is not None:
+        kind = m.lastgroup
+        if kind == "qty":
             tok = _number(norm, m)
             if tok is not None:
                 toks.append(tok)
-        elif m.group("ident") is not None:
+        elif kind == "ident":
             continue
-        elif m.group("doc") is not None:
+        elif kind == "doc":
             for d in re.finditer(r"[0-9]+", norm[s:e]):
                 toks.append(_Tok(Decimal(d.group()), s + d.start(), s + d.end(), s + d.start(), s + d.end(), role="docnum"))
-        elif m.group("date") is not None or m.group("gdate") is not None or m.group("mdate") is not None:
+        elif kind in ("date", "gdate", "mdate"):
             toks.append(_date(norm, s, e))
-        elif m.group("gperiod") is not None:
+        elif kind == "gperiod":
             lo, hi = Decimal(norm[s:s + 4]), Decimal(norm[s + 4:e])
             if hi < lo or not _year_ok(lo) or not _year_ok(hi):
                 toks.append(_Tok(Decimal(norm[s:e]), s, e, s, e))
@@ -355,7 +362,7 @@ def _scan(text: str, norm: str) -> list[_Tok]:
                 end = e + 1 if norm.startswith("年", e) else e
                 toks.append(_Tok(lo, s, e, s, end, role="period", comparator="range", unit_end=end))
                 toks[-1].value_high = hi
-        elif m.group("cnyear") is not None:
+        elif kind == "cny":
             value = parse_numeral(m.group("cnyear"))
             ns, ne = m.span("cnyear")
             if not _year_ok(value):
@@ -366,7 +373,7 @@ def _scan(text: str, norm: str) -> list[_Tok]:
             else:
                 end = e + 1 if norm.startswith("年", e) else e
                 toks.append(_Tok(value, ns, ne, ns, end, role="year"))
-        elif m.group("pct") is not None:
+        elif kind == "pctall":
             ns, ne = m.span("pct")
             try:
                 value = parse_numeral(m.group("pctnum"))
@@ -375,9 +382,8 @@ def _scan(text: str, norm: str) -> list[_Tok]:
             suf = m.group("pctsuf")
             tok = _Tok(value, ns, ne, ns, e, unit="%", unit_raw="百分之", comparator=COMPARATOR_SUFFIXES.get(suf, "="),
                        unit_end=ne, suffix=bool(suf))
-            _prefix(norm, tok, toks)
             toks.append(tok)
-        elif m.group("plan") is not None:  # 十四五: the 14th five-year plan
+        elif kind == "plan":  # 十四五: the 14th five-year plan
             toks.append(_Tok(parse_numeral(m.group("plan")[:2]), s, e, s, e, role="ordinal"))
         else:  # item, paren, ordinal
             digits = re.search(rf"[0-9]+|{_CN_NUM}", norm[s:e])
@@ -416,8 +422,8 @@ def _date(norm: str, s: int, e: int) -> _Tok:
             parts = [int(raw[:4]), int(rest[:2]), int(rest[2:])]
         else:
             parts = [int(raw[:4]), int(rest[:1]), int(rest[1:])]
-    if "月" in raw and not re.match(r"[0-9]{4}", raw):
-        parts = [0] + parts  # month/day without a year
+    if not re.match(r"[0-9]{4}", raw):
+        parts = [0] + parts  # month/day without a year: 9月1日, 7·21
     year, month, day = (parts + [0, 0, 0])[:3]
     return _Tok(Decimal(year * 10000 + month * 100 + day), s, e, s, e, role="date")
 
@@ -437,25 +443,38 @@ def _prefix(norm: str, tok: _Tok, toks: list[_Tok]) -> None:
 
 def _number(norm: str, m: re.Match) -> _Tok | None:
     """A numeral with its scale, unit and comparators, labelled with a role."""
-    ns, ne = m.span("num") if m.group("num") is not None else m.span("cn")
-    raw = norm[ns:ne]
-    chinese = m.group("cn") is not None
-    try:
-        value = parse_numeral(raw)
-    except ValueError:
-        return None
-    scale_word, unit_word = m.group("scale") or "", m.group("unit") or ""
-    scale, unit = unit_scale(scale_word + unit_word)
-    tok = _Tok(value * scale, ns, ne, ns, m.end(), unit=unit, unit_raw=scale_word + unit_word,
-               scale=scale if scale_word else None)
-    tok.unit_end = m.end("unit") if unit_word else (m.end("mid") if m.group("mid") else m.end("scale") if scale_word else ne)
-    tok.integral4 = not chinese and len(raw) == 4 and raw.isdigit()
+    raw = m.group("num")
+    chinese = raw is None
+    if chinese:
+        raw = m.group("cn")
+        ns, ne = m.span("cn")
+        try:
+            value = parse_numeral(raw)
+        except ValueError:
+            return None
+    else:
+        ns, ne = m.span("num")
+        value = Decimal(raw.replace(",", "") if "," in raw else raw)
+    scale_word, unit_word, mid = m.group("scale"), m.group("unit"), m.group("mid")
+    scale = SCALES[scale_word] if scale_word else None
+    if unit_word:
+        base, slash, per = unit_word.partition("/")
+        unit = UNITS[base] + slash + per
+        unit_end = m.end("unit")
+    else:
+        unit, unit_word = "", ""
+        unit_end = m.end("mid") if mid else m.end("scale") if scale_word else ne
+    tok = _Tok(value * scale if scale else value, ns, ne, ns, m.end(), unit=unit,
+               unit_raw=(scale_word or "") + unit_word, scale=scale, unit_end=unit_end,
+               integral4=not chinese and len(raw) == 4 and raw.isdigit())
     before = norm[max(0, ns - 3):ns]
     after = norm[tok.unit_end:tok.unit_end + 4]
     # names and labels: 1+X, 5G, Windows10, “3+2”, 专栏1, 九年义务教育, 信息化2.0行动计划
+    bare = not unit_word and not scale_word
     if (before[-1:] in _ASCII_LETTERS or before[-1:] == "+"
             or (not unit_word and (after[:1] in _ASCII_LETTERS or (after[:1] == "+" and after[1:2] not in ("", " "))))
-            or (not unit_word and not scale_word and before.endswith(LABEL_PREFIXES))):
+            or (bare and (before.endswith(LABEL_PREFIXES) or before.endswith(LEADER_DOTS)))
+            or (bare and before[-1:] in NAME_QUOTES and after[:1] == NAME_QUOTES[before[-1:]])):
         tok.role = "ordinal"
         tok.unit = tok.unit_raw = ""
         tok.end = tok.unit_end = ne
@@ -478,20 +497,19 @@ def _number(norm: str, m: re.Match) -> _Tok | None:
         return tok
     # calendar years: 2025年, 2025年底, 到2025, 2035远景目标, (2020)
     if tok.integral4 and not scale_word and not m.group("mid") and _year_ok(value) and unit in ("年", ""):
-        is_year = unit == "年" or before.endswith(YEAR_BEFORE) or norm.startswith(YEAR_AFTER, ne) or (
+        is_year = unit == "年" or before.endswith(YEAR_BEFORE) or norm.startswith(YEAR_AFTER + NAME_FOLLOWERS, ne) or (
             before[-1:] == "(" and norm.startswith(")", ne))
         if is_year:
             tok.role, tok.unit, tok.unit_raw = "year", "", ""
             tok.end = m.end("yeartail") if m.group("yeartail") else m.end("unit") if unit_word else ne
             tok.unit_end = tok.end
             return tok
-    if m.group("yeartail"):
-        tok.end = m.start("yeartail")
-        return tok
-    if m.group("mid"):
-        tok.comparator = COMPARATOR_MIDDLES[m.group("mid")]
+    if mid:
+        tok.comparator = COMPARATOR_MIDDLES[mid]
     suf = m.group("suf")
-    if suf:
+    if m.group("yeartail"):
+        tok.end = m.start("yeartail")  # 3年底: the 底 is not part of a duration
+    elif suf:
         tok.comparator = COMPARATOR_SUFFIXES[suf]
         tok.suffix = True
     # a leading minus: '—0.07' at the start of a cell or after a space or punctuation
@@ -515,6 +533,10 @@ def _join(norm: str, toks: list[_Tok]) -> list[_Tok]:
             if joined is not None:
                 out[-1] = joined
                 continue
+        if prev is not None and prev.role == "ordinal" and tok.role == "quantity" and not tok.unit \
+                and norm[prev.end:tok.num_start] in ("-", ".", "·"):
+            tok.role = "ordinal"  # section numbers: 表2-1, 3.2.1
+            tok.sign_start = None
         sign_start = tok.sign_start
         if sign_start is not None and (prev is None or prev.end <= sign_start):
             if norm[sign_start] == "-":
