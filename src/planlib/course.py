@@ -42,11 +42,14 @@ def _tags(cell) -> set[str]:
     return set(cell.get("metadata", {}).get("tags", []))
 
 
+ANSWER_PREFIX = "answer"
+
+
 def answer_names(source: str) -> list[str]:
-    """Names a solution cell assigns at top level, in order (the answers a student must give).
+    """Names a solution cell assigns at top level that start with ``answer`` (helpers are not answers).
 
     >>> answer_names("# hint\\nanswer_a = 1\\nx, answer_b = 2, 3\\nfor i in []: pass")
-    ['answer_a', 'x', 'answer_b']
+    ['answer_a', 'answer_b']
     """
     names: list[str] = []
     for node in ast.parse(source).body:
@@ -54,7 +57,7 @@ def answer_names(source: str) -> list[str]:
             [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
         for target in targets:
             for n in ast.walk(target):
-                if isinstance(n, ast.Name) and n.id not in names:
+                if isinstance(n, ast.Name) and n.id.startswith(ANSWER_PREFIX) and n.id not in names:
                     names.append(n.id)
     return names
 
@@ -69,7 +72,7 @@ def blank_solution(source: str) -> str:
     hints = [line for line in source.splitlines() if line.lstrip().startswith("#")]
     names = answer_names(source)
     if not names:
-        raise ValueError(f"solution cell assigns no answer:\n{source}")
+        raise ValueError(f"solution cell assigns no answer_… name:\n{source}")
     return "\n".join(hints + [f"{name} = None  # 你的答案 · your answer" for name in names])
 
 
@@ -147,6 +150,17 @@ def plan_text(county: str, raw_dir: str | Path | None = None):
     return read_plan(paths.resolve(raw_dir, paths.RAW_DIR) / f"{county}.txt")
 
 
+def show(fig, dpi: int = 110) -> None:
+    """Display a matplotlib Figure in the notebook as a PNG (planlib's figures are not pyplot figures)."""
+    import io
+
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    display(Image(data=buf.getvalue(), format="png"))
+
+
 def cite(rows: pd.DataFrame) -> pd.Series:
     """``file:line`` for every row, the form a reader can open with ``sed -n``.
 
@@ -209,7 +223,8 @@ def teachers_per_100_students(targets: pd.DataFrame, indicators: pd.DataFrame) -
 
     The student count is the enrolment at the teacher row's level; a teacher row without
     a level is set against preschool + compulsory + senior secondary enrolment (parts summed
-    where the whole is not given). Only pairs the plan states both halves of are returned.
+    where the whole is not given; all three must be there). Only pairs the plan states both
+    halves of are returned.
     """
     teacher_ids = indicators[indicators["domain"] == "teachers"]["indicator_id"]
     teachers = targets[targets["indicator_id"].isin(teacher_ids) & targets["unit"].isin(HEADCOUNT_UNITS)
@@ -222,7 +237,8 @@ def teachers_per_100_students(targets: pd.DataFrame, indicators: pd.DataFrame) -
         if level and level != "all":
             used = mine[mine["level"] == level]
         else:
-            used = pd.concat([_group_rows(mine, whole, parts) for whole, parts in STUDENT_GROUPS.items()])
+            groups = [_group_rows(mine, whole, parts) for whole, parts in STUDENT_GROUPS.items()]
+            used = pd.concat(groups) if all(len(g) for g in groups) else mine.iloc[0:0]
         if used.empty:
             continue
         n = float(used["value"].sum())
