@@ -127,6 +127,7 @@ _DASHES = {c: "-" for c in "—–−‒―﹣－﹘"}
 _TILDES = {c: "~" for c in "～〜∼"}
 _SPACES = {c: " " for c in "\u3000\u2002\u2003\u2009\u00a0\u200b"}
 _TRANSLATE = str.maketrans({**_FULLWIDTH, **_DASHES, **_TILDES, **_SPACES, "﹪": "%", "，": ","})
+_TRANSLATE_CHARS = {chr(k): v for k, v in _TRANSLATE.items()}
 _NEEDS_TRANSLATE = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")
 
 
@@ -136,7 +137,10 @@ def normalise(text: str) -> str:
     >>> normalise("１２３．５％＞—")
     '123.5%>-'
     """
-    return text.translate(_TRANSLATE) if _NEEDS_TRANSLATE.search(text) else text
+    found = _NEEDS_TRANSLATE.findall(text)
+    for ch in set(found):  # a few str.replace calls beat str.translate on long lines
+        text = text.replace(ch, _TRANSLATE_CHARS[ch])
+    return text
 
 
 # --------------------------------------------------------------------------- numerals
@@ -307,6 +311,9 @@ _MASTER = re.compile(
 
 #: Characters where a match of _MASTER can begin; a plain character class lets ``re`` skip ahead fast.
 _CANDIDATE = re.compile(r"[0-9〔(\[第百十一二两三四五六七八九]")
+_DIGITS = re.compile(r"[0-9]+")
+_FOUR_DIGITS = re.compile(r"[0-9]{4}")
+_ORDINAL_DIGITS = re.compile(rf"[0-9]+|{_CN_NUM}")
 _PREFIX_RE = re.compile(rf"(?:{_alternation(COMPARATOR_PREFIXES)})\s*$")
 _RANGE_SEP = re.compile(r"\s*[-~至到]\s*$")
 _MINUS_AFTER = set(" \t\n([{<>=≥≤≧≦,;:、。，：；“”\"'‘’|〔【《/")
@@ -350,7 +357,7 @@ def _scan(text: str, norm: str) -> list[_Tok]:
         elif kind == "ident":
             continue
         elif kind == "doc":
-            for d in re.finditer(r"[0-9]+", norm[s:e]):
+            for d in _DIGITS.finditer(norm[s:e]):
                 toks.append(_Tok(Decimal(d.group()), s + d.start(), s + d.end(), s + d.start(), s + d.end(), role="docnum"))
         elif kind in ("date", "gdate", "mdate"):
             toks.append(_date(norm, s, e))
@@ -386,7 +393,7 @@ def _scan(text: str, norm: str) -> list[_Tok]:
         elif kind == "plan":  # 十四五: the 14th five-year plan
             toks.append(_Tok(parse_numeral(m.group("plan")[:2]), s, e, s, e, role="ordinal"))
         else:  # item, paren, ordinal
-            digits = re.search(rf"[0-9]+|{_CN_NUM}", norm[s:e])
+            digits = _ORDINAL_DIGITS.search(norm[s:e])
             try:
                 value = parse_numeral(digits.group()) if digits else Decimal(0)
             except ValueError:
@@ -412,7 +419,7 @@ def _matches(norm: str):
 
 
 def _date(norm: str, s: int, e: int) -> _Tok:
-    parts = [int(p) for p in re.findall(r"[0-9]+", norm[s:e])]
+    parts = [int(p) for p in _DIGITS.findall(norm[s:e])]
     raw = norm[s:e]
     if len(parts) == 1 and len(raw) in (7, 8):  # glued yyyymdd / yyyymmdd
         rest = raw[4:]
@@ -422,7 +429,7 @@ def _date(norm: str, s: int, e: int) -> _Tok:
             parts = [int(raw[:4]), int(rest[:2]), int(rest[2:])]
         else:
             parts = [int(raw[:4]), int(rest[:1]), int(rest[1:])]
-    if not re.match(r"[0-9]{4}", raw):
+    if not _FOUR_DIGITS.match(raw):
         parts = [0] + parts  # month/day without a year: 9月1日, 7·21
     year, month, day = (parts + [0, 0, 0])[:3]
     return _Tok(Decimal(year * 10000 + month * 100 + day), s, e, s, e, role="date")
@@ -437,6 +444,8 @@ def _prefix(norm: str, tok: _Tok, toks: list[_Tok]) -> None:
     p = _PREFIX_RE.search(norm, lo, tok.start)
     if p:
         word = norm[p.start():tok.start].strip()
+        if word == "近" and tok.unit == "年":
+            return  # 近五年 is "the past five years", not "nearly five years"
         tok.comparator = COMPARATOR_PREFIXES[word] if tok.comparator == "=" else tok.comparator
         tok.start = p.start()
 

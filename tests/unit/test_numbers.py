@@ -310,9 +310,28 @@ def test_schooling_years_are_a_quantity_not_a_year():
     "5G网络", "2+X", "“3+2”", "“2+1+1+N”行动", "专栏1", "第十四个五年规划", "九年义务教育巩固率", "学前教育二期、三期",
     "党的十九届五中全会", "“一校一品”", "“一人一案”", "三本四专", "建设一批艺术特色学校", "教育信息化2.0行动计划",
     "11500229711623327X/2021-00272", "“1+3彩云计划”", "5.1+X证书试点", "三年行动计划",
+    "索 引 号 E0001-01-2022-00028 失效时间", "网站标识码:5002350018 网站维护联系电话:023-55128091",
+    "表2-1 \u2002城口县教育", "紧紧围绕“1345”工作思路", "存在的新问题............6", "采取“1+10+100”的模式",
+    "“5G+VR/AR学习”", "支持IPV6", "“4A景区升级", "教育信息化2.0行动计划", "应用能力提升工程2.0培训",
 ])
 def test_ordinals_and_names_are_never_quantities(text):
     assert all(q.role != "quantity" for q in find_quantities(text)), find_quantities(text)
+
+
+@pytest.mark.parametrize("text, value", [("全力抓好“7·21特大暴雨洪涝灾害", D(721)), ("每年5月", D(500))])
+def test_month_and_day_without_a_year(text, value):
+    q = only(text)
+    assert (q.value, q.role) == (value, "date")
+
+
+def test_jin_before_years_is_a_window_not_an_approximation():
+    q = only("近五年来")
+    assert (q.value, q.unit, q.comparator) == (D(5), "年", "=")
+
+
+def test_years_next_to_each_other_in_prose():
+    found = find_quantities("立足“十四五”,着眼2035,展望2050,以实现教育现代化")
+    assert [(q.value, q.role) for q in found] == [(D(14), "ordinal"), (D(2035), "year"), (D(2050), "year")]
 
 
 def test_item_number_glued_to_a_year():
