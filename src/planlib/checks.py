@@ -130,6 +130,10 @@ def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
         if places["place"].nunique() < 2:
             continue
         exact = places[places["comparator"] == "="]
+        # a place that states several values for one indicator and year is listing items (12个班, 24个班),
+        # not giving the aggregate: it cannot contradict another place
+        per_place = exact.groupby("place")["value"].nunique()
+        exact = exact[exact["place"].isin(per_place[per_place == 1].index)]
         values = exact.drop_duplicates(subset=["value"])
         if len(values) >= 2:
             spread = values["value"].max() - values["value"].min()

@@ -269,3 +269,9 @@ def test_item_numbers_and_slogans():
     assert not pick(rows, 200)["indicator_zh"].startswith("1")
     assert pick(rows, 200)["domain"] == "teachers"
     assert {r["line"] for r in rows} == {3}
+
+
+def test_one_decimal_values_are_not_programme_names():
+    # 86.0% is a value; 信息化2.0 is a programme name (regression: both once matched the same pattern)
+    rows = rows_of("到2025年，学前三年毛入园率达到86.0%，实施教育信息化2.0行动。")
+    assert [(r["value"], r["unit"]) for r in rows] == [(86.0, "%")]
