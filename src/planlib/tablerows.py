@@ -241,12 +241,7 @@ def _attribute(attr: Cell | None) -> str:
 
 
 def _source_file(plan: PlanText) -> str:
-    from .paths import PROJECT_ROOT  # noqa: PLC0415
-
-    try:
-        return plan.path.resolve().relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return plan.path.as_posix()
+    return plan.source_file
 
 
 def _finding(plan: PlanText, severity: str, message: str, lines, check: str) -> dict:
