@@ -25,6 +25,7 @@ $(STAMP): requirements.lock pyproject.toml
 ## data: parse data/raw/*.txt into data/processed/ (tables as CSV + Parquet)
 data: $(STAMP)
 	$(BIN)/planlib build
+	$(BIN)/planlib codebook
 
 ## reports: run the county and comparison notebooks into reports/ and figures/
 reports: data

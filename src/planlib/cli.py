@@ -24,6 +24,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("files", nargs="+", metavar="FILE", help="plan text file(s), UTF-8 or GB18030")
     e.add_argument("-o", "--output", metavar="OUT.csv", help="CSV to write (default: standard output)")
 
+    c = sub.add_parser("codebook", help="write docs/codebook.md from the schemas and the indicator dictionary")
+    c.add_argument("-o", "--output", metavar="FILE", help="where to write (default: docs/codebook.md)")
+
     r = sub.add_parser("report", help="run the county and comparison notebooks into reports/ and figures/")
     r.add_argument("--county", action="append", metavar="SLUG", help="a county slug (repeatable; default: every plan in data/raw)")
     r.add_argument("--jobs", type=int, default=2, metavar="N", help="worker processes (default: 2)")
@@ -42,6 +45,11 @@ def main(argv: list[str] | None = None) -> int:
             return _extract(args)
         if args.command == "report":
             return _report(args)
+        if args.command == "codebook":
+            from .codebook import write_codebook
+
+            print(f"planlib: wrote {write_codebook(args.output)}")
+            return 0
     except PlanlibError as exc:
         print(f"planlib: error: {exc}", file=sys.stderr)
         return 2
