@@ -424,12 +424,20 @@ COUNTY_FIGURES = {
 
 
 def compare_rates(targets, indicators, counties: Sequence[str], *, indicator_ids: Iterable[str] | None = None,
-                  plans=None, national=None, lang="zh") -> Figure:
-    """One panel per rate indicator: every place's baseline → target, national target as a line."""
+                  plans=None, national=None, lang="zh", max_panels: int = 8) -> Figure:
+    """One panel per rate indicator: every place's baseline → target, national target as a line.
+
+    Without ``indicator_ids``: the rates at least two places give, most widely given first, at most ``max_panels``.
+    """
     rows = _labelled(targets[targets["county"].isin(counties)], indicators)
     rows = rows[rows["unit"].isin(RATE_UNITS)]
     if indicator_ids:
         rows = rows[rows["indicator_id"].isin(list(indicator_ids))]
+    else:
+        reach = rows.groupby(["indicator_id", "level"])["county"].nunique()
+        reach = reach[reach >= min(2, len(counties))]
+        ranked = sorted(reach.index, key=lambda k: (-reach[k], _level_order(k[1]), k[0]))[:max_panels]
+        rows = rows[[k in set(ranked) for k in zip(rows["indicator_id"], rows["level"])]]
     title = _t(lang, "compare_rates")
     if rows.empty:
         return no_data_figure(title, lang)

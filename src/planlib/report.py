@@ -30,14 +30,14 @@ TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 # tables
 
 
-def load_tables(processed_dir: str | Path | None = None) -> dict:
+def load_tables(processed_dir: str | Path | None = None, warn_stale: bool = True) -> dict:
     """The five processed tables; ``planlib.load_tables`` when the pipeline provides it."""
     try:
         from .pipeline import load_tables as pipeline_load
     except ImportError:
         pipeline_load = None
     if pipeline_load is not None:
-        return pipeline_load(processed_dir)
+        return pipeline_load(processed_dir, warn_stale=warn_stale)
     from .io import read_table
 
     folder = paths.resolve(processed_dir, paths.PROCESSED_DIR)
@@ -279,23 +279,30 @@ def _notebook_text(nb) -> str:
 _EXPORTER = None
 
 
+def _exporter():
+    """One HTMLExporter per process: building its Jinja environment takes seconds."""
+    global _EXPORTER
+    if _EXPORTER is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                                exclude_output_prompt=True, extra_template_paths=[str(TEMPLATES_DIR)])
+        exporter.template_file = "report.html.j2"
+        _EXPORTER = exporter
+    return _EXPORTER
+
+
 def export_html(notebook_path: str | Path, html_path: str | Path, title: str | None = None) -> Path:
     """Executed notebook -> one self-contained HTML page: code hidden, figures and CJK font embedded."""
-    global _EXPORTER
     import nbformat
-    from nbconvert import HTMLExporter
 
     from .fonts import font_face_css
 
     nb = nbformat.read(str(notebook_path), as_version=4)
     if title:
         nb.metadata["title"] = title
-    if _EXPORTER is None:  # one per worker process: building the Jinja environment is slow
-        _EXPORTER = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                                 exclude_output_prompt=True, extra_template_paths=[str(TEMPLATES_DIR)])
-        _EXPORTER.template_file = "report.html.j2"
     resources = {"planlib_font_css": font_face_css(_notebook_text(nb))}
-    body, _ = _EXPORTER.from_notebook_node(nb, resources=resources)
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
     out = Path(html_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(body, encoding="utf-8")
@@ -313,6 +320,65 @@ def _error_text(exc: BaseException) -> str:
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()
 
 
+_KERNEL = None  # this worker's kernel manager, reused from notebook to notebook
+_WARMING = None  # thread that builds the HTML exporter while the first notebook runs
+
+
+def _warm_exporter() -> None:
+    from .fonts import font_face_css
+
+    _exporter()
+    font_face_css("规划")  # loads (or makes once per machine) the font file
+
+
+def _init_worker(reuse_kernel: bool, kernel_name: str) -> None:
+    """Pool initializer: start this worker's kernel and warm the exporter in the background."""
+    global _WARMING
+    import threading
+
+    _WARMING = threading.Thread(target=_warm_exporter, daemon=True)
+    _WARMING.start()
+    if reuse_kernel:
+        _kernel(kernel_name)
+
+
+def _kernel(kernel_name: str):
+    """This worker's live kernel, started (or restarted) on demand; shut down when the worker exits."""
+    global _KERNEL
+    from multiprocessing import util
+
+    from jupyter_client.manager import KernelManager
+
+    if _KERNEL is not None and _KERNEL.is_alive():
+        return _KERNEL
+    if _KERNEL is not None:
+        _KERNEL.cleanup_resources()
+    _KERNEL = KernelManager(kernel_name=kernel_name)
+    _KERNEL.start_kernel()
+    util.Finalize(None, _shutdown_kernel, args=(_KERNEL,), exitpriority=10)
+    return _KERNEL
+
+
+def _shutdown_kernel(km) -> None:
+    try:
+        if km.is_alive():
+            km.shutdown_kernel(now=True)
+    except Exception:  # noqa: BLE001 - the worker is exiting anyway
+        pass
+
+
+def _reset_namespace(km) -> None:
+    """Empty the kernel's namespace before the next notebook (imported modules stay: that is the saving)."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        kc.execute_interactive("%reset -f\nimport matplotlib.pyplot as _plt; _plt.close('all'); del _plt",
+                               store_history=False, timeout=60, output_hook=lambda msg: None)
+    finally:
+        kc.stop_channels()
+
+
 def _run_notebook(job: dict) -> dict:
     """Worker: execute one notebook with papermill, export it to HTML; never raises."""
     import papermill as pm
@@ -321,12 +387,20 @@ def _run_notebook(job: dict) -> dict:
     out_nb, out_html = Path(job["ipynb"]), Path(job["html"])
     out_nb.parent.mkdir(parents=True, exist_ok=True)
     status, error = "ok", ""
+    kernel_name = job.get("kernel_name") or "python3"
+    engine_kwargs = {}
     try:
+        if job.get("reuse_kernel"):
+            km = _kernel(kernel_name)
+            _reset_namespace(km)
+            engine_kwargs["km"] = km
         pm.execute_notebook(job["notebook"], str(out_nb), parameters=job["parameters"], progress_bar=False,
-                            kernel_name=job.get("kernel_name"), cwd=str(out_nb.parent))
+                            kernel_name=kernel_name, cwd=str(out_nb.parent), **engine_kwargs)
     except Exception as exc:  # noqa: BLE001 - a failed notebook is a result, not a crash
         status, error = "failed", _error_text(exc)
     try:
+        if _WARMING is not None:
+            _WARMING.join()
         if out_nb.exists():
             export_html(out_nb, out_html, title=job["title"])
     except Exception as exc:  # noqa: BLE001
@@ -358,22 +432,31 @@ def _jobs(counties, root: Path, processed_dir, lang: str) -> list[dict]:
 
 
 def run_reports(counties: list[str] | None = None, jobs: int = 2, out_dir: str | Path | None = None,
-                processed_dir=None, lang: str = "zh", progress: bool = True) -> list[dict]:
+                processed_dir=None, lang: str = "zh", progress: bool = True, *,
+                reuse_kernels: bool = True, kernel_name: str = "python3") -> list[dict]:
     """Run the county notebook per county and the comparison in ``jobs`` worker processes; write index.html.
 
     Returns one status dict per notebook: county, status ('ok' | 'failed'), seconds, html, error.
     The comparison reads the tables, not the county reports, so it runs alongside them.
+    With ``reuse_kernels`` each worker keeps one kernel and empties its namespace (``%reset -f``)
+    between notebooks, so pandas and matplotlib are imported once per worker, not once per county;
+    ``False`` gives every notebook a fresh kernel.
     """
     from tqdm import tqdm
 
     counties = list(counties) if counties else default_counties()
     root = paths.resolve(out_dir, paths.PROJECT_ROOT)
     work = _jobs(counties, root, processed_dir, lang)
+    for job in work:
+        job.update(reuse_kernel=reuse_kernels, kernel_name=kernel_name)
     started = time.perf_counter()
     results: dict[str, dict] = {}
-    with ProcessPoolExecutor(max_workers=max(1, int(jobs))) as pool, \
+    n_workers = max(1, min(int(jobs), len(work)))
+    with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
+                             initargs=(reuse_kernels, kernel_name)) as pool, \
             tqdm(total=len(work), desc="reports", unit="nb", disable=not progress) as bar:
-        futures = {pool.submit(_run_notebook, job): job["name"] for job in work}
+        # the comparison is the longest notebook: start it first so the counties fill in around it
+        futures = {pool.submit(_run_notebook, job): job["name"] for job in sorted(work, key=lambda j: j["name"] != COMPARISON)}
         for future in as_completed(futures):
             name = futures[future]
             try:
@@ -391,7 +474,7 @@ def run_reports(counties: list[str] | None = None, jobs: int = 2, out_dir: str |
 
 def _place_names(processed_dir) -> dict[str, str]:
     try:
-        plans = load_tables(processed_dir)["plans"]
+        plans = load_tables(processed_dir, warn_stale=False)["plans"]
         return {c: n for c, n in zip(plans["county"], plans["name_zh"]) if isinstance(n, str)}
     except Exception:  # noqa: BLE001 - the index is still useful without names
         return {}
