@@ -276,6 +276,14 @@ def funding_sentences(plan) -> pd.DataFrame:
     return s.reset_index(drop=True)
 
 
+def quote_lines(county: str, lines, raw_dir: str | Path | None = None) -> pd.DataFrame:
+    """The raw lines a finding cites (``lines`` as ``"91;248"`` or a list of numbers), to read beside it."""
+    numbers = [int(n) for n in re.split(r"[;,\s]+", lines) if n] if isinstance(lines, str) else [int(n) for n in lines]
+    plan = plan_text(county, raw_dir)
+    return pd.DataFrame({"cited": [f"{county}.txt:{n}" for n in numbers],
+                         "text": [plan.line(n).strip() for n in numbers]})
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m planlib.course [SRC_DIR [OUT_DIR]]``: regenerate the exercise versions."""
     import sys
