@@ -186,16 +186,50 @@ def _matcher(path: str = str(INDICATORS_FILE)) -> _Matcher:
 
 # ----------------------------------------------------------------------------- matching
 
-def _longest(text: str, pairs) -> tuple[str, object, int] | None:
-    """The longest key found in ``text`` (pairs sorted longest first); among equals the one nearest the end."""
+_INDEXES: dict[int, tuple[tuple, dict]] = {}
+
+
+def _by_first_char(pairs: tuple) -> dict[str, tuple]:
+    """Keys grouped by first character, built once per (long-lived) pairs tuple."""
+    cached = _INDEXES.get(id(pairs))
+    if cached is not None and cached[0] is pairs:
+        return cached[1]
+    index: dict[str, list] = {}
+    for key, value in pairs:  # pairs come longest first; each bucket keeps that order
+        if key:
+            index.setdefault(key[0], []).append((key, value))
+    frozen = {ch: tuple(bucket) for ch, bucket in index.items()}
+    _INDEXES[id(pairs)] = (pairs, frozen)
+    return frozen
+
+
+def _longest(text: str, pairs: tuple) -> tuple[str, object, int] | None:
+    """The longest key found in ``text`` (pairs sorted longest first); among equals the one nearest the end.
+
+    Looks up only the keys that start with each character of ``text`` (labels are short, the
+    dictionary is long).
+    """
+    index = _by_first_char(pairs)
     best = None
-    for key, value in pairs:
-        if best is not None and len(key) < len(best[0]):
-            break
-        pos = text.rfind(key)
-        if pos >= 0 and (best is None or pos > best[2]):
-            best = (key, value, pos)
+    for pos, ch in enumerate(text):
+        for key, value in index.get(ch, ()):
+            if best is not None and len(key) < len(best[0]):
+                break
+            if text.startswith(key, pos):
+                if best is None or len(key) > len(best[0]) or pos > best[2]:
+                    best = (key, value, pos)
+                break
     return best
+
+
+_GENERIC_PAIRS: dict[int, tuple] = {}
+
+
+def _generic_pairs(m: _Matcher) -> tuple:
+    pairs = _GENERIC_PAIRS.get(id(m.generics))
+    if pairs is None:
+        pairs = _GENERIC_PAIRS[id(m.generics)] = tuple((g[0], g) for g in m.generics)
+    return pairs
 
 
 def _level_in(text: str, m: _Matcher) -> str | None:
@@ -205,7 +239,7 @@ def _level_in(text: str, m: _Matcher) -> str | None:
 
 def _generic(segment: str, context: str, m: _Matcher):
     """A generic measure in ``segment`` with its level from the segment, else from the context."""
-    hit = _longest(segment, ((g[0], g) for g in m.generics))
+    hit = _longest(segment, _generic_pairs(m))
     if not hit:
         return None
     _, (label, by_level, default), pos = hit
@@ -218,7 +252,7 @@ def _bare_level(segment: str, context: str, m: _Matcher) -> str | None:
     """A row label that only names a level (其中：普通小学) takes its measure from the context."""
     for word, level in m.levels:
         if any(segment == word + suffix for suffix in _BARE_LEVEL_SUFFIXES):
-            hit = _longest(context, ((g[0], g) for g in m.generics))
+            hit = _longest(context, _generic_pairs(m))
             if hit:
                 return hit[1][1].get(level)
             return None
