@@ -247,9 +247,16 @@ def _noun_after(line: str, q, qs) -> str:
     return noun if CJK.search(noun) else ""
 
 
+@lru_cache(maxsize=1)
+def _level_patterns() -> tuple:
+    """One compiled alternation per level, in the rules' order of precedence."""
+    return tuple((level, re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))))
+                 for level, words in rules().levels if words)
+
+
 def level_of(label: str) -> str:
-    for level, words in rules().levels:
-        if any(w in label for w in words):
+    for level, pattern in _level_patterns():
+        if pattern.search(label):
             return level
     return ""
 
