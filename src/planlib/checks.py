@@ -121,43 +121,59 @@ def sum_mismatches(t: pd.DataFrame) -> list[dict]:
 
 
 def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
-    """The same indicator, year and kind stated with different values in different places."""
+    """The same indicator, year and kind stated with different values in different places.
+
+    Places are tables (each its own) and prose lines. Two tables, or a table and the prose,
+    must agree; two prose lines are compared only when they word the measure identically
+    (project lists give per-item numbers, such as classes per school, that are not aggregates).
+    """
     out = []
     levels = t[(t["kind"] != "change") & t["year"].notna() & (t["indicator_id"] != "")]
     for (county, source_file, ind, year, kind), g in levels.groupby(
             ["county", "source_file", "indicator_id", "year", "kind"], sort=True):
-        places = g.assign(place=g["table_id"].where(g["table_id"] != "", "prose"))
-        if places["place"].nunique() < 2:
+        if len(g) < 2:
             continue
-        exact = places[places["comparator"] == "="]
-        # a place that states several values for one indicator and year is listing items (12个班, 24个班),
-        # not giving the aggregate: it cannot contradict another place
-        per_place = exact.groupby("place")["value"].nunique()
-        exact = exact[exact["place"].isin(per_place[per_place == 1].index)]
-        values = exact.drop_duplicates(subset=["value"])
-        if len(values) >= 2:
-            spread = values["value"].max() - values["value"].min()
-            tol = sum(_tol(r) for _, r in values.iterrows())
-            if spread > tol:
-                desc = "; ".join(f"{r['place']} line {int(r['line'])}: {r['value_raw']}{r['unit_raw'] or ''}"
-                                 for _, r in values.iterrows())
-                out.append(_finding(county, "cross_source_conflict", "error",
-                                    f"{values.iloc[0]['indicator_zh']} {int(year)} ({kind}) differs: {desc}",
-                                    values["line"].tolist(), source_file, ind, year))
-                continue
+        g = g.assign(place=[tid if tid else f"prose line {int(ln)}" for tid, ln in zip(g["table_id"], g["line"])])
+        exact = g[g["comparator"] == "="]
+        rows = list(exact.itertuples(index=False))
+        involved, with_table = {}, False
+        for i, a in enumerate(rows):
+            for b in rows[i + 1:]:
+                if a.place == b.place or abs(a.value - b.value) <= _tol(a._asdict()) + _tol(b._asdict()):
+                    continue
+                both_prose = not a.table_id and not b.table_id
+                if both_prose and (a.indicator_zh != b.indicator_zh or _same_section(a, b)):
+                    continue  # items of one list or box, or differently worded measures
+                with_table = with_table or not both_prose
+                involved[(a.line, a.char_start)] = a
+                involved[(b.line, b.char_start)] = b
+        if involved:
+            shown = sorted(involved.values(), key=lambda r: (r.line, r.char_start))
+            desc = "; ".join(f"{r.place if r.table_id else 'prose'} line {int(r.line)}: {r.value_raw}{r.unit_raw or ''}"
+                             for r in shown)
+            note = "" if with_table else " (two passages word it identically; check they mean the same scope)"
+            out.append(_finding(county, "cross_source_conflict", "error" if with_table else "warning",
+                                f"{shown[0].indicator_zh} {int(year)} ({kind}) differs: {desc}{note}",
+                                [r.line for r in shown], source_file, ind, year))
+            continue
         # an exact value that breaks a bound stated elsewhere
-        for _, b in places[places["comparator"].isin([">", ">=", "<", "<="])].iterrows():
+        for _, b in g[g["comparator"].isin([">", ">=", "<", "<="])].iterrows():
             for _, e in exact.iterrows():
-                if e["place"] == b["place"]:
+                if e["place"] == b["place"] or (not e["table_id"] and not b["table_id"] and e["indicator_zh"] != b["indicator_zh"]):
                     continue
                 ok = {">": e["value"] > b["value"] - _tol(b), ">=": e["value"] >= b["value"] - _tol(b),
                       "<": e["value"] < b["value"] + _tol(b), "<=": e["value"] <= b["value"] + _tol(b)}[b["comparator"]]
                 if not ok:
                     out.append(_finding(county, "cross_source_conflict", "warning",
-                                        f"{b['indicator_zh']} {int(year)}: {e['place']} line {int(e['line'])} says {e['value_raw']} "
-                                        f"but {b['place']} line {int(b['line'])} says {b['comparator']}{b['value_raw']}",
+                                        f"{b['indicator_zh']} {int(year)}: {e['place']} says {e['value_raw']} "
+                                        f"but {b['place']} says {b['comparator']}{b['value_raw']}",
                                         [e["line"], b["line"]], source_file, ind, year))
     return out
+
+
+def _same_section(a, b) -> bool:
+    sa, sb = getattr(a, "section_path", None), getattr(b, "section_path", None)
+    return isinstance(sa, str) and sa == sb and sa != ""
 
 
 def out_of_range(t: pd.DataFrame) -> list[dict]:
@@ -195,6 +211,7 @@ def run_checks(targets: pd.DataFrame, internal: pd.DataFrame | None, findings: l
             t = t.merge(keyed, on=["source_file", "line", "char_start"], how="left")
         else:
             t[col] = pd.NA
+    t["section_path"] = t["_section"]  # namedtuples (itertuples) cannot carry a leading underscore
     t["table_id"] = t["table_id"].fillna("")
     t["indicator_id"] = t["indicator_id"].fillna("")
     rows = list(findings)

@@ -65,6 +65,8 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     tables = extract_tables(plan, period, skip=schools.consumed_lines)
     skip = tables.consumed_lines | schools.consumed_lines
     prose_rows = extract_prose(plan, skip_lines=skip, period=period)
+    for row, section in zip(prose_rows, innermost_sections(plan, [r["line"] for r in prose_rows])):
+        row["_section"] = section  # lets the checks tell a list's items from restatements elsewhere
     targets = tables.rows + schools.target_rows + prose_rows
     for row in targets + schools.rows:
         row["source_file"] = plan.source_file  # one spelling of the file in every table
@@ -73,6 +75,18 @@ def parse_plan(path: str | Path) -> ParsedPlan:
         raise PlanFileError(plan.path, "not an education plan: no plan title (规划/计划 with 教育) in its opening "
                             "and no number in the four domains (enrollment, teachers, funding, schools)")
     return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings, describe(plan))
+
+
+def innermost_sections(plan: PlanText, lines: list[int]) -> list[str]:
+    """The path of the innermost heading (一/（二）/3) that holds each line, '' before any heading."""
+    from .sections import sections
+
+    secs = sections(plan)
+    out = []
+    for line in lines:
+        inside = secs[(secs["line_start"] <= line) & (secs["line_end"] >= line)]
+        out.append(str(inside.iloc[-1]["path"]) if len(inside) else "")
+    return out
 
 
 def _dedupe(rows: list[dict]) -> list[dict]:

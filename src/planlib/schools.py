@@ -207,8 +207,9 @@ def _is_measure_or_state(text: str) -> bool:
 def _total_target(plan, source_file, title, table_id, cell: Cell, measure: str, state: str, year) -> dict:
     from . import dictionary
 
+    # a county total of a school table; no dictionary id: per-school class counts elsewhere are not comparable
     label = f"{title} 合计 {'班级' if measure == 'classes' else '学生容量'}"
-    ind = dictionary.match_indicator("班级数" if measure == "classes" else "学位", title)
+    ind = None
     line = plan.lines[cell.line - 1]
     return {
         "county": plan.slug, "indicator_id": ind.indicator_id if ind else "", "indicator_zh": label,
