@@ -153,7 +153,8 @@ _ZEROS = "零〇○ΟO0"
 
 _ARABIC = r"(?<![0-9])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 _ARABIC_RE = re.compile(r"[+-]?" + _ARABIC + r"\Z")
-_CN_NUM = r"(?:[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]*)"
+#: Possessive and bounded, so a long run of numeral characters cannot make the scanner quadratic.
+_CN_NUM = r"(?:[一二两三四五六七八九十][零〇一二两三四五六七八九十百千万亿]{0,12}+)"
 _CN_YEAR_DIGIT = "〇○ΟO零0一二三四五六七八九"
 
 
@@ -331,6 +332,7 @@ class _Tok:
     end: int
     unit: str = ""
     unit_raw: str = ""
+    unit_spans: tuple = ()     # where the scale and unit stand, to quote them from the original text
     comparator: str = "="
     role: str = "quantity"
     scale: Decimal | None = None
@@ -475,6 +477,7 @@ def _number(norm: str, m: re.Match) -> _Tok | None:
         unit_end = m.end("mid") if mid else m.end("scale") if scale_word else ne
     tok = _Tok(value * scale if scale else value, ns, ne, ns, m.end(), unit=unit,
                unit_raw=(scale_word or "") + unit_word, scale=scale, unit_end=unit_end,
+               unit_spans=tuple(m.span(g) for g in ("scale", "unit") if m.group(g)),
                integral4=not chinese and len(raw) == 4 and raw.isdigit())
     before = norm[max(0, ns - 3):ns]
     after = norm[tok.unit_end:tok.unit_end + 4]
@@ -581,7 +584,8 @@ def _range(norm: str, lo: _Tok, hi: _Tok) -> _Tok | None:
     if low > hi.value or (sep in ("至", "到") and low == hi.value):
         return None
     tok = _Tok(_tidy(low), lo.num_start, hi.num_end, lo.start, hi.end, unit=hi.unit or lo.unit,
-               unit_raw=hi.unit_raw or lo.unit_raw, comparator="range", unit_end=hi.unit_end)
+               unit_raw=hi.unit_raw or lo.unit_raw, comparator="range", unit_end=hi.unit_end,
+               unit_spans=hi.unit_spans if hi.unit_raw else lo.unit_spans)
     tok.value_high = hi.value
     return tok
 
@@ -590,8 +594,7 @@ def _freeze(text: str, tok: _Tok) -> Quantity:
     high = tok.value_high
     return Quantity(
         value=_tidy(tok.value), value_high=_tidy(high) if high is not None else None, unit=tok.unit,
-        unit_raw=text[tok.unit_end - len(tok.unit_raw):tok.unit_end] if tok.unit_raw and tok.role == "quantity"
-        and tok.unit_raw != "百分之" else tok.unit_raw,
+        unit_raw="".join(text[a:b] for a, b in tok.unit_spans) if tok.unit_raw and tok.unit_spans else tok.unit_raw,
         comparator=tok.comparator, start=tok.start, end=tok.end, num_start=tok.num_start, num_end=tok.num_end,
         value_raw=text[tok.num_start:tok.num_end], role=tok.role,
     )
@@ -633,7 +636,7 @@ def parse_cell(cell: str) -> Quantity | None:
         return None
     offset = len(cell) - len(cell.lstrip())
     found = find_quantities(cell)
-    if len(found) == 1 and found[0].start == offset and found[0].end == offset + len(stripped):
+    if len(found) == 1 and not cell[:found[0].start].strip(_CELL_WRAPPERS) and not cell[found[0].end:].strip(_CELL_WRAPPERS):
         return found[0]
     try:
         value = parse_numeral(stripped)
@@ -642,6 +645,9 @@ def parse_cell(cell: str) -> Quantity | None:
     return Quantity(value, None, "", "", "=", offset, offset + len(stripped), offset, offset + len(stripped),
                     stripped, "quantity")
 
+
+#: What may surround a number in a cell without making it something else: （2021—2025年）, “95%”.
+_CELL_WRAPPERS = " \t\n\r\u3000\u2002()（）[]【】“”\"'"
 
 _UNIT_TEXT = {"pp": "个百分点", "月": "个月", "岁": "岁"}
 

@@ -168,6 +168,31 @@ def test_unit_raw_keeps_the_scale_as_written():
     assert (q.value, q.unit, q.unit_raw, q.value_raw) == (D(12000), "人", "万人", "１．２")
 
 
+@pytest.mark.parametrize("text, unit_raw, value, comparator", [
+    ("1万余人", "万人", D(10000), ">"),
+    ("５０％以上", "％", D(50), ">="),
+    ("1—2万人", "万人", D(10000), "range"),
+    ("百分之五十以上", "百分之", D(50), ">="),
+])
+def test_unit_raw_is_quoted_from_the_original(text, unit_raw, value, comparator):
+    q = only(text)
+    assert (q.unit_raw, q.value, q.comparator) == (unit_raw, value, comparator)
+
+
+@pytest.mark.parametrize("unit", ["人", "名", "所", "个", "项", "元", "班", "间", "亩", "平方米", "台", "套", "张", "学时",
+                                  "小时", "天", "倍", "家", "支", "次", "期", "批", "位", "户", "门", "本", "册"])
+def test_every_listed_unit(unit):
+    q = only(f"新增12{unit}")
+    assert (q.value, q.unit, q.unit_raw, q.role) == (D(12), unit, unit, "quantity")
+    assert UNITS[unit] == unit
+
+
+@pytest.mark.parametrize("zero", ["〇", "○", "Ο", "O", "零"])
+def test_chinese_year_with_any_zero_in_prose(zero):
+    q = only(f"和二{zero}三五年远景目标纲要")
+    assert (q.value, q.role) == (D(2035), "year")
+
+
 # --------------------------------------------------------------------------- ranges and periods
 
 @pytest.mark.parametrize("text, low, high, unit, role", [
@@ -392,6 +417,9 @@ def test_prefix_comparator_span_is_in_start():
     ("  95.3 ", D("95.3"), None, "", "=", "quantity"),
     ("2020年", D(2020), None, "", "=", "year"),
     ("2021—2025", D(2021), D(2025), "", "range", "period"),
+    ("（2021—2025年）", D(2021), D(2025), "", "range", "period"),
+    ("(2020)", D(2020), None, "", "=", "year"),
+    ("“95%”", D(95), None, "%", "=", "quantity"),
     ("三千", D(3000), None, "", "=", "quantity"),
     ("15年以上", D(15), None, "年", ">=", "quantity"),
 ])
@@ -436,7 +464,8 @@ def test_tables_are_data():
 
 
 @pytest.mark.parametrize("junk", ["", "   ", "\x00\x01", "〔〕号", "第", "百分之", "——", "1" * 500, "９" * 60 + "万亿",
-                                  "1e10", "NaN", "∞", "+-", "1—", "—1—", "(((", "〔2021", "二〇", "十" * 40])
+                                  "1e10", "NaN", "∞", "+-", "1—", "—1—", "(((", "〔2021", "二〇", "十" * 40,
+                                  "一" * 3000, "二〇" * 1500, "1." * 1500, "1—" * 1500])
 def test_never_raises_on_junk(junk):
     assert isinstance(find_quantities(junk), list)
     parse_cell(junk)
