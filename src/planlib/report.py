@@ -134,11 +134,13 @@ class _Report:
         """What went wrong while drawing, as JSON output the tests read (expected: nothing)."""
         summary = {"render_warnings": self.render_warnings, "figures": [str(p) for p in self.saved]}
         try:
-            from IPython.display import JSON, Markdown, display
+            from IPython.display import Markdown, display
 
             n = len(self.render_warnings)
             display(Markdown(f"Rendering warnings: {n}" + ("" if not n else "\n\n- " + "\n- ".join(self.render_warnings))))
-            display(JSON(summary), metadata={"planlib": "render-warnings"})
+            # machine-readable in the .ipynb; an HTML comment (invisible) in the exported page
+            display({"application/json": summary, "text/html": "<!-- planlib render warnings -->"}, raw=True,
+                    metadata={"planlib": "render-warnings"})
         except ImportError:  # pragma: no cover - outside IPython
             pass
         return summary
@@ -161,6 +163,16 @@ class _Report:
 
         display(Markdown(text))
         return text
+
+
+def _short_lines(lines, limit: int = 12) -> str:
+    """'1;2;3' -> '1, 2, 3', at most ``limit`` numbers then '…'.
+
+    >>> _short_lines("5;9;12", limit=2)
+    '5, 9, …'
+    """
+    parts = [p for p in str(lines or "").split(";") if p]
+    return ", ".join(parts[:limit]) + (", …" if len(parts) > limit else "")
 
 
 class CountyReport(_Report):
@@ -206,7 +218,12 @@ class CountyReport(_Report):
                                         "year": "年份", "message": "说明", "lines": "行号"})
         from IPython.display import display
 
-        display(rows.style.hide(axis="index"))
+        shown = rows.copy()
+        line_col = shown.columns[-1]
+        shown[line_col] = [_short_lines(x) for x in shown[line_col]]
+        display(shown.style.hide(axis="index")
+                .set_properties(**{"text-align": "left", "white-space": "normal", "vertical-align": "top"})
+                .set_properties(subset=[shown.columns[4]], **{"min-width": "28em"}))
         return rows
 
     def footer(self) -> str:
