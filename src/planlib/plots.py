@@ -49,9 +49,10 @@ TEXT = {
            "compare_growth": "Enrolment growth 2020→2025 (%)", "year": "", "pct": "Share (%)", "value": "Value"},
 }
 UNIT_LABELS = {
-    "zh": {"人": "人", "所": "所", "个": "个", "元": "元", "亿元": "亿元", "万元": "万元", "%": "%", "名": "名"},
-    "en": {"人": "persons", "所": "schools", "个": "units", "元": "yuan", "亿元": "100 million yuan",
-           "万元": "10,000 yuan", "%": "%", "名": "persons"},
+    "zh": {"人": "人", "名": "人", "所": "所", "个": "个", "元": "元", "亿元": "亿元", "万元": "万元", "%": "%"},
+    "en": {"人": "persons", "名": "persons", "所": "schools", "个": "units", "元": "yuan", "亿元": "100 million yuan",
+           "万元": "10,000 yuan", "%": "%", "年": "years", "人次": "person-times", "班": "classes",
+           "平方米": "m²", "m2": "m²", "pp": "percentage points", "岁": "years of age", "台": "units", "间": "rooms"},
 }
 
 
@@ -218,7 +219,10 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str) -> None:
     rows["series"] = [f"{'' if pd.isna(y) else int(y)}{_t(lang, 'year')} {_t(lang, k)}".strip()
                       for y, k in zip(rows["year"], rows["kind"])]
     rows["value_shown"], unit_label = _scaled_amounts(rows["value"].astype(float), unit, lang)
-    rows = rows.sort_values(["year", "kind"], na_position="last")
+    rows = rows.sort_values(["year", "kind", "line"], na_position="last")
+    # the same indicator stated twice (e.g. two levels of recognition): number the repeats, never overdraw
+    repeat = rows.groupby(["label", "series"]).cumcount()
+    rows["label"] = [lab if k == 0 else f"{lab} ({k + 1})" for lab, k in zip(rows["label"], repeat)]
     labels = list(dict.fromkeys(rows.sort_values(["level"], key=lambda s: s.map(_level_order))["label"]))
     series = list(dict.fromkeys(rows["series"]))
     height = 0.8 / max(1, len(series))
@@ -233,6 +237,9 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str) -> None:
     ax.set_yticks(range(len(labels)), labels)
     ax.invert_yaxis()
     ax.set_xlabel(unit_label)
+    positive = rows["value_shown"][rows["value_shown"] > 0]
+    if len(positive) > 1 and positive.max() / positive.min() > 200:  # 5 beside 94,500: log scale keeps both visible
+        ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.margins(x=0.15)
     ax.legend(fontsize=7, loc="best")
@@ -378,6 +385,9 @@ def _domain_figure(targets, indicators, county, domain, key, *, plans, lang) -> 
     if rows.empty:
         return no_data_figure(title, lang)
     shares = rows[rows["unit"].isin(RATE_UNITS)]
+    # one panel per unit as shown (人 and 名 are both persons)
+    shown_unit = UNIT_LABELS.get(lang, UNIT_LABELS["zh"])
+    rows = rows.assign(unit=[u if u in RATE_UNITS or u == "元" else shown_unit.get(u, u) for u in rows["unit"]])
     units = [u for u in dict.fromkeys(rows["unit"]) if u not in RATE_UNITS]
     n_panels = (1 if len(shares) else 0) + len(units)
     n_rows_each = [len(set(zip(shares["indicator_id"], shares["level"])))] if len(shares) else []
