@@ -347,7 +347,8 @@ def _year_ok(v: Decimal) -> bool:
     return YEAR_MIN <= v <= YEAR_MAX
 
 
-def _scan(text: str, norm: str) -> list[_Tok]:
+def _scan(norm: str) -> list[_Tok]:
+    """Candidates in order, each labelled; ranges are not joined yet."""
     toks: list[_Tok] = []
     for m in _matches(norm):
         s, e = m.span()
@@ -613,10 +614,15 @@ def find_quantities(text: str) -> list[Quantity]:
     if not isinstance(text, str) or not text:
         return []
     try:
-        norm = normalise(text)
-        return [_freeze(text, t) for t in _join(norm, _scan(text, norm))]
-    except (ValueError, ArithmeticError, IndexError, KeyError, AttributeError, TypeError):  # never raise on text
+        return _find(text)
+    except (ValueError, ArithmeticError, IndexError, KeyError, AttributeError, TypeError):  # a last guard: never raise
         return []
+
+
+def _find(text: str) -> list[Quantity]:
+    """find_quantities without the guard, so tests see any error the grammar hits."""
+    norm = normalise(text)
+    return [_freeze(text, t) for t in _join(norm, _scan(norm))]
 
 
 def parse_cell(cell: str) -> Quantity | None:
@@ -661,8 +667,10 @@ def format_quantity(q: Quantity) -> str:
     unit = _UNIT_TEXT.get(q.unit, q.unit)
 
     def num(v: Decimal, plain: bool) -> str:
+        # the second try adds a zero, so 2025年 (a year) reads as 2025.0年 and 2.2035年 (an item
+        # number glued to a year, "2.2035远景目标") as 2.20350年
         s = format(v, "f")
-        return s if plain or "." in s else s + ".0"
+        return s if plain else s + "0" if "." in s else s + ".0"
 
     for plain in (True, False):
         if q.comparator == "range" and q.value_high is not None:
