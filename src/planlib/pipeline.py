@@ -23,7 +23,7 @@ from .paths import CORRECTIONS_FILE, PROCESSED_DIR, RAW_DIR, resolve
 from .periods import plan_period
 from .text import PlanText, has_plan_heading, read_plan
 
-TABLE_NAMES = ("targets", "indicators", "plans", "schools", "checks")
+TABLE_NAMES = ("targets", "indicators", "plans", "schools", "terms", "checks")
 MANIFEST = "_build.json"
 
 
@@ -149,6 +149,7 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
         row["source_file"] = p.plan.source_file
         plans.append(row)
     tables = {
+        "terms": distinctive_terms_table([p.plan for p in parsed], raw_dir),
         "targets": targets.sort_values(["source_file", "line", "char_start"], kind="stable"),
         "indicators": indicators_frame(),
         "plans": pd.DataFrame(plans).sort_values("county", kind="stable"),
@@ -158,6 +159,17 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     tables = {name: schema.validate(schema.conform(df.reset_index(drop=True), name), name) for name, df in tables.items()}
     tables["comparison"] = comparison_table(tables["targets"])
     return tables
+
+
+def distinctive_terms_table(plans: list[PlanText], raw_dir: Path, top: int = 20) -> pd.DataFrame:
+    """The `terms` table: each plan's most distinctive words, place names excluded (names from sources.csv)."""
+    from .textmine import distinctive_terms, place_names, term_frequencies
+
+    tf = term_frequencies(plans)
+    terms = distinctive_terms(tf, top=top, exclude=place_names(raw_dir))
+    terms["source_file"] = terms["county"].map({p.slug: p.source_file for p in plans})
+    terms["score"] = terms["score"].round(6)  # stable bytes across platforms' last-bit differences
+    return terms
 
 
 def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:

@@ -226,6 +226,21 @@ class CountyReport(_Report):
                 .set_properties(subset=[shown.columns[4]], **{"min-width": "28em"}))
         return rows
 
+    def terms(self, top: int = 15):
+        """The words that set this plan apart from the others (the `terms` table), with their first line."""
+        terms = self.tables.get("terms")
+        if terms is None or terms.empty or not (terms["county"] == self.county).any():
+            return self._display_md("No term analysis in these tables." if self.lang == "en" else "这些表中没有词语分析。")
+        rows = terms[terms["county"] == self.county].sort_values("rank").head(top)
+        rows = rows[["rank", "term", "count", "score", "first_line"]].reset_index(drop=True)
+        rows["score"] = rows["score"].astype(float).round(2)
+        if self.lang == "zh":
+            rows = rows.rename(columns={"rank": "排名", "term": "词语", "count": "次数", "score": "区分度", "first_line": "首次出现行"})
+        from IPython.display import display
+
+        display(rows.style.hide(axis="index"))
+        return rows
+
     def footer(self) -> str:
         return self._display_md(self._footer([self.county]))
 

@@ -124,6 +124,16 @@ CHECKS = [
     _c("source_file", "string", "Raw file concerned", required=True),
 ]
 
+TERMS = [
+    _c("county", "string", "Slug of the plan", required=True),
+    _c("term", "string", "A word (jieba segmentation with the policy user dictionary; stop words and place names removed)", required=True),
+    _c("score", "Float64", "Weighted log-odds z-score against the other plans (Monroe, Colaresi & Quinn 2008)", required=True),
+    _c("count", "Int64", "Occurrences of the term in the plan", required=True),
+    _c("rank", "Int64", "Rank within the plan, 1 = most distinctive", required=True),
+    _c("first_line", "Int64", "First line the term occurs on", required=True),
+    _c("source_file", "string", "Raw file", required=True),
+]
+
 TABLES: dict[str, dict] = {
     "targets": {"columns": TARGETS, "key": ["source_file", "line", "char_start"],
                 "description": "One row per number in the four domains, with its indicator, year, kind and the line it came from."},
@@ -133,6 +143,8 @@ TABLES: dict[str, dict] = {
               "description": "One row per plan file: what the text says of itself and what identifies the file."},
     "schools": {"columns": SCHOOLS, "key": ["source_file", "line", "state", "year"],
                 "description": "School-by-school adjustment tables in long form."},
+    "terms": {"columns": TERMS, "key": ["county", "term"],
+              "description": "The words that set each plan apart from the others (20 per plan), with the first line they occur on."},
     "checks": {"columns": CHECKS, "key": None,
                "description": "Data-quality findings in the sources themselves (and corrections applied)."},
 }
