@@ -10,7 +10,7 @@ JOBS ?= 2
 
 ## help: list the targets
 help:
-	@grep -E '^## ' $(MAKEFILE_LIST) | sed 's/^## //' | awk -F': ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -E 's/^## ([a-z]+): /  make \1\t/' | expand -t 18
 
 ## venv: create .venv with the locked dependencies and planlib installed (editable)
 venv: $(STAMP)

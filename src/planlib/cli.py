@@ -109,6 +109,18 @@ def _report(args) -> int:
 
     if args.jobs < 1:
         raise PlanlibError("--jobs must be at least 1")
+    if args.county:
+        from .io import read_table
+        from .paths import PROCESSED_DIR, resolve
+
+        processed = resolve(args.processed, PROCESSED_DIR)
+        if not (processed / "plans.parquet").exists() and not (processed / "plans.csv").exists():
+            raise PlanlibError(f"{processed}: no tables; run `planlib build` first")
+        known = sorted(read_table("plans", processed)["county"])
+        unknown = [c for c in args.county if c not in known]
+        if unknown:
+            raise PlanlibError(f"no plan for {', '.join(unknown)} in {processed} (plans: {', '.join(known)}); "
+                               "add data/raw/<slug>.txt and run `planlib build`")
     return main_report(args.county, args.jobs, args.out, args.processed, args.lang)
 
 

@@ -144,3 +144,9 @@ def test_cli_errors_name_the_file_and_exit_nonzero(tmp_path):
     assert r.returncode == 2 and "invalid choice" in r.stderr
     r = run_cli("build", "--raw", str(tmp_path / "nowhere"), "--out", str(tmp_path / "o"))
     assert r.returncode == 2 and "nowhere" in r.stderr
+
+
+def test_cli_report_refuses_an_unknown_county_before_running_anything(tmp_path):
+    r = run_cli("report", "--county", "atlantis", "--out", str(tmp_path))
+    assert r.returncode == 2 and "no plan for atlantis" in r.stderr
+    assert list(tmp_path.iterdir()) == []
