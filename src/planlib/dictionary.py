@@ -139,6 +139,10 @@ def _load(path: str) -> dict[str, Indicator]:
         if ind.max_abs_change is not None and ind.max_abs_change < 0:
             problems.append(f"{iid}: max_abs_change < 0")
         out[iid] = ind
+    for entry in entries:
+        share = entry.get("share_id")
+        if share is not None and (share not in out or out[share].unit != "%"):
+            problems.append(f"{entry.get('indicator_id')}: share_id {share!r} is not a '%' indicator")
     for measure in raw.get("generic_measures") or []:
         for label in measure.get("labels") or []:
             if normalize_label(label) in owner:
@@ -168,6 +172,7 @@ class _Matcher:
     aliases: tuple[tuple[str, str], ...]                       # (alias, id), longest first
     generics: tuple[tuple[str, dict, str | None], ...]         # (label, by_level, default), longest first
     levels: tuple[tuple[str, str], ...]                        # (word, level), longest first
+    shares: dict                                               # count id -> id of the same measure as a share
 
 
 @lru_cache(maxsize=8)
@@ -181,7 +186,8 @@ def _matcher(path: str = str(INDICATORS_FILE)) -> _Matcher:
                       key=lambda g: -len(g[0]))
     levels = sorted(((normalize_label(w), level) for level, words in (raw.get("levels") or {}).items()
                      for w in words), key=lambda pair: -len(pair[0]))
-    return _Matcher(indicators, tuple(aliases), tuple(generics), tuple(levels))
+    shares = {str(e["indicator_id"]): str(e["share_id"]) for e in raw.get("indicators") or [] if e.get("share_id")}
+    return _Matcher(indicators, tuple(aliases), tuple(generics), tuple(levels), shares)
 
 
 # ----------------------------------------------------------------------------- matching
@@ -237,6 +243,15 @@ def _level_in(text: str, m: _Matcher) -> str | None:
     return hit[1] if hit else None
 
 
+def level_named(text: str) -> str:
+    """The education level a phrase or heading names (longest level word wins), '' if none.
+
+    >>> level_named("着力普及普惠，推进特殊教育品质提升")
+    'special'
+    """
+    return _level_in(normalize_label(text), _matcher()) or ""
+
+
 def _generic(segment: str, context: str, m: _Matcher):
     """A generic measure in ``segment`` with its level from the segment, else from the context."""
     hit = _longest(segment, _generic_pairs(m))
@@ -285,6 +300,48 @@ def match_indicator(label: str, context: str = "") -> Indicator | None:
     return None
 
 
+# ----------------------------------------------------------------------------- units
+
+#: Units that measure the same kind of thing; any other unit is a count (个, 所, 间, 班 ...).
+_UNIT_KINDS = {"%": "share", "‰": "share", "pp": "share", "人": "persons", "名": "persons", "人次": "persons",
+               "位": "persons", "平方米": "area", "年": "years", "月": "months", "套": "flats"}
+
+
+def unit_kind(unit: str) -> str:
+    """What a normalised unit measures: share, persons, money, area, years, months, flats or count.
+
+    >>> unit_kind("名"), unit_kind("元/年"), unit_kind("间")
+    ('persons', 'money', 'count')
+    """
+    if unit.startswith("元"):
+        return "money"
+    return _UNIT_KINDS.get(unit, "count")
+
+
+def fit_unit(indicator: Indicator | None, unit: str) -> Indicator | None:
+    """The indicator a number with ``unit`` can belong to: ``indicator`` itself if the units agree,
+    its share sibling (``share_id``) for a percentage of a count, else None.
+
+    A wording names the measure, the unit says what was counted: 名师课堂50间 is rooms, not
+    master teachers; 骨干教师……占专任教师总量的30% is the share of key teachers; 近五年 is a duration.
+
+    >>> fit_unit(match_indicator("骨干教师"), "%").indicator_id
+    'key_teacher_share'
+    >>> fit_unit(match_indicator("名师"), "间") is None
+    True
+    """
+    if indicator is None or not unit:
+        return indicator
+    want, got = unit_kind(indicator.unit), unit_kind(unit)
+    if want == got:
+        return indicator
+    m = _matcher()
+    share = m.shares.get(indicator.indicator_id)
+    if got == "share" and share is not None:
+        return m.indicators[share]
+    return None
+
+
 # ----------------------------------------------------------------------------- domains and exclusions
 
 @lru_cache(maxsize=4)
@@ -299,6 +356,8 @@ def _keywords(path: str = str(KEYWORDS_FILE)) -> dict:
     return {
         "precedence": precedence,
         "keywords": {d: tuple(raw.get("keywords", {}).get(d) or ()) for d in precedence},
+        "keyword_patterns": {d: re.compile("|".join(f"(?:{p})" for p in ps))
+                             for d, ps in (raw.get("keyword_patterns") or {}).items() if ps},
         "phrases": tuple(phrases),
         "ignore": tuple(sorted(raw.get("ignore") or (), key=len, reverse=True)),
         "patterns": tuple(re.compile(p) for p in exclude.get("patterns") or ()),
@@ -316,6 +375,8 @@ def domain_of(text: str) -> str | None:
     'schools'
     >>> domain_of("地区生产总值") is None
     True
+    >>> domain_of("建成白马、天元等5个幼儿园")
+    'schools'
     """
     kw = _keywords()
     s = _plain(text)
@@ -328,6 +389,9 @@ def domain_of(text: str) -> str | None:
             s = s.replace(phrase, "|")
     for domain, words in kw["keywords"].items():
         if any(w in s for w in words):
+            found.add(domain)
+    for domain, pattern in kw["keyword_patterns"].items():
+        if domain not in found and pattern.search(s):
             found.add(domain)
     return next((d for d in kw["precedence"] if d in found), None)
 

@@ -82,6 +82,9 @@ class Rules:
     units_needing_indicator: frozenset[str]
     excluded_words: re.Pattern
     programme: re.Pattern
+    threshold_tail: re.Pattern
+    threshold_person_nouns: re.Pattern
+    slogan_max_gap: int
 
 
 def _alternation(words) -> str:
@@ -108,6 +111,9 @@ def rules() -> Rules:
         units_needing_indicator=frozenset(raw.get("units_needing_indicator", ())),
         excluded_words=re.compile(_alternation(raw["excluded_words"])),
         programme=re.compile("|".join(f"(?:{p})" for p in raw["programme_patterns"])),
+        threshold_tail=re.compile(raw["threshold_tail_pattern"]),
+        threshold_person_nouns=re.compile(_alternation(raw["threshold_person_nouns"])),
+        slogan_max_gap=int(raw["slogan_max_gap"]),
     )
 
 
@@ -130,6 +136,36 @@ def section_contexts(plan: PlanText) -> list[str | None]:
                    else PLAN if any(w in title for w in r.plan_headings) else None)
             stack = [s for s in stack if s[0] < rank] + [(rank, ctx)]
         out.append(next((c for _, c in reversed(stack) if c), None))
+    return out
+
+
+#: A short numbered item that is a heading on its own line (2.学前教育快速发展。).
+BOX_HEADING = re.compile(r"^[\s\u3000]*专栏[\s\u3000]*[0-9一二三四五六七八九十]+[\s\u3000:：、.．]*(.*)$")
+ITEM_HEADING = re.compile(r"^[\s\u3000]*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)])[\s\u3000]*([^，,；;：:。\d]{2,24})。?[\s\u3000]*$")
+
+
+def section_levels(plan: PlanText) -> list[str]:
+    """For each line (index 0 = line 1): the education level its innermost heading names, '' if none.
+
+    A paragraph under 2.学前教育快速发展 or （三）推进职业教育 is about that level even when its
+    sentences do not repeat it; rows whose own words name no level take it from here. A 专栏
+    box ends the numbered items before it (its lines often cover every level).
+    """
+    stack: list[tuple[int, str]] = []  # (rank, level) outermost first
+    out: list[str] = []
+    for line in plan.lines:
+        m = HEADING.match(line)
+        rank, title = None, ""
+        if m and len(line.strip()) <= 40 and "。" not in line and not LEADER.search(line):
+            rank = next(i for i in range(_HEADING_RANK) if m.group(i + 1))
+            title = line[m.end():]
+        else:
+            item = ITEM_HEADING.match(line) or BOX_HEADING.match(line)
+            if item:
+                rank, title = _HEADING_RANK, item.group(1)
+        if rank is not None:
+            stack = [s for s in stack if s[0] < rank] + [(rank, dictionary.level_named(title))]
+        out.append(next((lv for _, lv in reversed(stack) if lv), ""))
     return out
 
 
@@ -282,6 +318,63 @@ def _keep(q, line: str, programme_spans: list[tuple[int, int]]) -> bool:
     return not any(a < q.num_end and q.num_start < b for a, b in programme_spans)
 
 
+def _is_threshold(q, line: str) -> bool:
+    """56人以上大班额, 随班就读5人以上普通学校: a head count that defines a kind of thing, no target.
+
+    The number is followed by 以上/以下 and a noun that counts no people (招聘100名以上教师 stays).
+    """
+    r = rules()
+    if q.unit not in PEOPLE_UNITS:
+        return False
+    m = r.threshold_tail.match(line, q.num_end)
+    if not m:
+        return False
+    noun = re.split(rf"[{re.escape(PUNCT)}\d]", line[m.end():m.end() + 12], maxsplit=1)[0]
+    return bool(noun) and CJK.match(noun) is not None and not r.threshold_person_nouns.search(noun)
+
+
+RATIO = re.compile(r"(?<![\d.])\d+(?:\s*[+＋:：]\s*\d+)+(?![\d.])")
+
+
+def _ratio_parts(line: str, start: int, end: int, qs: list) -> set[int]:
+    """“1+10+100”的模式，实现1名…指导10名…带动100名: the numbers that spell out a ratio (ids)."""
+    dropped: set[int] = set()
+    for m in RATIO.finditer(line, start, end):
+        parts = re.findall(r"\d+", m.group(0))
+        following = [q for q in qs if q.start >= m.end() and id(q) not in dropped]
+        matched, i = [], 0
+        for q in following:
+            if i < len(parts) and q.value_raw == parts[i]:
+                matched.append(q)
+                i += 1
+        if i == len(parts):
+            dropped.update(id(q) for q in matched)
+    return dropped
+
+
+def _slogan_ones(line: str, start: int, qs: list) -> set[int]:
+    """成熟1所创建1所、创建1所命名1所: a run of ones, each behind a bare verb, is a slogan (ids).
+
+    A one counts when the words before it (back to the previous number or clause mark) are a
+    few characters naming no domain; two or more such ones in a row with one unit are dropped.
+    """
+    r = rules()
+    runs: list[list] = [[]]
+    prev_end = start
+    for q in qs:
+        gap = re.split(r"[，,；;：:。、]", line[prev_end:q.num_start])[-1].strip()
+        is_one = (q.value == 1 and q.value_high is None and 0 < len(gap) <= r.slogan_max_gap
+                  and CJK.fullmatch(gap[-1]) is not None and dictionary.domain_of(gap) is None)
+        if not is_one:
+            runs.append([])
+        elif runs[-1] and runs[-1][-1].unit == q.unit and q.num_start - prev_end <= r.slogan_max_gap + 1:
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+        prev_end = q.end
+    return {id(q) for run in runs if len(run) >= 2 for q in run}
+
+
 def _year_kind(line: str, cand: _Candidate, scopes: list[Scope], sentence_start: int,
                section: str | None, period: Period | None) -> tuple[int | None, str]:
     r = rules()
@@ -328,6 +421,7 @@ def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Peri
     period = period or plan_period(plan.text)
     skip = set(skip_lines)
     contexts = section_contexts(plan)
+    heading_levels = section_levels(plan)
     source_file = str(plan.path)
     rows: list[dict] = []
     for n, line in enumerate(plan.lines, 1):
@@ -348,8 +442,16 @@ def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Peri
             s = max(p for p in sentence_starts if p <= q.start)
             by_sentence.setdefault(s, []).append(q)
         for s_start, qs in by_sentence.items():
-            rows.extend(_sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes,
-                                       contexts[n - 1], period, source_file))
+            s_end = qs[-1].end
+            noise = _ratio_parts(line, s_start, s_end, qs) | _slogan_ones(line, s_start, qs)
+            qs = [q for q in qs if id(q) not in noise and not _is_threshold(q, line)]
+            if not qs:
+                continue
+            made = _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes,
+                                  contexts[n - 1], period, source_file)
+            for row in made:
+                row["level"] = row["level"] or heading_levels[n - 1]
+            rows.extend(made)
     return rows
 
 
@@ -413,6 +515,9 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
         indicator_id, domain, level = "", None, ""
         whole_clause = line[cand.clause_start:max(cand.clause_end, q.end)]
         ind = dictionary.match_indicator(label, context=sentence) if label else None
+        fitted = dictionary.fit_unit(ind, q.unit)
+        if fitted is not None or not (q.unit == "%" and bool(r.change_tail.search(line[cand.clause_start:q.start]))):
+            ind = fitted  # 投入增长20%: a growth rate keeps the measure it grows
         excluded = ind is None and (bool(r.excluded_words.search(whole_clause))
                                     or dictionary.is_excluded_context(clause)
                                     or (q.unit in ("个", "人", "年") and CN_NUMERAL.fullmatch(q.value_raw) is not None))

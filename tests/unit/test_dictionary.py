@@ -298,3 +298,35 @@ def test_plausible_refuses_bad_arguments():
     with pytest.raises(KeyError):
         plausible("no_such_indicator", "target", 90)
     assert plausible("", "target", 90)  # an unnamed number has no range to break
+
+
+def test_fit_unit_keeps_agreeing_units_and_finds_shares():
+    from planlib.dictionary import fit_unit, match_indicator
+
+    master = match_indicator("名师")
+    assert fit_unit(master, "名") is master and fit_unit(master, "人") is master
+    assert fit_unit(master, "间") is None          # 名师课堂50间: rooms
+    assert fit_unit(match_indicator("骨干教师"), "年") is None  # 五年: a duration
+    assert fit_unit(match_indicator("骨干教师"), "%").indicator_id == "key_teacher_share"
+    assert fit_unit(match_indicator("大班额"), "%").indicator_id == "oversized_class_share"
+    assert fit_unit(match_indicator("大班额"), "人") is None  # 56人以上: a threshold
+    assert fit_unit(match_indicator("学前三年毛入园率"), "pp").indicator_id == "preschool_ger"
+    assert fit_unit(None, "%") is None
+
+
+def test_yuan_counts_as_money_only_after_a_number():
+    from planlib.dictionary import domain_of
+
+    assert domain_of("建成白马、天元等5个幼儿园") == "schools"
+    assert domain_of("发放补助400元") == "funding"
+    assert domain_of("按每生每年2000元") == "funding"
+    assert domain_of("投入1.3亿元") == "funding"
+    assert domain_of("新增市级骨干专业") is None
+
+
+def test_level_named_prefers_the_longest_level_word():
+    from planlib.dictionary import level_named
+
+    assert level_named("（四）着力普及普惠，推进特殊教育品质提升") == "special"
+    assert level_named("2.学前教育快速发展") == "preschool"
+    assert level_named("专栏5 各类教育发展主要目标任务") == ""

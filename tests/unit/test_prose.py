@@ -275,3 +275,84 @@ def test_one_decimal_values_are_not_programme_names():
     # 86.0% is a value; 信息化2.0 is a programme name (regression: both once matched the same pattern)
     rows = rows_of("到2025年，学前三年毛入园率达到86.0%，实施教育信息化2.0行动。")
     assert [(r["value"], r["unit"]) for r in rows] == [(86.0, "%")]
+
+
+# --- precision: numbers that are no targets, and units that contradict a wording -------
+
+def test_head_count_thresholds_are_definitions_not_targets():
+    rows = rows_of(TARGETS, "全面消除56人以上大班额，高中阶段教育毛入学率提高到93.5%。逐步实现随班就读5人以上普通学校建设资源教室。")
+    assert [r["value"] for r in rows] == [93.5]
+    rows = rows_of(TARGETS, "每年招聘100名以上教师。")  # people follow: a target
+    assert pick(rows, 100)["domain"] == "teachers"
+
+
+def test_numbers_spelling_out_a_ratio_are_dropped():
+    rows = rows_of(TARGETS, "采取“1+10+100”的模式，实现1名乡村首席教师协同指导10名乡村骨干教师，"
+                            "示范引领、辐射带动100名乡村教师的专业发展。培育市级骨干教师60人。")
+    assert [r["value"] for r in rows] == [60]
+
+
+def test_a_run_of_ones_behind_bare_verbs_is_a_slogan():
+    rows = rows_of(TARGETS, "按照发展之路，成熟1所创建1所、创建1所命名1所，有序推进特色学校建设。")
+    assert rows == []
+    rows = rows_of(TARGETS, "新建幼儿园1所、改扩建小学1所。")  # each names what it builds
+    assert len(rows) == 2
+
+
+def test_a_lost_separator_does_not_carry_university_admissions_into_enrollment():
+    rows = rows_of(REVIEW, "高中阶段教育毛入学率达100%29人被清华、北大录取。")
+    assert [r["value"] for r in rows] == [100]
+
+
+def test_durations_are_no_quantities():
+    rows = rows_of(REVIEW, "近五年累计资助1.09亿元。")
+    assert [(r["value"], r["unit"]) for r in rows] == [(1.09e8, "元")]
+    rows = rows_of(TARGETS, "五年内拟培育市级名师200人、骨干教师7000人。五年内集团化办学覆盖率不低于70%。")
+    assert sorted(r["value"] for r in rows) == [70, 200, 7000]
+    assert all(r["unit"] != "年" for r in rows)
+
+
+def test_unit_decides_between_a_count_and_its_share():
+    rows = rows_of(TARGETS, "市县级骨干教师总量达到2500人，占专任教师总量的30%。")
+    assert pick(rows, 2500)["indicator_id"] == indicator_id("骨干教师")
+    assert pick(rows, 30)["indicator_id"] == indicator_id("骨干教师占专任教师比例")
+    rows = rows_of(REVIEW, "普通高中大班额接近80%。")
+    assert pick(rows, 80)["indicator_id"] == indicator_id("大班额比例")
+
+
+def test_a_wording_with_the_wrong_unit_stays_unnamed():
+    rows = rows_of(TARGETS, "建成智慧校园示范校20所、专递课堂50间、名师课堂50间。新建24班规模的实训综合楼建筑面积8000平方米。")
+    assert all(r["indicator_id"] != indicator_id("名师") for r in rows)
+    classroom = [r for r in rows if r["indicator_zh"].endswith("名师课堂")]
+    assert [(r["indicator_id"], r["domain"]) for r in classroom] == [("", "schools")]
+    assert pick(rows, 24)["indicator_id"] != indicator_id("建筑面积")
+    assert pick(rows, 8000)["indicator_id"] == indicator_id("建筑面积")
+
+
+def test_a_growth_rate_keeps_the_measure_it_grows():
+    rows = rows_of(TARGETS, "财政性教育经费年均增长8%。")
+    assert pick(rows, 8)["kind"] == "change"
+
+
+def test_key_specialities_are_no_teachers():
+    rows = rows_of(TARGETS, "新增市级骨干专业不少于3个，培育市级骨干教师60人。")
+    assert [r["value"] for r in rows] == [60]
+
+
+def test_yuan_inside_a_name_is_no_money():
+    rows = rows_of(REVIEW, "建成白马、天元等5个幼儿园，按照每月不低于400元发放补助。")
+    assert pick(rows, 5)["domain"] == "schools"
+    assert pick(rows, 400)["domain"] == "funding"
+
+
+def test_level_from_the_enclosing_heading():
+    rows = rows_of(REVIEW, "5.高等教育稳步发展。", "普通高校在校生达到10.83万人，教职工人数达到7213人。",
+                   "6.教师队伍建设取得新突破。", "教职工人数达到9000人。")
+    assert pick(rows, 7213)["level"] == "higher"
+    assert pick(rows, 9000)["level"] == ""
+    rows = rows_of(TARGETS, "（四）着力普及普惠，推进特殊教育品质提升", "教职工人数达到300人。",
+                   "（五）推动各类教育发展", "7.构建完善终身教育体系。", "教职工人数达到400人。",
+                   "专栏5 各类教育发展主要目标任务", "教职工人数达到500人。")
+    assert pick(rows, 300)["level"] == "special"  # the longest level word, not 普惠
+    assert pick(rows, 400)["level"] == "lifelong"
+    assert pick(rows, 500)["level"] == ""  # a box ends the section's items
