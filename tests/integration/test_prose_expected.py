@@ -110,3 +110,46 @@ def test_every_row_cites_its_line(rows_by_county):
             key = (r["source_file"], r["line"], r["char_start"])
             assert key not in keys
             keys.add(key)
+
+
+#: Hand-checked numbers that are no targets (thresholds, ratios, slogans, durations, other
+#: domains): (file, line, value, unit) must not appear as a prose row.
+NOT_TARGETS = [
+    ("anyang", 322, 56, "人"),  # 全面消除56人以上大班额: the definition of 大班额
+    ("anyang", 390, 5, "人"),  # 随班就读5人以上普通学校: a threshold
+    ("anyang", 510, 1, "名"),  # “1+10+100”的模式，实现1名…指导10名…带动100名: a ratio
+    ("anyang", 510, 100, "名"),
+    ("anyang", 476, 5, "年"),  # 五年内拟培育: a duration
+    ("yunyang", 372, 1, "所"),  # 成熟1所创建1所、创建1所命名1所: a slogan
+    ("taixing", 15, 29, "人"),  # 29人被清华、北大录取: university admissions
+    ("taixing", 19, 5, "年"),  # 近五年累计资助: a duration
+    ("wuxi", 1287, 5, "年"),  # 五年内集团化办学覆盖率
+    ("chengkou", 335, 3, "个"),  # 新增市级骨干专业不少于3个: specialities, not teachers
+]
+
+
+@pytest.mark.parametrize("slug,line,value,unit", NOT_TARGETS, ids=[f"{e[0]}:{e[1]}:{e[2]}" for e in NOT_TARGETS])
+def test_hand_checked_non_targets_are_not_rows(slug, line, value, unit):
+    from planlib.prose import extract_prose
+
+    rows = extract_prose(read_plan(RAW_DIR / f"{slug}.txt"))
+    hits = [r["quote"] for r in rows if r["line"] == line and math.isclose(r["value"], value) and r["unit"] == unit]
+    assert hits == []
+
+
+#: Hand-checked indicator ids and levels (file, line, value, indicator_id, level).
+EXPECTED_IDS = [
+    ("yunyang", 187, 30, "key_teacher_share", ""),  # 市县级骨干教师……占专任教师总量的30%
+    ("wuxi", 115, 80, "oversized_class_share", "general_high"),  # 普通高中大班额接近80%
+    ("anyang", 54, 7213, "staff", "higher"),  # under 5.高等教育稳步发展。
+    ("anyang", 48, 10707, "staff", "senior_secondary"),  # under 4.高中阶段教育加快普及。
+]
+
+
+@pytest.mark.parametrize("slug,line,value,iid,level", EXPECTED_IDS, ids=[f"{e[0]}:{e[1]}:{e[2]}" for e in EXPECTED_IDS])
+def test_hand_checked_indicator_and_level(slug, line, value, iid, level):
+    from planlib.prose import extract_prose
+
+    rows = extract_prose(read_plan(RAW_DIR / f"{slug}.txt"))
+    hits = [(r["indicator_id"], r["level"]) for r in rows if r["line"] == line and math.isclose(r["value"], value)]
+    assert hits and all(h == (iid, level) for h in hits), hits
