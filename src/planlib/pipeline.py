@@ -82,11 +82,11 @@ def innermost_sections(plan: PlanText, lines: list[int]) -> list[str]:
     from .sections import sections
 
     secs = sections(plan)
-    out = []
-    for line in lines:
-        inside = secs[(secs["line_start"] <= line) & (secs["line_end"] >= line)]
-        out.append(str(inside.iloc[-1]["path"]) if len(inside) else "")
-    return out
+    by_line = [""] * (len(plan.lines) + 2)
+    # headings come in document order, so a nested heading overwrites its parent's lines
+    for start, end, path in zip(secs["line_start"], secs["line_end"], secs["path"]):
+        by_line[int(start):int(end) + 1] = [str(path)] * (int(end) + 1 - int(start))
+    return [by_line[line] if 0 <= line < len(by_line) else "" for line in lines]
 
 
 def _dedupe(rows: list[dict]) -> list[dict]:
