@@ -141,6 +141,8 @@ def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
             for b in rows[i + 1:]:
                 if a.place == b.place or abs(a.value - b.value) <= _tol(a._asdict()) + _tol(b._asdict()):
                     continue
+                if a.level and b.level and a.level != b.level:
+                    continue  # the same measure at two education levels (staff of high schools vs colleges)
                 both_prose = not a.table_id and not b.table_id
                 if both_prose and (a.indicator_zh != b.indicator_zh or _same_section(a, b)):
                     continue  # items of one list or box, or differently worded measures
