@@ -79,13 +79,13 @@ def parse_plan(path: str | Path) -> ParsedPlan:
 
 def innermost_sections(plan: PlanText, lines: list[int]) -> list[str]:
     """The path of the innermost heading (一/（二）/3) that holds each line, '' before any heading."""
-    from .sections import sections
+    from .sections import section_records
 
-    secs = sections(plan)
     by_line = [""] * (len(plan.lines) + 2)
     # headings come in document order, so a nested heading overwrites its parent's lines
-    for start, end, path in zip(secs["line_start"], secs["line_end"], secs["path"]):
-        by_line[int(start):int(end) + 1] = [str(path)] * (int(end) + 1 - int(start))
+    for sec in section_records(plan):
+        start, end = sec["line_start"], sec["line_end"]
+        by_line[start:end + 1] = [sec["path"]] * (end + 1 - start)
     return [by_line[line] if 0 <= line < len(by_line) else "" for line in lines]
 
 

@@ -92,11 +92,8 @@ def cn_to_int(numeral: str) -> int:
 
 
 def source_file_of(plan: PlanText) -> str:
-    """The plan's path relative to the project (``data/raw/x.txt``), or as given."""
-    try:
-        return Path(plan.path).resolve().relative_to(PROJECT_ROOT).as_posix()
-    except ValueError:
-        return str(plan.path)
+    """The plan's path relative to the project (``data/raw/x.txt``), or as given (computed once per plan)."""
+    return plan.source_file
 
 
 def is_leader_line(line: str) -> bool:
@@ -231,8 +228,8 @@ def _resolve(candidates: list[_Heading]) -> list[_Heading]:
     return accepted
 
 
-def sections(plan: PlanText) -> pd.DataFrame:
-    """The plan's headings with level, line range and parent, one row per heading."""
+def section_records(plan: PlanText) -> list[dict]:
+    """The rows of :func:`sections` as plain dicts (cheap: no DataFrame), in document order."""
     headings = _resolve(_candidates(plan))
     n_lines = len(plan.lines)
     rows = []
@@ -248,7 +245,12 @@ def sections(plan: PlanText) -> pd.DataFrame:
             "line_start": h.line, "line_end": end, "parent": h.parent,
             "path": "/".join(reversed(path)),
         })
-    df = pd.DataFrame(rows, columns=COLUMNS)
+    return rows
+
+
+def sections(plan: PlanText) -> pd.DataFrame:
+    """The plan's headings with level, line range and parent, one row per heading."""
+    df = pd.DataFrame(section_records(plan), columns=COLUMNS)
     df["parent"] = df["parent"].astype("Int64")
     return df.astype({"section_id": int, "level": int, "line_start": int, "line_end": int})
 

@@ -17,6 +17,8 @@ from .errors import PlanFileError
 #: Tried in order after a BOM check. GB18030 is a superset of GBK and GB2312.
 ENCODINGS = ("utf-8", "gb18030")
 
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
 #: A plan names itself somewhere in its first lines: 规划 / 计划 / 纲要 / 方案 with 教育.
 PLAN_HEADING = re.compile(r"(教育|学校|师资).{0,40}(规划|计划|纲要|方案)|(规划|计划|纲要|方案).{0,20}教育")
 
@@ -78,7 +80,7 @@ def decode_bytes(raw: bytes, path: str | Path = "<bytes>") -> tuple[str, str]:
                 break
     if text is None:
         raise PlanFileError(path, "cannot decode the file as UTF-8 or GB18030/GBK; is it a text file?")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    controls = len(CONTROL_CHARS.findall(text))
     if controls > max(8, len(text) // 200):
         raise PlanFileError(path, f"the file looks binary ({controls} control characters), not a plan text")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
