@@ -16,6 +16,9 @@ DATE = r"((?:19|20)\d\d)\s*[年\-./]\s*(\d{1,2})\s*[月\-./]\s*(\d{1,2})\s*日?"
 WRITTEN = re.compile(r"(?:成文日期|印发日期)[\]】\s:：]*" + DATE)
 PUBLISHED = re.compile(r"(?:发布日期|发布时间|公开日期|时间)[\]】\s:：]*" + DATE)
 LONE_DATE = re.compile(r"^\s*" + DATE + r"\s*$")
+LONE_DATE_GLUED = re.compile(r"^\s*((?:19|20)\d\d)(\d\d)(\d\d)\s*$")  # 20211223: separators lost in copying
+# 云阳府发〔202156: the closing bracket and 号 lost in copying; the year is four digits, the rest is the number
+DOC_NUMBER_GLUED = re.compile(r"([\u4e00-\u9fa5]{1,10}发)\s*[〔\[［【(（]\s*((?:19|20)\d\d)\s*(\d{1,4})(?!\d)")
 
 
 def _iso(m: re.Match | None, offset: int = 1) -> str:
@@ -27,11 +30,18 @@ def _iso(m: re.Match | None, offset: int = 1) -> str:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
+def _title_score(title: str, lines: list[str]) -> tuple:
+    """A plan's own title names its period and 规划 and often stands on a line of its own."""
+    return (("十四五" in title or bool(re.search(r"20\d\d", title))) * 4 + ("规划" in title) * 2
+            + ("教育" in title) + (title in lines) * 3, -lines.index(title) if title in lines else -len(lines))
+
+
 def describe(plan: PlanText, head_lines: int = 60) -> dict:
     """Title, issuer, document number, dates and period read from the plan's opening lines."""
     head = "\n".join(plan.lines[:head_lines])
+    lines = [ln.strip() for ln in plan.lines[:head_lines]]
     titles = [m.group(0) for m in TITLE.finditer(head) if "关于印发" not in m.group(0)]
-    title = max(titles, key=lambda t: (t.count("规划") + t.count("计划"), -len(t)), default="") if titles else ""
+    title = max(titles, key=lambda t: _title_score(t, lines), default="")
     issuer_m = ISSUER_FIELD.search(head)
     issuer = issuer_m.group(1) if issuer_m else ""
     if not issuer:
@@ -41,11 +51,17 @@ def describe(plan: PlanText, head_lines: int = 60) -> dict:
                 issuer = m.group(1)
                 break
     doc = DOC_NUMBER.search(head)
+    doc_number = re.sub(r"\s+", "", doc.group(0)) if doc else ""
+    glued = None if doc else DOC_NUMBER_GLUED.search(head)
+    if glued:
+        doc_number = f"{glued.group(1)}〔{glued.group(2)}〕{glued.group(3)}号"
     written = _iso(WRITTEN.search(head))
     if not written:
-        # a date alone on a line near the end (落款) is the date written
-        for line in reversed(plan.lines[-40:]):
-            m = LONE_DATE.match(line)
+        # a date alone on a line: after the document number (the notice's date), else near the end (落款)
+        after_doc = next((i for i, ln in enumerate(plan.lines[:head_lines]) if DOC_NUMBER.search(ln) or DOC_NUMBER_GLUED.search(ln)), None)
+        candidates = (list(plan.lines[after_doc + 1:head_lines]) if after_doc is not None else []) + list(reversed(plan.lines[-40:]))
+        for line in candidates:
+            m = LONE_DATE.match(line) or LONE_DATE_GLUED.match(line)
             if m:
                 written = _iso(m)
                 break
@@ -54,7 +70,7 @@ def describe(plan: PlanText, head_lines: int = 60) -> dict:
         "county": plan.slug,
         "title": title,
         "issuer": issuer,
-        "doc_number": re.sub(r"\s+", "", doc.group(0)) if doc else "",
+        "doc_number": doc_number,
         "date_written": written,
         "date_published": _iso(PUBLISHED.search(head)),
         "period_start": period.start if period else None,

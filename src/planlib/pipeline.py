@@ -143,8 +143,8 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     for p in parsed:
         row = dict(p.meta)
         src = sources.get(p.plan.slug, {})
-        for f in SOURCE_FIELDS:
-            if src.get(f) and (not row.get(f) or f in ("issuer", "title", "doc_number")):
+        for f in SOURCE_FIELDS:  # what the text says of itself wins; sources.csv fills the gaps
+            if src.get(f) and not row.get(f):
                 row[f] = src[f]
         row["source_file"] = p.plan.source_file
         plans.append(row)
