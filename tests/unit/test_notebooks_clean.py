@@ -5,7 +5,7 @@ import pytest
 
 from planlib.paths import NOTEBOOKS_DIR
 
-NOTEBOOKS = sorted(NOTEBOOKS_DIR.rglob("*.ipynb"))
+NOTEBOOKS = sorted(p for p in NOTEBOOKS_DIR.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 
 
 def test_there_are_notebooks():
