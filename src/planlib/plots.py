@@ -40,13 +40,13 @@ TEXT = {
            "enrollment": "各学段在校生（在园）人数", "rates": "主要入学率：基期 → 目标",
            "teachers": "教师队伍目标", "funding": "教育经费", "schools": "学校建设（按学段）",
            "compare_rates": "主要比率：各地基期 → 目标", "compare_growth": "在校生规模增长（2020→2025，%）",
-           "year": "年", "pct": "比例（%）", "value": "数值"},
+           "year": "年", "no_year": "未注明年份", "pct": "比例（%）", "value": "数值"},
     "en": {"no_data": "No data in this plan", "source": "Source", "national": "National 14th FYP target",
            "baseline": "baseline", "target": "target", "others": "other places", "persons": "Persons",
            "growth": "Growth 2020→2025 (%)", "enrollment": "Enrolment by level", "rates": "Key rates: baseline → target",
            "teachers": "Teacher targets", "funding": "Education funding", "schools": "School construction by level",
            "compare_rates": "Key rates by place: baseline → target",
-           "compare_growth": "Enrolment growth 2020→2025 (%)", "year": "", "pct": "Share (%)", "value": "Value"},
+           "compare_growth": "Enrolment growth 2020→2025 (%)", "year": "", "no_year": "no year stated", "pct": "Share (%)", "value": "Value"},
 }
 UNIT_LABELS = {
     "zh": {"人": "人", "名": "人", "所": "所", "个": "个", "元": "元", "亿元": "亿元", "万元": "万元", "%": "%"},
@@ -216,7 +216,7 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str) -> None:
     """Horizontal bars per indicator (and level), one bar per year and kind."""
     rows = rows.copy()
     rows["label"] = [_name(r, lang, with_level=True) for _, r in rows.iterrows()]
-    rows["series"] = [f"{'' if pd.isna(y) else int(y)}{_t(lang, 'year')} {_t(lang, k)}".strip()
+    rows["series"] = [f"{_t(lang, 'no_year') if pd.isna(y) else str(int(y)) + _t(lang, 'year')} {_t(lang, k)}".strip()
                       for y, k in zip(rows["year"], rows["kind"])]
     rows["value_shown"], unit_label = _scaled_amounts(rows["value"].astype(float), unit, lang)
     rows = rows.sort_values(["year", "kind", "line"], na_position="last")
