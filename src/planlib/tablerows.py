@@ -51,11 +51,22 @@ def rows_for_table(plan: PlanText, table: Table, cells: list[Cell], period: Peri
     years = [c.year for c in value_cols if c.role == "year" and c.year]
     achievements = bool(years and period and max(years) <= period.base_year)
     state = _State(plan, table, value_cols, period, achievements)
+    has_index = any(c.role == "index" for c in table.columns)
     labels: list[Cell] = []
     unit_cell: Cell | None = None
     nums: list[Cell | None] = []
+    pending_sub: Cell | None = None  # a lone 其中： cell: the next label is a sub-row
     last_line = table.header_lines[1]
     for cell in cells:
+        if cell.kind == "text" and is_subrow(cell.text) and not clean_label(cell.text):
+            pending_sub = cell
+            continue
+        if cell.kind == "text" and pending_sub is not None:
+            cell = Cell(cell.line, cell.start, cell.end, pending_sub.text.strip() + cell.text, kind="text")
+            pending_sub = None
+        if has_index and cell.kind == "num" and not labels and not nums and cell.qty is not None \
+                and cell.qty.value == cell.qty.value.to_integral_value() and not cell.qty.unit:
+            continue  # the row's 序号
         if cell.kind == "head" and cell.head and cell.head[0] == "year":
             if cell.qty is not None and (nums or unit_cell is not None or (labels and labels[-1].kind == "text")):
                 cell.kind = "num"  # a bare number such as 2035 in a value position
@@ -80,6 +91,9 @@ def rows_for_table(plan: PlanText, table: Table, cells: list[Cell], period: Peri
         elif cell.kind == "empty":
             if nums:
                 nums.append(None)  # a missing value keeps its column
+        elif cell.kind == "missing":
+            if labels or nums or unit_cell is not None:
+                nums.append(None)  # —, /, 无: no value in this column
         elif cell.kind == "attr":
             if nums:
                 last_line = state.emit(labels, unit_cell, nums, cell) or last_line
@@ -108,6 +122,7 @@ class _State:
     def emit(self, labels: list[Cell], unit_cell: Cell | None, nums: list[Cell | None], attr: Cell | None) -> int:
         while nums and nums[-1] is None:
             nums.pop()
+        labels = self._join_wrapped(labels)
         k = len(self.value_cols)
         if len(labels) >= 2 and is_subrow(labels[-1].text) and k and len(nums) == 2 * k:
             # parent and 其中 sub-row values interleaved column by column
@@ -120,6 +135,20 @@ class _State:
             label = labels[-1] if labels else None
             self._one_row(label, unit_cell, nums, attr, is_sub=label is not None and is_subrow(label.text))
         return max(c.line for c in nums if c is not None) if any(nums) else 0
+
+    def _join_wrapped(self, labels: list[Cell]) -> list[Cell]:
+        """A label wrapped over two cells (财政性教育经费占一般公共预算 / 支出的比例（%）) is one label
+        when only the joined text names an indicator."""
+        if len(labels) < 2 or is_subrow(labels[-1].text):
+            return labels
+        first, last = labels[-2], labels[-1]
+        context = f"{first.text} {self.section}"  # the cell before may be the section (义务教育)
+        if dictionary.match_indicator(clean_label(last.text), context) is not None:
+            return labels
+        joined = first.text.strip() + last.text.strip()
+        if dictionary.match_indicator(clean_label(joined), self.section) is None:
+            return labels
+        return labels[:-2] + [Cell(first.line, first.start, first.end, joined, kind="text")]
 
     def _section_from(self, extra: list[Cell]):
         if extra:

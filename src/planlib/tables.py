@@ -87,6 +87,30 @@ def is_cell_line(line: str) -> bool:
 
 
 MAYBE_NUMBER = re.compile(r"[0-9０-９〇零一二三四五六七八九十百千两]")
+FYP_END = re.compile(r"^(十[一二三四五六]?|九)五(?:时期|期)?(?:末|期末|末期)$")
+
+
+def header_year(text: str) -> int | None:
+    """The year a header cell names: 2020年, 2020, 2025年目标值, 基期（2020年）, 2020年底, “十三五”末.
+
+    >>> [header_year(t) for t in ("2020年", "2025", "2025年（目标）", "基期(2020年)", "“十三五”末", "2020年和2025年", "指标")]
+    [2020, 2025, 2025, 2020, 2020, None, None]
+    """
+    sq = _squash(text)
+    if not sq or len(sq) > 16:
+        return None
+    if sq.isdigit():
+        return int(sq) if len(sq) == 4 and YEAR_HEADER.match(sq) else None
+    m = FYP_END.match(sq)
+    if m:  # the end of a named plan period
+        from .periods import fyp_ordinal, fyp_years
+
+        n = fyp_ordinal(m.group(1) + "五")
+        return fyp_years(n)[1] if n else None
+    for word in table_words()["year_words"]:
+        sq = sq.replace(word, "")
+    m = re.fullmatch(r"((?:19|20)\d\d)年?", sq)
+    return int(m.group(1)) if m else None
 
 
 def _classify(cell: Cell) -> Cell:
@@ -99,14 +123,16 @@ def _classify(cell: Cell) -> Cell:
         if sq in forms:
             cell.kind, cell.head = "attr", (attr, None)
             return cell
-    m = YEAR_HEADER.match(cell.text.strip())
-    if m and ("年" in cell.text or len(sq) == 4):
-        cell.kind, cell.head = "head", ("year", int(m.group(1)))
-        if "年" not in cell.text:
-            cell.qty = parse_cell(cell.text)  # a bare 2035 may be a value; the table decides by position
-        # a bare 4-digit year is also a possible value; tables decide by position
+    if sq in words["missing_cells"] or cell.text.strip() in words["missing_cells"]:
+        cell.kind = "missing"
         return cell
-    for role in ("change", "attribute", "unit", "note", "label"):
+    year = header_year(cell.text)
+    if year is not None:
+        cell.kind, cell.head = "head", ("year", year)
+        if sq.isdigit():
+            cell.qty = parse_cell(cell.text)  # a bare 2035 may be a value; the table decides by position
+        return cell
+    for role in ("change", "attribute", "unit", "note", "index", "label"):
         forms = words["header"][role]
         if sq in forms or (role == "change" and any(f in sq for f in forms) and len(sq) <= 14):
             cell.kind, cell.head = "head", (role, None)
@@ -200,7 +226,7 @@ def find_headers(plan: PlanText, skip: Collection[int] = ()) -> list[tuple[int, 
     return found
 
 
-YEAR_TOKEN = re.compile(r"(?:^|[\s（(“\"])(?:19|20)\d\d(?:年|\s|$|[)）”\"])")
+YEAR_TOKEN = re.compile(r"(?:^|[\s（(“\"])(?:19|20)\d\d(?:年|\s|$|[)）”\"])|五[”\"]?(?:时期|期)?末")
 
 
 def _window_start(lines, cand: int, skip, back: int = 8) -> int:
@@ -238,7 +264,7 @@ def _leading_header(cells: list[Cell]) -> list[Cell] | None:
         break
     run = [c for c in run if c.kind == "head"]
     years = [c for c in run if c.head and c.head[0] == "year"]
-    if len(years) >= 2 and run and run[0].head and run[0].head[0] in ("label", "year"):
+    if len(years) >= 2 and run and run[0].head and run[0].head[0] in ("label", "index", "year"):
         return run
     return None
 

@@ -177,3 +177,75 @@ def test_prose_is_not_a_table(tmp_path):
         2020年和2025年的目标见上文。
         """)
     assert extract_tables(plan).rows == []
+
+
+def test_header_years_with_words_and_missing_value_cells(tmp_path):
+    # 基期（2020年） / 2025年目标值 headers; a dash for a value not given keeps its column
+    plan = plan_from(tmp_path, """
+        指标 单位 基期（2020年） 2022年 2025年目标值 属性
+        学前三年毛入园率 % — 90 95 预期性
+        九年义务教育巩固率 % 96 / 98 约束性
+        """)
+    got = sorted((r["line"], r["year"], r["value"]) for r in extract_tables(plan).rows)
+    assert got == [(4, 2022, 90.0), (4, 2025, 95.0), (5, 2020, 96.0), (5, 2025, 98.0)]
+
+
+def test_index_column_is_not_a_value(tmp_path):
+    plan = plan_from(tmp_path, """
+        序号 指标 2020年 2025年
+        1 学前三年毛入园率（%） 85 92
+        2 高中阶段毛入学率（%） 93 95
+        """)
+    got = sorted((r["indicator_zh"], r["year"], r["value"]) for r in extract_tables(plan).rows)
+    assert got == [("学前三年毛入园率", 2020, 85.0), ("学前三年毛入园率", 2025, 92.0),
+                   ("高中阶段毛入学率", 2020, 93.0), ("高中阶段毛入学率", 2025, 95.0)]
+
+
+def test_fyp_end_headers_and_a_lone_subrow_prefix(tmp_path):
+    plan = plan_from(tmp_path, """
+        指标
+
+        “十三五”末
+
+        “十四五”末
+
+        义务教育
+
+        在校学生数（万人）
+
+        5.0
+
+        4.9
+
+        其中：
+
+        普通小学
+
+        3.3
+
+        3.2
+        """)
+    got = {(r["indicator_id"], r["year"], r["kind"]): r["value"] for r in extract_tables(plan).rows}
+    assert got == {("compulsory_enrollment", 2020, "baseline"): 50000, ("compulsory_enrollment", 2025, "target"): 49000,
+                   ("primary_enrollment", 2020, "baseline"): 33000, ("primary_enrollment", 2025, "target"): 32000}
+
+
+def test_label_wrapped_over_two_cells_is_joined(tmp_path):
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        财政性教育经费占一般公共预算
+
+        支出的比例（%）
+
+        12.7
+
+        15
+        """)
+    rows = extract_tables(plan).rows
+    assert {r["indicator_id"] for r in rows} == {"edu_spending_budget_share"}
+    assert sorted(r["value"] for r in rows) == [12.7, 15.0]
