@@ -18,7 +18,7 @@ ROWS = [  # (section, label, unit in label, low, high, decimals)
     ("人力资源开发", "劳动年龄人口平均受教育年限（年）", "年", 9, 12, 1),
     ("教育投入", "财政性教育经费占一般公共预算支出的比例（%）", "%", 12, 22, 1),
 ]
-LAYOUTS = ("cell_per_line", "tab_cells", "space_rows")
+LAYOUTS = ("cell_per_line", "tab_cells", "space_rows", "indexed_rows")
 PROSE = [
     "到{year}年，学前三年毛入园率达到{a}%以上，九年义务教育巩固率达到{b}%。",
     "新建、改扩建幼儿园{n}所，新增学位{m}个。",
@@ -51,16 +51,21 @@ def make_plan(seed: int, paragraphs: int | None = None, layout: str | None = Non
     for _ in range(n_par // 2):
         lines += [_prose(rng), ""]
     lines += [f"表1 {place}教育“十四五”主要发展指标", ""]
-    header = ["指标", *[f"{y}年" for y in years], "属性"]
+    indexed = layout == "indexed_rows"
+    year_heads = [f"基期（{y}年）" if i == 0 else f"{y}年目标值" for i, y in enumerate(years)] if indexed \
+        else [f"{y}年" for y in years]
+    header = (["序号"] if indexed else []) + ["指标", *year_heads, "属性"]
     truth = []
     body = []
-    for section, label, unit, lo, hi, dec in rows:
+    for k, (section, label, unit, lo, hi, dec) in enumerate(rows, start=1):
         scale = 10000 if unit == "万人" else 1
         values = [round(rng.uniform(lo, hi), dec) for _ in years]
-        cells = [label, *[_fmt(v, dec) for v in values], rng.choice(["预期性", "约束性"])]
-        truth += [(label, y, round(v * scale, 6)) for y, v in zip(years, values)]
+        missing = rng.randrange(len(years)) if indexed and rng.random() < 0.3 else None  # a — cell
+        shown = ["—" if i == missing else _fmt(v, dec) for i, v in enumerate(values)]
+        cells = ([str(k)] if indexed else []) + [label, *shown, rng.choice(["预期性", "约束性"])]
+        truth += [(label, y, round(v * scale, 6)) for i, (y, v) in enumerate(zip(years, values)) if i != missing]
         body.append(cells)
-    if layout == "space_rows":
+    if layout in ("space_rows", "indexed_rows"):
         lines += [" ".join(header)] + [" ".join(c) for c in body]
     elif layout == "tab_cells":
         for row in [header, *body]:
