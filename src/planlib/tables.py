@@ -27,7 +27,9 @@ SENTENCE_END = re.compile(r"[。；;！？]")
 YEAR_HEADER = re.compile(r"^[（(“\"]?((?:19|20)\d\d)\s*年?(?:底|末|年底|年末)?(?:[（(][^）)]*[）)])?[)）”\"]?$")
 FYP_ONLY = re.compile(r"^[“\"]?(十[一二三四五六]?|九)五[”\"]?(时期|期间|期末)?$")
 LABEL_UNIT = re.compile(r"[（(]\s*([^（）()]{1,6}?)\s*(?:[）)]|$)")
-SPLIT_CELLS = re.compile(r"[ \t\u3000]+")
+SPLIT_CELLS = re.compile(r"[ \t\u3000|｜]+")  # spaces, TABs and the pipes of text or Markdown tables
+CELL = re.compile(r"[^ \t\u3000|｜]+")
+RULE_CELL = re.compile(r"^:?-{3,}:?$")  # a Markdown header rule (|---|---|)
 
 
 @lru_cache(maxsize=1)
@@ -168,8 +170,9 @@ def cells_of(plan: PlanText, first: int, last: int) -> list[Cell]:
             prev = _classify_join(cells[-1], raw.strip())
             cells[-1] = prev
             continue
-        for m in re.finditer(r"[^ \t\u3000]+", raw):
-            cells.append(_classify(Cell(no, m.start(), m.end(), m.group(0))))
+        for m in CELL.finditer(raw):
+            if not RULE_CELL.match(m.group(0)):
+                cells.append(_classify(Cell(no, m.start(), m.end(), m.group(0))))
     return cells
 
 

@@ -249,3 +249,15 @@ def test_label_wrapped_over_two_cells_is_joined(tmp_path):
     rows = extract_tables(plan).rows
     assert {r["indicator_id"] for r in rows} == {"edu_spending_budget_share"}
     assert sorted(r["value"] for r in rows) == [12.7, 15.0]
+
+
+def test_pipe_table_as_markdown_or_plain_text(tmp_path):
+    plan = plan_from(tmp_path, """
+        | 指标 | 单位 | 2020年 | 2025年 | 属性 |
+        |---|---|---|---|---|
+        | 学前三年毛入园率 | % | 85.1 | 92 | 预期性 |
+        | 九年义务教育巩固率 | % | 96 | ≥98 | 约束性 |
+        """)
+    got = sorted((r["line"], r["year"], r["value"], r["comparator"], r["attribute"]) for r in extract_tables(plan).rows)
+    assert got == [(5, 2020, 85.1, "=", "expected"), (5, 2025, 92.0, "=", "expected"),
+                   (6, 2020, 96.0, "=", "binding"), (6, 2025, 98.0, ">=", "binding")]
