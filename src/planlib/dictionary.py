@@ -263,15 +263,28 @@ def _generic(segment: str, context: str, m: _Matcher):
     return (iid, pos + len(label)) if iid else None
 
 
+_BARE_LEVELS: dict[int, dict[str, str]] = {}
+
+
+def _bare_level_forms(m: _Matcher) -> dict[str, str]:
+    """Every label that is just a level word (plus an allowed suffix) -> its level; the first word wins."""
+    forms = _BARE_LEVELS.get(id(m.levels))
+    if forms is None:
+        forms = {}
+        for word, level in m.levels:
+            for suffix in _BARE_LEVEL_SUFFIXES:
+                forms.setdefault(word + suffix, level)
+        _BARE_LEVELS[id(m.levels)] = forms
+    return forms
+
+
 def _bare_level(segment: str, context: str, m: _Matcher) -> str | None:
     """A row label that only names a level (其中：普通小学) takes its measure from the context."""
-    for word, level in m.levels:
-        if any(segment == word + suffix for suffix in _BARE_LEVEL_SUFFIXES):
-            hit = _longest(context, _generic_pairs(m))
-            if hit:
-                return hit[1][1].get(level)
-            return None
-    return None
+    level = _bare_level_forms(m).get(segment)
+    if level is None:
+        return None
+    hit = _longest(context, _generic_pairs(m))
+    return hit[1][1].get(level) if hit else None
 
 
 def match_indicator(label: str, context: str = "") -> Indicator | None:
