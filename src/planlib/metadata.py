@@ -17,7 +17,7 @@ WRITTEN = re.compile(r"(?:成文日期|印发日期)[\]】\s:：]*" + DATE)
 PUBLISHED = re.compile(r"(?:发布日期|发布时间|公开日期|时间)[\]】\s:：]*" + DATE)
 LONE_DATE = re.compile(r"^\s*" + DATE + r"\s*$")
 LONE_DATE_GLUED = re.compile(r"^\s*((?:19|20)\d\d)(\d\d)(\d\d)\s*$")  # 20211223: separators lost in copying
-# 云阳府发〔202156: the closing bracket and 号 lost in copying; the year is four digits, the rest is the number
+# 某府发〔202156: the closing bracket and 号 lost in copying; the year is four digits, the rest is the number
 DOC_NUMBER_GLUED = re.compile(r"([\u4e00-\u9fa5]{1,10}发)\s*[〔\[［【(（]\s*((?:19|20)\d\d)\s*(\d{1,4})(?!\d)")
 
 

@@ -53,7 +53,7 @@ class Period:
 def plan_period(text: str, head_chars: int = 4000) -> Period | None:
     """The period a plan covers, from its title and opening (十四五, or 2021—2025年).
 
-    >>> plan_period("巫溪县教育事业发展“十四五”规划（2021—2025年）")
+    >>> plan_period("某县教育事业发展“十四五”规划（2021—2025年）")
     Period(start=2021, end=2025)
     >>> plan_period("某县教育发展规划（2026-2030年）")
     Period(start=2026, end=2030)

@@ -71,7 +71,7 @@ def level_label(level: str | None, lang: str = "zh") -> str:
 
 
 def caption(rows: pd.DataFrame, lang: str = "zh") -> str:
-    """Source lines behind a figure, one group per file: '来源：wuxi.txt: 181, 189'.
+    """Source lines behind a figure, one group per file: '来源：some_county.txt: 181, 189'.
 
     >>> caption(pd.DataFrame({"source_file": ["data/raw/a.txt", "data/raw/a.txt", "data/raw/b.txt"], "line": [9, 3, 9]}), "en")
     'Source: a.txt: 3, 9; b.txt: 9'

@@ -87,7 +87,7 @@ PLANS = [
     _c("admin_level", "string", "county | county-level city | prefecture-level city, from sources.csv"),
     _c("title", "string", "Title the text gives itself"),
     _c("issuer", "string", "Issuing body the text names"),
-    _c("doc_number", "string", "Document number (文号), e.g. 巫溪府发〔2022〕14号"),
+    _c("doc_number", "string", "Document number (文号), e.g. 某府发〔2022〕14号"),
     _c("date_written", "string", "Date written (成文日期), ISO yyyy-mm-dd"),
     _c("date_published", "string", "Date published (发布日期), ISO yyyy-mm-dd"),
     _c("period_start", "Int64", "First year of the plan period"),
