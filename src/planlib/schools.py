@@ -156,8 +156,6 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
     flush()
     if not school_rows:
         return 0
-    if not school_rows:
-        return 0
     source_file = _source_file(plan)
     totals = []
     for name_cell, vals, year in school_rows:
@@ -205,15 +203,12 @@ def _is_measure_or_state(text: str) -> bool:
 
 
 def _total_target(plan, source_file, title, table_id, cell: Cell, measure: str, state: str, year) -> dict:
-    from . import dictionary
-
     # a county total of a school table; no dictionary id: per-school class counts elsewhere are not comparable
     label = f"{title} 合计 {'班级' if measure == 'classes' else '学生容量'}"
-    ind = None
     line = plan.lines[cell.line - 1]
     return {
-        "county": plan.slug, "indicator_id": ind.indicator_id if ind else "", "indicator_zh": label,
-        "domain": "schools", "level": ind.level if ind else "", "year": year,
+        "county": plan.slug, "indicator_id": "", "indicator_zh": label,
+        "domain": "schools", "level": "", "year": year,
         "kind": "baseline" if state == "current" else "target",
         "value": float(cell.qty.value), "value_high": None, "unit": "个" if measure == "classes" else "人",
         "value_raw": cell.qty.value_raw, "unit_raw": "", "comparator": cell.qty.comparator, "attribute": "",

@@ -27,11 +27,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from .paths import PROJECT_ROOT
 from .text import PlanText
 
 #: Longest title kept; a run-on first sentence longer than this is cut with an ellipsis.
