@@ -422,7 +422,7 @@ def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Peri
     skip = set(skip_lines)
     contexts = section_contexts(plan)
     heading_levels = section_levels(plan)
-    source_file = str(plan.path)
+    source_file = plan.source_file  # the same spelling as every other table's rows
     rows: list[dict] = []
     for n, line in enumerate(plan.lines, 1):
         if n in skip or not CJK.search(line) or LEADER.search(line):
@@ -459,14 +459,13 @@ def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, per
     r = rules()
     s_end_m = SENTENCE_END.search(line, qs[-1].end)
     sentence = line[s_start:s_end_m.end() if s_end_m else len(line)]
-    r = rules()
     groups: list[list[_Candidate]] = []
     prev_end = s_start
     for q in qs:
         clause_start = max([s_start] + [e for e in clause_ends if e <= q.start])
         seg_start = max(clause_start, prev_end)
         label = clean_label(line[seg_start:q.start])
-        if label and rules().recurring.fullmatch(label):
+        if label and r.recurring.fullmatch(label):
             label = ""  # 年均增长20.82%: a rate of the measure just named
         after = _noun_after(line, q, qs)
         if after:  # 建成9个名师工作室: the measure follows the classifier

@@ -210,6 +210,17 @@ def test_not_numbers(line):
 
 # --- contract --------------------------------------------------------------------------
 
+def test_rows_cite_the_file_relative_to_the_project_like_every_table():
+    from planlib.paths import PROJECT_ROOT
+
+    lines = (TITLE, REVIEW, "全县有各级各类学校202所。")
+    text = "\n".join(lines)
+    plan = PlanText(path=PROJECT_ROOT / "data" / "raw" / "testcounty.txt", text=text, encoding="utf-8",
+                    sha256=hashlib.sha256(text.encode()).hexdigest(), n_bytes=len(text.encode()), lines=lines)
+    rows = extract_prose(plan)
+    assert [r["source_file"] for r in rows] == ["data/raw/testcounty.txt"]
+
+
 def test_rows_have_the_targets_columns_and_cite_their_line():
     plan = make_plan(TITLE, REVIEW, "全县有各级各类学校202所，在校学生76293人，在编教职工6016人。")
     rows = extract_prose(plan)
@@ -218,6 +229,7 @@ def test_rows_have_the_targets_columns_and_cite_their_line():
         assert set(columns("targets")) <= set(r)
         assert r["source"] == "prose" and r["county"] == "testcounty" and r["table_id"] == ""
         assert r["source_file"] == str(plan.path) and r["attribute"] == ""
+        assert r["source_file"] == plan.source_file  # as tables and schools cite the file
         text = plan.lines[r["line"] - 1]
         assert r["quote"] in text and r["value_raw"] in text[r["char_start"]:r["char_end"]]
         assert r["value_raw"] in r["quote"]
