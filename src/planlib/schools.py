@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .tables import YEAR_HEADER, Cell, _squash, cells_of, is_cell_line, table_words
-from .tablerows import _finding, _source_file
+from .tablerows import _finding
 from .text import PlanText
 
 YEAR_IN = re.compile(r"((?:19|20)\d\d)")
@@ -156,7 +156,7 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
     flush()
     if not school_rows:
         return 0
-    source_file = _source_file(plan)
+    source_file = plan.source_file
     totals = []
     for name_cell, vals, year in school_rows:
         is_total = _matches(name_cell.text, w["total"])

@@ -89,11 +89,6 @@ def cn_to_int(numeral: str) -> int:
     return total + current
 
 
-def source_file_of(plan: PlanText) -> str:
-    """The plan's path relative to the project (``data/raw/x.txt``), or as given (computed once per plan)."""
-    return plan.source_file
-
-
 def is_leader_line(line: str) -> bool:
     """Whether a line carries table-of-contents dot leaders.
 
@@ -238,7 +233,7 @@ def section_records(plan: PlanText) -> list[dict]:
             path.append(headings[j].numbering)
             j = headings[j].parent
         rows.append({
-            "county": plan.slug, "source_file": source_file_of(plan), "section_id": i,
+            "county": plan.slug, "source_file": plan.source_file, "section_id": i,
             "level": h.level, "style": h.style, "numbering": h.numbering, "title": h.title,
             "line_start": h.line, "line_end": end, "parent": h.parent,
             "path": "/".join(reversed(path)),

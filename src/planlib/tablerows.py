@@ -233,7 +233,7 @@ class _State:
             "comparator": q.comparator,
             "attribute": attribute,
             "source": "table",
-            "source_file": _source_file(self.plan),
+            "source_file": self.plan.source_file,
             "line": cell.line,
             "char_start": cell.start,
             "char_end": cell.end,
@@ -269,10 +269,6 @@ def _attribute(attr: Cell | None) -> str:
     return attr.head[0] if attr is not None and attr.head else ""
 
 
-def _source_file(plan: PlanText) -> str:
-    return plan.source_file
-
-
 def _finding(plan: PlanText, severity: str, message: str, lines, check: str) -> dict:
     return {"county": plan.slug, "check": check, "severity": severity, "indicator_id": "", "year": None,
-            "message": message, "lines": ";".join(str(n) for n in sorted(set(lines))), "source_file": _source_file(plan)}
+            "message": message, "lines": ";".join(str(n) for n in sorted(set(lines))), "source_file": plan.source_file}

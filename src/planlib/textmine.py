@@ -24,7 +24,7 @@ import yaml
 
 from . import paths
 from .errors import PlanlibError
-from .sections import source_file_of, toc_lines
+from .sections import toc_lines
 from .text import PlanText
 
 USER_DICT = "policy_userdict.txt"
@@ -155,7 +155,7 @@ def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2) -> pd.DataFr
                     first_line.setdefault(word, n)
         total = sum(counts.values()) or 1
         frames.append(pd.DataFrame({
-            "county": plan.slug, "source_file": source_file_of(plan),
+            "county": plan.slug, "source_file": plan.source_file,
             "term": list(counts), "count": list(counts.values()),
             "share": [c / total for c in counts.values()],
             "first_line": [first_line[t] for t in counts],
@@ -224,7 +224,7 @@ def kwic(plan: PlanText, term: str, width: int = 20) -> pd.DataFrame:
             end = start + len(term)
             rows.append({"county": plan.slug, "line": n, "left": line[max(0, start - width):start],
                          "keyword": term, "right": line[end:end + width],
-                         "source_file": source_file_of(plan), "char_start": start})
+                         "source_file": plan.source_file, "char_start": start})
             start = line.find(term, end)
     return pd.DataFrame(rows, columns=["county", "line", "left", "keyword", "right", "source_file", "char_start"])
 
@@ -246,7 +246,7 @@ def sentences(plan: PlanText, include_toc: bool = False) -> pd.DataFrame:
             start = m.start() + len(text) - len(text.lstrip())
             end = m.end() - (len(text) - len(text.rstrip()))
             number += 1
-            rows.append({"county": plan.slug, "source_file": source_file_of(plan), "line": n,
+            rows.append({"county": plan.slug, "source_file": plan.source_file, "line": n,
                          "sentence_no": number, "char_start": start, "char_end": end,
                          "sentence": line[start:end]})
     return pd.DataFrame(rows, columns=["county", "source_file", "line", "sentence_no", "char_start",
