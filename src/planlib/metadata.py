@@ -5,7 +5,7 @@ import csv
 import re
 from pathlib import Path
 
-from .periods import plan_period
+from .periods import FYP, plan_period
 from .text import PlanText
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*号")
@@ -31,8 +31,8 @@ def _iso(m: re.Match | None, offset: int = 1) -> str:
 
 
 def _title_score(title: str, lines: list[str]) -> tuple:
-    """A plan's own title names its period and 规划 and often stands on a line of its own."""
-    return (("十四五" in title or bool(re.search(r"20\d\d", title))) * 4 + ("规划" in title) * 2
+    """A plan's own title names its period (any 十N五, or a year) and 规划, and often stands on a line of its own."""
+    return ((FYP.search(title) is not None or bool(re.search(r"20\d\d", title))) * 4 + ("规划" in title) * 2
             + ("教育" in title) + (title in lines) * 3, -lines.index(title) if title in lines else -len(lines))
 
 

@@ -28,3 +28,11 @@ def test_separators_lost_in_copying(tmp_path):
     assert d["doc_number"] == "某府发〔2021〕56号"
     assert d["date_written"] == "2021-12-23"
     assert d["issuer"] == "某县人民政府"
+
+
+
+def test_period_credit_is_not_tied_to_the_14th_plan(tmp_path):
+    # a 十五五 plan's own title beats a dated action plan named further down
+    d = describe_text(tmp_path, "某县教育事业发展“十五五”规划\n一、发展基础\n"
+                      "某县学前教育发展提升行动计划（2026—2030年）\n")
+    assert d["title"] == "某县教育事业发展“十五五”规划"
