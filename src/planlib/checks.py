@@ -12,16 +12,14 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 import pandas as pd
-import yaml
 
 from . import schema
-from .paths import PACKAGE_DATA
+from .datafiles import package_yaml
 
 
 @lru_cache(maxsize=1)
 def check_rules() -> dict:
-    with open(PACKAGE_DATA / "checks.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return package_yaml("checks.yml")
 
 
 def half_unit(value_raw: str, scale: float = 1.0) -> float:

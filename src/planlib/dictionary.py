@@ -21,12 +21,11 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from . import schema
+from .datafiles import read_yaml
 from .errors import PlanlibError
 from .paths import PACKAGE_DATA, resolve
 
@@ -99,7 +98,7 @@ def _as_float(value) -> float | None:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> dict[str, Indicator]:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path)
     entries = raw.get("indicators") or []
     out: dict[str, Indicator] = {}
     owner: dict[str, str] = {}
@@ -178,7 +177,7 @@ class _Matcher:
 @lru_cache(maxsize=8)
 def _matcher(path: str = str(INDICATORS_FILE)) -> _Matcher:
     indicators = _load(path)
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path)
     aliases = sorted(((a, i.indicator_id) for i in indicators.values() for a in i.aliases_zh),
                      key=lambda pair: -len(pair[0]))
     generics = sorted(((normalize_label(label), dict(m.get("by_level") or {}), m.get("default"))
@@ -359,7 +358,7 @@ def fit_unit(indicator: Indicator | None, unit: str) -> Indicator | None:
 
 @lru_cache(maxsize=4)
 def _keywords(path: str = str(KEYWORDS_FILE)) -> dict:
-    raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    raw = read_yaml(path)
     precedence = list(raw.get("precedence") or [])
     if sorted(precedence) != sorted(schema.DOMAINS):
         raise DictionaryError(f"{path}: precedence {precedence} must list each of {schema.DOMAINS} once")

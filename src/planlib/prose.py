@@ -23,11 +23,9 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from . import dictionary, numbers
+from .datafiles import package_yaml
 from .periods import FYP, Period, fyp_years, kind_for_year, plan_period
 from .text import PlanText
 
@@ -94,7 +92,7 @@ def _alternation(words) -> str:
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     """Load and compile data/prose_rules.yml once."""
-    raw = yaml.safe_load(resources.files("planlib").joinpath("data/prose_rules.yml").read_text("utf-8"))
+    raw = package_yaml("prose_rules.yml")
     not_change = "".join(re.escape(p) for p in raw["not_change_prefixes"])
     return Rules(
         review_headings=tuple(raw["review_headings"]),

@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-import yaml
-
+from .datafiles import package_yaml
 from .numbers import Quantity, parse_cell, unit_scale
-from .paths import PACKAGE_DATA
 from .periods import Period, plan_period
 from .text import PlanText
 
@@ -34,8 +32,7 @@ RULE_CELL = re.compile(r"^:?-{3,}:?$")  # a Markdown header rule (|---|---|)
 
 @lru_cache(maxsize=1)
 def table_words() -> dict:
-    with open(PACKAGE_DATA / "table_words.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return package_yaml("table_words.yml")
 
 
 def _squash(text: str) -> str:

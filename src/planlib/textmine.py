@@ -20,9 +20,9 @@ from typing import Iterable
 
 import jieba
 import pandas as pd
-import yaml
 
 from . import paths
+from .datafiles import read_yaml
 from .errors import PlanlibError
 from .sections import toc_lines
 from .text import PlanText
@@ -256,7 +256,7 @@ def sentences(plan: PlanText, include_toc: bool = False) -> pd.DataFrame:
 @lru_cache(maxsize=None)
 def _instrument_dictionary(path: str | None = None) -> tuple[dict[str, str], tuple[tuple[str, str, str], ...]]:
     source = Path(path) if path else paths.PACKAGE_DATA / INSTRUMENTS
-    data = yaml.safe_load(source.read_text(encoding="utf-8"))
+    data = read_yaml(source)
     categories = dict(data["categories"])
     entries = []
     for item in data["instruments"]:
