@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from . import dictionary, numbers
 from .datafiles import package_yaml
-from .periods import FYP, Period, fyp_years, kind_for_year, plan_period
+from .periods import FYP, Period, fyp_ordinal, fyp_years, kind_for_year, plan_period
 from .text import PlanText
 
 _CN = "一二三四五六七八九十百零〇两"
@@ -198,19 +198,13 @@ def _scopes(line: str, period: Period | None) -> list[Scope]:
         before = line[max(0, m.start() - 1):m.start()]
         if before in ("较", "比", "与", "同", "《", "从", "由", "自") or "《" in line[max(0, m.start() - 20):m.start()] and "》" not in line[max(0, m.start() - 20):m.start()]:
             continue
-        n = _fyp_number(m.group(1))
+        n = fyp_ordinal(m.group(1))
         if n is None:
             continue
         end = fyp_years(n)[1]
         past = period is not None and end <= period.base_year
         found.append(Scope(m.start(), end, REVIEW if past else PLAN))
     return sorted(found, key=lambda s: s.pos)
-
-
-def _fyp_number(word: str) -> int | None:
-    from .periods import fyp_ordinal
-
-    return fyp_ordinal(word)
 
 
 # --- labels ----------------------------------------------------------------------------
@@ -383,7 +377,7 @@ def _year_kind(line: str, cand: _Candidate, scopes: list[Scope], sentence_start:
     direct_year = int(direct.group(1)) if direct else None
     fyp = DIRECT_FYP_TAIL.search(tail)
     if fyp and direct_year is None:
-        number = _fyp_number(fyp.group(0))
+        number = fyp_ordinal(fyp.group(0))
         direct_year = fyp_years(number)[1] if number else None
     scope = next((s for s in reversed(scopes) if sentence_start <= s.pos < q.start), None)
     context = scope.context if scope else (section or PLAN)

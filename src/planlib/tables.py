@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from .datafiles import package_yaml
 from .numbers import Quantity, parse_cell, unit_scale
-from .periods import Period, plan_period
+from .periods import Period, fyp_ordinal, fyp_years, plan_period
 from .text import PlanText
 
 MAX_CELL_CHARS = 40  # a longer line is running text, which ends a table
@@ -102,8 +102,6 @@ def header_year(text: str) -> int | None:
         return int(sq) if len(sq) == 4 and YEAR_HEADER.match(sq) else None
     m = FYP_END.match(sq)
     if m:  # the end of a named plan period
-        from .periods import fyp_ordinal, fyp_years
-
         n = fyp_ordinal(m.group(1) + "五")
         return fyp_years(n)[1] if n else None
     for word in table_words()["year_words"]:
