@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import logging
 import os
 import time
@@ -499,9 +500,31 @@ def run_reports(counties: list[str] | None = None, jobs: int = 2, out_dir: str |
             bar.set_postfix_str(f"{name}: {results[name]['status']}")
             bar.update()
     ordered = [results[job["name"]] for job in work]
-    write_index(ordered, root / "reports" / "index.html", total_seconds=time.perf_counter() - started,
-                processed_dir=processed_dir)
+    for result in ordered:  # each report keeps its status, so a partial rerun does not drop the others
+        folder = root / "reports" / result["county"]
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / STATUS_FILE).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    write_index(_all_statuses(root / "reports", ordered), root / "reports" / "index.html",
+                total_seconds=time.perf_counter() - started, processed_dir=processed_dir)
     return ordered
+
+
+STATUS_FILE = "status.json"
+
+
+def _all_statuses(reports_dir: Path, latest: list[dict]) -> list[dict]:
+    """This run's statuses, then those of earlier runs still on disk (counties first, comparison last)."""
+    seen = {r["county"] for r in latest}
+    earlier = []
+    for path in sorted(reports_dir.glob(f"*/{STATUS_FILE}")):
+        try:
+            status = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if status.get("county") not in seen and Path(status.get("html") or path).exists():
+            earlier.append(status)
+    merged = latest + earlier
+    return sorted(merged, key=lambda r: (r["county"] == COMPARISON, r["county"]))
 
 
 def _place_names(processed_dir) -> dict[str, str]:

@@ -39,3 +39,13 @@ def test_report_has_its_figures_and_cites_its_file(reports, county):
     html = (out / "reports" / county / "report.html").read_text(encoding="utf-8")
     assert f"{county}.txt" in html and "sha256" in html
     assert "<img" in html or "data:image/png" in html
+
+
+def test_a_partial_rerun_keeps_the_other_reports_in_the_index(reports, tmp_path):
+    from planlib.report import _all_statuses
+
+    out, _ = reports
+    latest = [{"county": "wuxi", "status": "failed", "seconds": 1.0, "html": "", "error": "boom"}]
+    merged = {r["county"]: r for r in _all_statuses(out / "reports", latest)}
+    assert merged["wuxi"]["status"] == "failed"  # this run wins
+    assert merged["newtown"]["status"] == "ok" and merged[COMPARISON]["status"] == "ok"  # earlier runs stay listed
