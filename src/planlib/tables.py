@@ -35,8 +35,26 @@ def table_words() -> dict:
     return package_yaml("table_words.yml")
 
 
+_SQUASHED = re.compile(r"[\s“”\"'‘’（）()【】\[\]]")
+YEAR_WORDLESS = re.compile(r"((?:19|20)\d\d)年?")
+
+
 def _squash(text: str) -> str:
-    return re.sub(r"[\s“”\"'‘’（）()【】\[\]]", "", text)
+    return _SQUASHED.sub("", text)
+
+
+@lru_cache(maxsize=1)
+def _cell_words() -> dict:
+    """:func:`table_words` as sets and tuples: the per-cell tests run thousands of times per plan."""
+    words = table_words()
+    return {
+        "attribute": tuple((attr, frozenset(forms)) for attr, forms in words["attribute"].items()),
+        "missing": frozenset(words["missing_cells"]),
+        "header": tuple((role, frozenset(words["header"][role]), tuple(words["header"][role]))
+                        for role in ("change", "attribute", "unit", "note", "index", "label")),
+        "unit_cells": frozenset(words["unit_cells"]),
+        "year_words": tuple(words["year_words"]),
+    }
 
 
 @dataclass
@@ -104,48 +122,39 @@ def header_year(text: str) -> int | None:
     if m:  # the end of a named plan period
         n = fyp_ordinal(m.group(1) + "五")
         return fyp_years(n)[1] if n else None
-    for word in table_words()["year_words"]:
-        sq = sq.replace(word, "")
-    m = re.fullmatch(r"((?:19|20)\d\d)年?", sq)
+    for word in _cell_words()["year_words"]:
+        if word in sq:
+            sq = sq.replace(word, "")
+    m = YEAR_WORDLESS.fullmatch(sq)
     return int(m.group(1)) if m else None
 
 
-def _classify(cell: Cell) -> Cell:
-    words = table_words()
-    sq = _squash(cell.text)
+def _classification(text: str) -> tuple[str, tuple[str, int | None] | None, Quantity | None]:
+    """(kind, head, qty) of a cell's text; a pure function of the text, so it can be cached."""
+    words = _cell_words()
+    sq = _squash(text)
     if not sq:
-        cell.kind = "empty"
-        return cell
-    for attr, forms in words["attribute"].items():
+        return "empty", None, None
+    for attr, forms in words["attribute"]:
         if sq in forms:
-            cell.kind, cell.head = "attr", (attr, None)
-            return cell
-    if sq in words["missing_cells"] or cell.text.strip() in words["missing_cells"]:
-        cell.kind = "missing"
-        return cell
-    year = header_year(cell.text)
+            return "attr", (attr, None), None
+    if sq in words["missing"] or text.strip() in words["missing"]:
+        return "missing", None, None
+    year = header_year(text)
     if year is not None:
-        cell.kind, cell.head = "head", ("year", year)
-        if sq.isdigit():
-            cell.qty = parse_cell(cell.text)  # a bare 2035 may be a value; the table decides by position
-        return cell
-    for role in ("change", "attribute", "unit", "note", "index", "label"):
-        forms = words["header"][role]
-        if sq in forms or (role == "change" and any(f in sq for f in forms) and len(sq) <= 14):
-            cell.kind, cell.head = "head", (role, None)
-            return cell
+        # a bare 2035 may be a value; the table decides by position
+        return "head", ("year", year), parse_cell(text) if sq.isdigit() else None
+    for role, forms, ordered in words["header"]:
+        if sq in forms or (role == "change" and len(sq) <= 14 and any(f in sq for f in ordered)):
+            return "head", (role, None), None
     if FYP_ONLY.match(sq):
-        cell.kind, cell.head = "head", ("fyp", None)
-        return cell
+        return "head", ("fyp", None), None
     if sq in words["unit_cells"]:
-        cell.kind = "unit"
-        return cell
-    q = parse_cell(cell.text) if MAYBE_NUMBER.search(cell.text) else None
+        return "unit", None, None
+    q = parse_cell(text) if MAYBE_NUMBER.search(text) else None
     if q is not None and q.role in ("quantity", "year"):
-        cell.kind, cell.qty = "num", q
-        return cell
-    cell.kind = "text"
-    return cell
+        return "num", None, q
+    return "text", None, None
 
 
 def cells_of(plan: PlanText, first: int, last: int) -> list[Cell]:
@@ -153,6 +162,7 @@ def cells_of(plan: PlanText, first: int, last: int) -> list[Cell]:
     lines = plan.lines
     nonblank = [lines[i - 1] for i in range(first, last + 1) if lines[i - 1].strip()]
     tab_mode = sum(1 for ln in nonblank if ln.startswith("\t")) >= max(2, len(nonblank) // 2)
+    cache = _plan_cache(plan)
     cells: list[Cell] = []
     for no in range(first, last + 1):
         raw = lines[no - 1]
@@ -162,18 +172,59 @@ def cells_of(plan: PlanText, first: int, last: int) -> list[Cell]:
             continue
         if tab_mode and not raw.startswith(("\t", " ", "\u3000")) and cells and cells[-1].kind in ("text", "head") \
                 and cells[-1].line < no and not YEAR_HEADER.match(raw.strip()):
-            prev = _classify_join(cells[-1], raw.strip())
+            prev = _classify_join(cells[-1], raw.strip(), cache)
             cells[-1] = prev
             continue
-        for m in CELL.finditer(raw):
-            if not RULE_CELL.match(m.group(0)):
-                cells.append(_classify(Cell(no, m.start(), m.end(), m.group(0))))
+        line_cells = cache.lines.get(no)
+        if line_cells is None:
+            line_cells = cache.lines[no] = _line_cells(raw, cache)
+        # fresh Cell objects: the row reader may relabel a cell (a year header read as a value)
+        cells.extend(Cell(no, start, end, text, kind, qty, head) for start, end, text, kind, head, qty in line_cells)
     return cells
 
 
-def _classify_join(cell: Cell, more: str) -> Cell:
+def _line_cells(raw: str, cache: _PlanCells) -> tuple:
+    """(start, end, text, kind, head, qty) of each cell of one line."""
+    out = []
+    for m in CELL.finditer(raw):
+        text = m.group(0)
+        if not RULE_CELL.match(text):
+            out.append((m.start(), m.end(), text, *_cached_classification(text, cache)))
+    return tuple(out)
+
+
+def _cached_classification(text: str, cache: _PlanCells):
+    found = cache.texts.get(text)
+    if found is None:
+        found = cache.texts[text] = _classification(text)
+    return found
+
+
+def _classify_join(cell: Cell, more: str, cache: _PlanCells) -> Cell:
     joined = Cell(cell.line, cell.start, cell.end, cell.text + more)
-    return _classify(joined)
+    joined.kind, joined.head, joined.qty = _cached_classification(joined.text, cache)
+    return joined
+
+
+#: Classified cells of the plan read last, by line number and by cell text. School and
+#: indicator tables both read cells, and header search reads overlapping windows of lines:
+#: each line is split and classified once per plan. Keyed by identity (PlanText is immutable).
+@dataclass
+class _PlanCells:
+    lines: dict[int, tuple] = field(default_factory=dict)  # line number -> (start, end, text, kind, head, qty) per cell
+    texts: dict[str, tuple] = field(default_factory=dict)  # cell text -> (kind, head, qty)
+
+
+_last_plan: tuple[PlanText | None, _PlanCells] = (None, _PlanCells())
+
+
+def _plan_cache(plan: PlanText) -> _PlanCells:
+    global _last_plan
+    owner, cache = _last_plan
+    if owner is not plan:
+        cache = _PlanCells()
+        _last_plan = (plan, cache)
+    return cache
 
 
 # --- headers -----------------------------------------------------------------------------------
