@@ -52,7 +52,12 @@ YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止到?|在|于)?\s*(?:19|20)\d\
 #: A comparator separated from its number by the base (不低于招聘总数的20%).
 DETACHED_COMPARATOR = re.compile(r"(不低于|不少于|不小于|不高于|不超过|不多于|超过|高于|低于|不到)[^，,；;。\d]{0,12}的$")
 DETACHED_MEANING = {"不低于": ">=", "不少于": ">=", "不小于": ">=", "不高于": "<=", "不超过": "<=",
-                    "不多于": "<=", "超过": ">", "高于": ">", "低于": "<", "不到": "<"}
+                    "不多于": "<=", "超过": ">", "高于": ">", "低于": "<", "不到": "<",
+                    "至少": ">=", "最少": ">=", "至多": "<=", "最多": "<="}
+#: A comparator a verb or a short qualifier away from its number (至少拥有1名, 超过省定90%).
+LEADING_COMPARATOR = re.compile(r"(至少|最少|至多|最多|不低于|不少于|不超过|超过)[^，,；;：:。、！？\d０-９]{0,6}$")
+#: 每12个班级配备…: a number right after 每 is the size of the unit a norm counts per, no target.
+PER_UNIT_TAIL = re.compile(r"每\s*$")
 #: A count written in Chinese numerals with 个 is a slogan (“八个”, 一个) unless an indicator names it.
 CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千万两]+")
 PUNCT = "、，,；;：:。\\s“”\"'（）()【】\u3000—-"
@@ -83,6 +88,7 @@ class Rules:
     threshold_tail: re.Pattern
     threshold_person_nouns: re.Pattern
     slogan_max_gap: int
+    list_verbs: tuple[str, ...] = ()
 
 
 def _alternation(words) -> str:
@@ -98,7 +104,8 @@ def rules() -> Rules:
         review_headings=tuple(raw["review_headings"]),
         plan_headings=tuple(raw["plan_headings"]),
         period_scope=re.compile(rf"({FYP.pattern})\s*({_alternation(raw['period_scope_words'])})"),
-        recurring=re.compile(_alternation(raw["recurring_markers"])),
+        recurring=re.compile("|".join([_alternation(raw["recurring_markers"])]
+                                      + [f"(?:{p})" for p in raw.get("recurring_patterns", ())])),
         change_tail=re.compile(rf"(?<![{not_change}])(?:{_alternation(raw['change_verbs'])})了?\s*$"),
         label_trailing=re.compile(rf"(?:{_alternation(raw['label_trailing_words'])}|[{PUNCT}])+$"),
         label_leading=re.compile(rf"^(?:{_alternation(raw['label_leading_words'])}|[{PUNCT}])+"),
@@ -112,6 +119,7 @@ def rules() -> Rules:
         threshold_tail=re.compile(raw["threshold_tail_pattern"]),
         threshold_person_nouns=re.compile(_alternation(raw["threshold_person_nouns"])),
         slogan_max_gap=int(raw["slogan_max_gap"]),
+        list_verbs=tuple(sorted(raw.get("list_verbs", ()), key=len, reverse=True)),
     )
 
 
@@ -436,7 +444,8 @@ def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Peri
         for s_start, qs in by_sentence.items():
             s_end = qs[-1].end
             noise = _ratio_parts(line, s_start, s_end, qs) | _slogan_ones(line, s_start, qs)
-            qs = [q for q in qs if id(q) not in noise and not _is_threshold(q, line)]
+            qs = [q for q in qs if id(q) not in noise and not _is_threshold(q, line)
+                  and not PER_UNIT_TAIL.search(line, s_start, q.num_start)]
             if not qs:
                 continue
             made = _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes,
@@ -489,14 +498,42 @@ def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, per
         else:
             labels = split_enumeration(head.label, len(group))
         for cand, label, ref in zip(group, labels, refs):
-            row = _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, period, source_file)
+            previous = emitted[-1] if emitted and _listed_after(line, emitted[-1], cand) else None
+            row = _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, period, source_file,
+                       previous)
             emitted.append(row)
             if row["domain"]:
                 out.append(row)
     return out
 
 
-def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, period, source_file) -> dict:
+def _listed_after(line: str, previous: dict, cand: _Candidate) -> bool:
+    """True when only a list mark (、，) and the label separate this number from the previous row."""
+    between = line[previous["char_end"]:cand.q.num_start]
+    return bool(between) and between[0] in "、，," and not re.search(r"[；;。：:\d]", between)
+
+
+def _in_list_context(label: str, previous: dict | None):
+    """新建公办幼儿园8所、中小学6所 / 义务教育入学率达100%，巩固率达99%: a label the dictionary does
+    not know alone, read with the verb or the level of the item listed just before it.
+
+    Returns (indicator, label) or (None, label)."""
+    if previous is None or not label:
+        return None, label
+    prev_label = previous["indicator_zh"]
+    ind = dictionary.match_indicator(label, context=prev_label)
+    if ind is not None:
+        return ind, label
+    verb = next((v for v in rules().list_verbs if prev_label.startswith(v)), "")
+    if verb and not label.startswith(verb) and not any(label.startswith(v) for v in rules().list_verbs):
+        ind = dictionary.match_indicator(verb + label)
+        if ind is not None:
+            return ind, verb + label
+    return None, label
+
+
+def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, period, source_file,
+         previous: dict | None = None) -> dict:
     r = rules()
     q = cand.q
     clause = line[cand.clause_start:q.end]
@@ -506,6 +543,8 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
         indicator_id, domain, level = "", None, ""
         whole_clause = line[cand.clause_start:max(cand.clause_end, q.end)]
         ind = dictionary.match_indicator(label, context=sentence) if label else None
+        if ind is None:
+            ind, label = _in_list_context(label, previous)
         fitted = dictionary.fit_unit(ind, q.unit)
         if fitted is not None or not (q.unit == "%" and bool(r.change_tail.search(line[cand.clause_start:q.start]))):
             ind = fitted  # 投入增长20%: a growth rate keeps the measure it grows
@@ -525,6 +564,7 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
     comparator = q.comparator
     if comparator == "=":
         detached = DETACHED_COMPARATOR.search(line, cand.clause_start, q.start)
+        detached = detached or LEADING_COMPARATOR.search(line, cand.clause_start, q.num_start)
         comparator = DETACHED_MEANING[detached.group(1)] if detached else comparator
     quote_start = cand.clause_start
     while quote_start < q.num_start and line[quote_start] in " \u3000\t":

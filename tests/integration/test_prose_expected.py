@@ -73,12 +73,80 @@ EXPECTED = [
 ]
 
 
+#: The audit of every prose row (year, kind, comparator), checked against ``sed -n 'Np'``:
+#: (file, line, value, year, kind, comparator).
+AUDITED = [
+    ("chengkou", 36, 86, 2020, "baseline", "="),  # 公办在园幼儿占比达86%
+    ("chengkou", 36, 97, 2020, "baseline", "="),  # 毕业生初次就业率达97%
+    ("chengkou", 36, 2, 2020, "change", "="),  # 较2015年增长2个百分点
+    ("chengkou", 36, 9.13, 2015, "baseline", "="),  # 人均受教育年限由2015年9.13年
+    ("chengkou", 36, 10.2, 2020, "baseline", "="),  # 提高到10.2年
+    ("chengkou", 40, 250000, 2020, "baseline", ">"),  # 改造校舍25万余平方米
+    ("chengkou", 40, 8300, 2020, "baseline", "="),  # 新增学位8300个
+    ("chengkou", 40, 131, 2020, "baseline", "="),  # 改造农村薄弱学校131所
+    ("chengkou", 44, 7, 2020, "baseline", "="),  # 名师、名校长工作室7个
+    ("chengkou", 44, 3000, None, "baseline", ">"),  # 年均培训达3000余人次
+    ("chengkou", 48, 1.61e8, 2020, "baseline", "="),  # 累计落实各类教育资助1.61亿元
+    ("chengkou", 48, 208100, 2020, "baseline", "="),  # 惠及贫困学生20.81万人次
+    ("chengkou", 94, 11, 2025, "target", "="),  # 新建及改扩建…义务教育学校11所
+    ("chengkou", 94, 2, 2025, "target", "="),  # 高中学校2所
+    ("chengkou", 96, 85, 2025, "target", ">="),  # 公办幼儿园占比保持在85%以上
+    ("chengkou", 96, 97, 2025, "target", ">="),  # 九年义务教育巩固率保持在97%以上
+    ("chengkou", 98, 95, 2025, "target", ">="),  # 学校标准化率达到95%以上
+    ("chengkou", 100, 9, 2025, "target", "="),  # 建成9个市县级名师工作室
+    ("chengkou", 100, 1, None, "target", ">="),  # 每百名学生至少拥有1名…骨干教师
+    ("chengkou", 265, 1, None, "target", ">="),  # 每12个班级配备…专用教室1间以上
+    ("chengkou", 309, 20, 2022, "target", "="),  # 到2022年底，义务教育新改建达到20%
+    ("chengkou", 347, 90, 2025, "target", ">="),  # 学生就业稳定率90%以上
+    ("chengkou", 383, 300, 2025, "target", "="),  # “十四五”期间，表彰…优秀教师300名
+    ("chengkou", 407, 100, 2022, "target", "="),  # 到2022年底，实现100%中小学教师…开通
+    ("taixing", 11, 1.6e9, 2020, "baseline", "approx"),  # 投入近16亿元
+    ("taixing", 13, 1.3e8, 2020, "baseline", "approx"),  # 累计投入近1.3亿元
+    ("taixing", 13, 50, 2020, "baseline", ">="),  # 全市50%以上的学校达…标准
+    ("taixing", 17, 17.40, 2020, "baseline", "="),  # 高中教师研究生率达17.40%
+    ("taixing", 17, 958, 2020, "baseline", "="),  # 新招聘教师958名
+    ("taixing", 19, 1.09e8, 2020, "baseline", "="),  # 近五年累计资助1.09亿元
+    ("taixing", 69, 90, 2025, "target", "="),  # 资源覆盖率达90%
+    ("taixing", 79, 60, 2025, "target", ">="),  # 继续教育年参与率达60%以上
+    ("taixing", 79, 40, 2025, "target", ">="),  # 社区教育年参与率分别达60%40%以上
+    ("taixing", 97, 20, None, "target", ">="),  # 每年招聘幼儿教师占比不低于招聘总数的20%
+    ("taixing", 97, 15, 2025, "target", ">="),  # 骨干教师交流比例不低于15%
+    ("taixing", 127, 15, 2025, "target", ">="),  # 劳动年龄人口平均受教育年限15年以上
+    ("taixing", 157, 20000, None, "target", ">="),  # 高中教育生均…不低于20000元
+    ("yunyang", 137, 478, 2015, "baseline", "="),  # 大班额从“十二五”末期的478个
+    ("yunyang", 137, 31, 2020, "baseline", "="),  # 下降到31个
+    ("yunyang", 137, 56.1, 2015, "baseline", "="),  # 标准班额从56.1%
+    ("yunyang", 137, 86.3, 2020, "baseline", "="),  # 上升到86.3%
+    ("yunyang", 137, 6, 2020, "baseline", "="),  # 新建公办幼儿园8所、中小学6所
+    ("yunyang", 185, 99, 2025, "target", ">="),  # 巩固率达99%以上
+    ("yunyang", 185, 99.5, 2025, "target", ">="),  # 特殊儿童少年义务教育入学率保持在99.5%以上
+    ("yunyang", 185, 60, 2025, "target", "approx"),  # “双师型”比例达到60%左右
+    ("yunyang", 187, 20, 2025, "target", ">="),  # 国家、市级骨干校长20人以上
+    ("yunyang", 498, 2, 2025, "target", "range"),  # 2~3所
+    ("yunyang", 516, 27, 2025, "target", "="),  # 新建创客实验室27间
+    ("yunyang", 566, 99, 2025, "target", ">="),  # 幼儿教师持证率达到99%以上
+    ("wuxi", 23, 96, 2020, "baseline", "="),  # 九年义务教育巩固率达到96%
+    ("wuxi", 23, 5, 2020, "change", "="),  # 比2015年增长5%
+    ("wuxi", 25, 104.08, 2020, "change", "="),  # 比“十二五”提高104.08%
+    ("wuxi", 1236, 55, 2025, "target", ">="),  # 公办园幼儿占比达到55%以上
+    ("wuxi", 1236, 100, 2025, "target", "="),  # 普惠性幼儿园覆盖率达到100%
+    ("anyang", 36, 79700, 2016, "baseline", "="),  # 教职工总数从2016年的7.97万人
+    ("anyang", 36, 94500, 2020, "baseline", "="),  # 增加到2020年的9.45万人
+    ("anyang", 40, 84.2, 2020, "baseline", "="),  # 普惠性幼儿园覆盖率84.2%
+    ("anyang", 266, 93, 2025, "target", "="),  # 学前三年毛入园率93%
+    ("anyang", 304, 90, 2025, "target", ">"),  # 入学率超过省定90%的目标
+    ("anyang", 426, 17000, 2025, "target", "="),  # 新增中等职业教育学位1.7万个
+    ("anyang", 516, 400, None, "target", ">="),  # 按照每月不低于400元的标准
+    ("anyang", 516, 10, None, "change", "="),  # 每增加一年教龄增加10元
+]
+
+
 @pytest.fixture(scope="module")
 def rows_by_county():
     from planlib.prose import extract_prose
 
     out = {}
-    for slug in sorted({e[0] for e in EXPECTED}):
+    for slug in sorted({e[0] for e in EXPECTED + AUDITED}):
         out[slug] = extract_prose(read_plan(RAW_DIR / f"{slug}.txt"))
     return out
 
@@ -97,6 +165,34 @@ def test_expected_prose_target_found(rows_by_county, slug, line, value, year, ki
     rows = rows_by_county[slug]
     on_line = [(r["value"], r["year"], r["kind"], r["indicator_zh"]) for r in rows if r["line"] == line]
     assert _found(rows, line, value, year, kind), f"not found; rows on line {line}: {on_line}"
+
+
+@pytest.mark.parametrize("slug,line,value,year,kind,comparator", AUDITED,
+                         ids=[f"{e[0]}:{e[1]}:{e[2]}:{e[5]}" for e in AUDITED])
+def test_audited_prose_row(rows_by_county, slug, line, value, year, kind, comparator):
+    rows = rows_by_county[slug]
+    hits = [r for r in rows if r["line"] == line and math.isclose(r["value"], value, rel_tol=1e-9)
+            and r["year"] == year and r["kind"] == kind and r["comparator"] == comparator]
+    on_line = [(r["value"], r["year"], r["kind"], r["comparator"]) for r in rows if r["line"] == line]
+    assert hits, f"not found; rows on line {line}: {on_line}"
+
+
+#: Audited numbers that are no rows: per-unit sizes, clubs, honours, health checks.
+AUDITED_NOT_TARGETS = [
+    ("chengkou", 265, 12, "个"),  # 每12个班级配备: the unit a norm counts per
+    ("yunyang", 364, 100, "例"),  # 精品思政课100例
+    ("yunyang", 368, 100, "个"),  # 高水平学生艺术社团
+    ("yunyang", 614, 100, "%"),  # 学生健康体检完成率
+    ("wuxi", 336, 1000, "名"),  # 评品德好少年1000名
+]
+
+
+@pytest.mark.parametrize("slug,line,value,unit", AUDITED_NOT_TARGETS,
+                         ids=[f"{e[0]}:{e[1]}:{e[2]}" for e in AUDITED_NOT_TARGETS])
+def test_audited_non_targets(rows_by_county, slug, line, value, unit):
+    rows = rows_by_county.get(slug) or []
+    assert [r["quote"] for r in rows if r["line"] == line and math.isclose(r["value"], value)
+            and r["unit"] == unit] == []
 
 
 def test_every_row_cites_its_line(rows_by_county):

@@ -368,3 +368,50 @@ def test_level_from_the_enclosing_heading():
     assert pick(rows, 300)["level"] == "special"  # the longest level word, not 普惠
     assert pick(rows, 400)["level"] == "lifelong"
     assert pick(rows, 500)["level"] == ""  # a box ends the section's items
+
+
+# --- audit fixes: comparators, per-unit norms, shared verbs and levels in lists ---------
+
+def test_at_least_a_verb_away_is_at_least():
+    rows = rows_of(TARGETS, "到2025年，努力实现每百名学生至少拥有1名县级以上骨干教师，支持每县至少建设1所社区学院。")
+    assert pick(rows, 1, unit="名")["comparator"] == ">="
+    assert pick(rows, 1, unit="所")["comparator"] == ">="
+
+
+def test_exceeding_a_qualified_level_is_more_than():
+    rows = rows_of(TARGETS, "保持残疾儿童少年入学率超过省定90%的目标。")
+    assert pick(rows, 90)["comparator"] == ">"
+
+
+def test_the_number_after_mei_is_no_target_and_makes_a_norm():
+    rows = rows_of(TARGETS, "到2025年，确保所有小学每12个班级配备音乐专用教室1间以上。")
+    assert [r for r in rows if math.isclose(r["value"], 12)] == []
+    r = pick(rows, 1)
+    assert (r["year"], r["comparator"]) == (None, ">=")
+
+
+def test_a_per_increment_allowance_has_no_year():
+    rows = rows_of(TARGETS, "按照每增加一年教龄增加10元的标准累计计算核定，发放教师教龄津贴。")
+    assert pick(rows, 10)["year"] is None
+
+
+def test_a_list_shares_its_verb():
+    rows = rows_of(REVIEW, "“十三五”期间，新建公办幼儿园8所、中小学6所。")
+    assert pick(rows, 6)["indicator_id"] == indicator_id("新建中小学")
+    assert pick(rows, 8)["indicator_id"] == indicator_id("新建公办幼儿园")
+    rows = rows_of(TARGETS, "到2025年，新建及改扩建幼儿园12所、义务教育学校11所、高中学校2所。")
+    assert pick(rows, 11)["indicator_id"] == indicator_id("新建及改扩建义务教育学校")
+    assert pick(rows, 2)["indicator_id"] == indicator_id("新建高中学校")
+
+
+def test_a_bare_measure_takes_the_level_listed_before_it():
+    rows = rows_of(TARGETS, "义务教育入学率达100%，巩固率达99%以上，特殊儿童少年义务教育入学率保持在99.5%以上，"
+                            "高中阶段毛入学率达到98.5%以上。")
+    r = pick(rows, 99)
+    assert (r["indicator_id"], r["comparator"]) == (indicator_id("义务教育巩固率"), ">=")
+
+
+def test_clubs_honours_and_health_checks_are_no_targets():
+    rows = rows_of(TARGETS, "打造100个高水平学生艺术社团，评品德好少年1000名，学生健康体检完成率达100%，"
+                            "打造中小学生精品思政课100例。")
+    assert rows == []
