@@ -266,6 +266,7 @@ def split_enumeration(label: str, n: int) -> list[str]:
 
 
 PEOPLE_UNITS = frozenset({"人", "名", "人次"})
+TEACHER_WORDS = re.compile(r"教师|校长|园长|师资|教职工|名师")
 CLASSIFIERS = frozenset("个所名位家支人班间套")
 NOUN_AFTER = re.compile(r"[^，,；;。：:、！？!?\d０-９（(]{1,20}")
 
@@ -559,6 +560,8 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
                 domain = domain or dictionary.domain_of(line[cand.clause_start:q.end])
                 if domain is None and q.unit in PEOPLE_UNITS and dictionary.domain_of(sentence) == "teachers":
                     domain = "teachers"  # 引进硕士研究生200人 in a sentence about teachers
+                if domain == "schools" and q.unit in PEOPLE_UNITS:  # 为农村学校培养补充100名…教师: people, not schools
+                    domain = "teachers" if TEACHER_WORDS.search(whole_clause) else "enrollment"
             level = level or level_of(label)
     year, kind = _year_kind(line, cand, scopes, s_start, section, period)
     comparator = q.comparator

@@ -415,3 +415,15 @@ def test_clubs_honours_and_health_checks_are_no_targets():
     rows = rows_of(TARGETS, "打造100个高水平学生艺术社团，评品德好少年1000名，学生健康体检完成率达100%，"
                             "打造中小学生精品思政课100例。")
     assert rows == []
+
+
+def test_a_head_count_for_schools_counts_teachers():
+    rows = rows_of(TARGETS, "每年为农村学校动态定向培养补充100名左右高学历、高素质、专业化的中小学教师。")
+    r = pick(rows, 100)
+    assert (r["domain"], r["comparator"], r["year"]) == ("teachers", "approx", None)
+
+
+def test_output_value_of_a_partnership_is_no_funding():
+    rows = rows_of(TARGETS, "专业课教师“双师型”比例达到60%左右，校企合作实现年均产值1亿元以上。")
+    assert [r for r in rows if r["unit"].startswith("元")] == []
+    assert pick(rows, 60)["comparator"] == "approx"
