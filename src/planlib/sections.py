@@ -101,8 +101,9 @@ def is_leader_line(line: str) -> bool:
 def toc_lines(plan: PlanText) -> set[int]:
     """Line numbers (1-based) that belong to a table of contents."""
     lines = plan.lines
-    toc = {n for n, line in enumerate(lines, 1) if is_leader_line(line)}
-    for start, line in enumerate(lines, 1):
+    joined = "\n".join(lines)
+    toc = _leader_lines(joined)
+    for start, line in enumerate(lines, 1) if "录" in joined else ():
         if not _TOC_TITLE.match(line):
             continue
         last = start
@@ -121,7 +122,23 @@ def toc_lines(plan: PlanText) -> set[int]:
     return toc
 
 
+def _leader_lines(joined: str) -> set[int]:
+    """Line numbers holding dot leaders, from one search of the whole text (a leader never spans a line end)."""
+    found, line, pos = set(), 1, 0
+    for m in _LEADER.finditer(joined):
+        line += joined.count("\n", pos, m.start())
+        pos = m.start()
+        found.add(line)
+    return found
+
+
+#: How any heading style begins; lines that do not begin so skip the eight style patterns.
+_HEADING_START = re.compile(rf"{_S}(?:第|专栏|[（(]|{_CN}|\d)")
+
+
 def _match_style(line: str) -> tuple[str, str, str] | None:
+    if not _HEADING_START.match(line):
+        return None
     for style, pattern in STYLE_PATTERNS:
         m = pattern.match(line)
         if m:
@@ -132,18 +149,24 @@ def _match_style(line: str) -> tuple[str, str, str] | None:
     return None
 
 
+_TITLE_END = re.compile(r"[。；;]")
+_SPACE_RUN = re.compile(r"[\s\u3000]+")
+
+
 def _title(rest: str) -> str:
-    title = re.split(r"[。；;]", rest, maxsplit=1)[0].strip().rstrip("：:，,")
-    title = re.sub(r"[\s\u3000]+", " ", title)
+    title = _TITLE_END.split(rest, maxsplit=1)[0].strip().rstrip("：:，,")
+    title = _SPACE_RUN.sub(" ", title)
     return title if len(title) <= TITLE_MAX else title[: TITLE_MAX - 1] + "…"
 
 
+_NUMBERING = {
+    "part": "第{}部分", "chapter": "第{}章", "section": "第{}节", "cn_dun": "{}", "cn_paren": "（{}）",
+    "num_dot": "{}", "num_paren": "（{}）", "box": "专栏{}",
+}
+
+
 def _numbering(style: str, numeral: str) -> str:
-    return {
-        "part": f"第{numeral}部分", "chapter": f"第{numeral}章", "section": f"第{numeral}节",
-        "cn_dun": numeral, "cn_paren": f"（{numeral}）", "num_dot": numeral,
-        "num_paren": f"（{numeral}）", "box": f"专栏{numeral}",
-    }[style]
+    return _NUMBERING[style].format(numeral)
 
 
 @dataclass
@@ -221,13 +244,30 @@ def _resolve(candidates: list[_Heading]) -> list[_Heading]:
     return accepted
 
 
+def _section_ends(headings: list[_Heading], n_lines: int) -> list[int]:
+    """Each heading's last line: the line before the next heading of the same or a higher level.
+
+    One pass from the end with a stack of later headings (a heading hides the deeper ones after it).
+    """
+    ends = [n_lines] * len(headings)
+    later: list[_Heading] = []
+    for i in range(len(headings) - 1, -1, -1):
+        h = headings[i]
+        while later and later[-1].level > h.level:
+            later.pop()
+        if later:
+            ends[i] = later[-1].line - 1
+        later.append(h)
+    return ends
+
+
 def section_records(plan: PlanText) -> list[dict]:
     """The rows of :func:`sections` as plain dicts (cheap: no DataFrame), in document order."""
     headings = _resolve(_candidates(plan))
-    n_lines = len(plan.lines)
+    ends = _section_ends(headings, len(plan.lines))
     rows = []
     for i, h in enumerate(headings):
-        end = next((g.line - 1 for g in headings[i + 1:] if g.level <= h.level), n_lines)
+        end = ends[i]
         path, j = [h.numbering], h.parent
         while j is not None:
             path.append(headings[j].numbering)
