@@ -169,11 +169,12 @@ def _alternation(words) -> str:
 
 def _tidy(value: Decimal) -> Decimal:
     """Drop trailing zeros without switching to exponent notation: 10170.000 -> 10170, 93.0 -> 93."""
-    if value.as_tuple().exponent == 0:
-        return value
+    sign, digits, exponent = value.as_tuple()
+    if exponent == 0 or (type(exponent) is int and exponent < 0 and digits[-1] != 0):
+        return value  # nothing to drop: normalize() would give the same Decimal back
     try:
         with localcontext() as ctx:
-            ctx.prec = max(28, len(value.as_tuple().digits) + 2)
+            ctx.prec = max(28, len(digits) + 2)
             value = value.normalize()
             if value.as_tuple().exponent > 0:
                 value = value.quantize(Decimal(1))
@@ -350,8 +351,21 @@ def _year_ok(v: Decimal) -> bool:
 def _scan(norm: str) -> list[_Tok]:
     """Candidates in order, each labelled; ranges are not joined yet."""
     toks: list[_Tok] = []
-    for m in _matches(norm):
+    # the big pattern is tried only where a candidate character stands (as _matches does, inlined: hot loop)
+    pos, search, match = 0, _CANDIDATE.search, _MASTER.match
+    while True:
+        c = search(norm, pos)
+        if c is None:
+            break
+        m = match(norm, c.start())
+        if m is None:
+            pos = c.start() + 1
+            continue
         s, e = m.span()
+        if s == e:
+            pos = s + 1
+            continue
+        pos = e
         kind = m.lastgroup
         if kind == "qty":
             tok = _number(norm, m)
@@ -406,21 +420,6 @@ def _scan(norm: str) -> list[_Tok]:
     return toks
 
 
-def _matches(norm: str):
-    """Same as ``_MASTER.finditer`` but tries the big pattern only where a candidate character stands."""
-    pos, search, match = 0, _CANDIDATE.search, _MASTER.match
-    while True:
-        c = search(norm, pos)
-        if c is None:
-            return
-        m = match(norm, c.start())
-        if m is None or m.end() == m.start():
-            pos = c.start() + 1
-        else:
-            yield m
-            pos = m.end()
-
-
 def _date(norm: str, s: int, e: int) -> _Tok:
     parts = [int(p) for p in _DIGITS.findall(norm[s:e])]
     raw = norm[s:e]
@@ -455,10 +454,10 @@ def _prefix(norm: str, tok: _Tok, toks: list[_Tok]) -> None:
 
 def _number(norm: str, m: re.Match) -> _Tok | None:
     """A numeral with its scale, unit and comparators, labelled with a role."""
-    raw = m.group("num")
+    raw, cn, scale_word, unit_word, mid = m.group("num", "cn", "scale", "unit", "mid")
     chinese = raw is None
     if chinese:
-        raw = m.group("cn")
+        raw = cn
         ns, ne = m.span("cn")
         try:
             value = parse_numeral(raw)
@@ -467,19 +466,19 @@ def _number(norm: str, m: re.Match) -> _Tok | None:
     else:
         ns, ne = m.span("num")
         value = Decimal(raw.replace(",", "") if "," in raw else raw)
-    scale_word, unit_word, mid = m.group("scale"), m.group("unit"), m.group("mid")
     scale = SCALES[scale_word] if scale_word else None
     if unit_word:
         base, slash, per = unit_word.partition("/")
         unit = UNITS[base] + slash + per
         unit_end = m.end("unit")
+        unit_spans = (m.span("scale"), m.span("unit")) if scale_word else (m.span("unit"),)
     else:
         unit, unit_word = "", ""
         unit_end = m.end("mid") if mid else m.end("scale") if scale_word else ne
+        unit_spans = (m.span("scale"),) if scale_word else ()
     tok = _Tok(value * scale if scale else value, ns, ne, ns, m.end(), unit=unit,
                unit_raw=(scale_word or "") + unit_word, scale=scale, unit_end=unit_end,
-               unit_spans=tuple(m.span(g) for g in ("scale", "unit") if m.group(g)),
-               integral4=not chinese and len(raw) == 4 and raw.isdigit())
+               unit_spans=unit_spans, integral4=not chinese and len(raw) == 4 and raw.isdigit())
     before = norm[max(0, ns - 3):ns]
     after = norm[tok.unit_end:tok.unit_end + 4]
     # names and labels: 1+X, 5G, Windows10, “3+2”, 专栏1, 九年义务教育, 信息化2.0行动计划
@@ -509,7 +508,7 @@ def _number(norm: str, m: re.Match) -> _Tok | None:
         tok.end = tok.unit_end
         return tok
     # calendar years: 2025年, 2025年底, 到2025, 2035远景目标, (2020)
-    if tok.integral4 and not scale_word and not m.group("mid") and _year_ok(value) and unit in ("年", ""):
+    if tok.integral4 and not scale_word and not mid and _year_ok(value) and unit in ("年", ""):
         is_year = unit == "年" or before.endswith(YEAR_BEFORE) or norm.startswith(YEAR_AFTER + NAME_FOLLOWERS, ne) or (
             before[-1:] == "(" and norm.startswith(")", ne))
         if is_year:
@@ -519,8 +518,8 @@ def _number(norm: str, m: re.Match) -> _Tok | None:
             return tok
     if mid:
         tok.comparator = COMPARATOR_MIDDLES[mid]
-    suf = m.group("suf")
-    if m.group("yeartail"):
+    suf, yeartail = m.group("suf", "yeartail")
+    if yeartail:
         tok.end = m.start("yeartail")  # 3年底: the 底 is not part of a duration
     elif suf:
         tok.comparator = COMPARATOR_SUFFIXES[suf]
@@ -592,13 +591,12 @@ def _range(norm: str, lo: _Tok, hi: _Tok) -> _Tok | None:
 
 
 def _freeze(text: str, tok: _Tok) -> Quantity:
-    high = tok.value_high
-    return Quantity(
-        value=_tidy(tok.value), value_high=_tidy(high) if high is not None else None, unit=tok.unit,
-        unit_raw="".join(text[a:b] for a, b in tok.unit_spans) if tok.unit_raw and tok.unit_spans else tok.unit_raw,
-        comparator=tok.comparator, start=tok.start, end=tok.end, num_start=tok.num_start, num_end=tok.num_end,
-        value_raw=text[tok.num_start:tok.num_end], role=tok.role,
-    )
+    high, spans, unit_raw = tok.value_high, tok.unit_spans, tok.unit_raw
+    if unit_raw and spans:  # quoted from the original text (full-width ％ stays ％)
+        unit_raw = text[spans[0][0]:spans[0][1]] if len(spans) == 1 else "".join(text[a:b] for a, b in spans)
+    return Quantity(_tidy(tok.value), _tidy(high) if high is not None else None, tok.unit, unit_raw,
+                    tok.comparator, tok.start, tok.end, tok.num_start, tok.num_end,
+                    text[tok.num_start:tok.num_end], tok.role)
 
 
 def find_quantities(text: str) -> list[Quantity]:
