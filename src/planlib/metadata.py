@@ -5,7 +5,7 @@ import csv
 import re
 from pathlib import Path
 
-from .periods import FYP, plan_period
+from .periods import FYP, Period, plan_period
 from .text import PlanText
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*号")
@@ -36,11 +36,37 @@ def _title_score(title: str, lines: list[str]) -> tuple:
             + ("教育" in title) + (title in lines) * 3, -lines.index(title) if title in lines else -len(lines))
 
 
-def describe(plan: PlanText, head_lines: int = 60) -> dict:
-    """Title, issuer, document number, dates and period read from the plan's opening lines."""
+def _title_matches(head: str):
+    """``TITLE.finditer(head)``, but the pattern is tried only within 40 characters before a 教育/学校
+    (a title has 2–40 characters before it): the lazy prefix makes a search at every character slow."""
+    pos = 0
+    while True:
+        near = [i for i in (head.find("教育", pos + 2), head.find("学校", pos + 2)) if i >= 0]
+        if not near:
+            return
+        m = TITLE.search(head, max(pos, min(near) - 40))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
+def _doc_number(text: str) -> re.Match | None:
+    return DOC_NUMBER.search(text) if "号" in text else None  # cheap test first: the pattern ends in 号
+
+
+def _doc_number_glued(text: str) -> re.Match | None:
+    return DOC_NUMBER_GLUED.search(text) if "发" in text else None
+
+
+def describe(plan: PlanText, head_lines: int = 60, period: Period | None = None) -> dict:
+    """Title, issuer, document number, dates and period read from the plan's opening lines.
+
+    ``period``: the plan's period when the caller has read it already (see :func:`plan_period`).
+    """
     head = "\n".join(plan.lines[:head_lines])
     lines = [ln.strip() for ln in plan.lines[:head_lines]]
-    titles = [m.group(0) for m in TITLE.finditer(head) if "关于印发" not in m.group(0)]
+    titles = [m.group(0) for m in _title_matches(head) if "关于印发" not in m.group(0)]
     title = max(titles, key=lambda t: _title_score(t, lines), default="")
     issuer_m = ISSUER_FIELD.search(head)
     issuer = issuer_m.group(1) if issuer_m else ""
@@ -50,22 +76,22 @@ def describe(plan: PlanText, head_lines: int = 60) -> dict:
             if m:
                 issuer = m.group(1)
                 break
-    doc = DOC_NUMBER.search(head)
+    doc = _doc_number(head)
     doc_number = re.sub(r"\s+", "", doc.group(0)) if doc else ""
-    glued = None if doc else DOC_NUMBER_GLUED.search(head)
+    glued = None if doc else _doc_number_glued(head)
     if glued:
         doc_number = f"{glued.group(1)}〔{glued.group(2)}〕{glued.group(3)}号"
     written = _iso(WRITTEN.search(head))
     if not written:
         # a date alone on a line: after the document number (the notice's date), else near the end (落款)
-        after_doc = next((i for i, ln in enumerate(plan.lines[:head_lines]) if DOC_NUMBER.search(ln) or DOC_NUMBER_GLUED.search(ln)), None)
+        after_doc = next((i for i, ln in enumerate(plan.lines[:head_lines]) if _doc_number(ln) or _doc_number_glued(ln)), None)
         candidates = (list(plan.lines[after_doc + 1:head_lines]) if after_doc is not None else []) + list(reversed(plan.lines[-40:]))
         for line in candidates:
             m = LONE_DATE.match(line) or LONE_DATE_GLUED.match(line)
             if m:
                 written = _iso(m)
                 break
-    period = plan_period(plan.text)
+    period = period or plan_period(plan.text)
     return {
         "county": plan.slug,
         "title": title,

@@ -74,7 +74,8 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     if not has_plan_heading(plan) and not targets:
         raise PlanFileError(plan.path, "not an education plan: no plan title (规划/计划 with 教育) in its opening "
                             "and no number in the four domains (enrollment, teachers, funding, schools)")
-    return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings, describe(plan))
+    return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings,
+                      describe(plan, period=period))
 
 
 def innermost_sections(plan: PlanText, lines: list[int]) -> list[str]:
