@@ -57,6 +57,8 @@ STYLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
 ITEM_STYLES = frozenset({"num_dot", "num_paren"})
 
 _LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,}|．{4,}|⋯{2,}|。{4,})")
+#: The shortest text each alternative of _LEADER matches.
+_LEADER_RUNS = ("....", "……", "····", "．．．．", "⋯⋯", "。。。。")
 _TOC_TITLE = re.compile(rf"^{_S}目{_S}录{_S}$")
 _PAGE_NUMBER = re.compile(r"[\s\u3000.…·]\d{1,3}\s*$")
 _HAS_TEXT = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -125,6 +127,8 @@ def toc_lines(plan: PlanText) -> set[int]:
 def _leader_lines(joined: str) -> set[int]:
     """Line numbers holding dot leaders, from one search of the whole text (a leader never spans a line end)."""
     found, line, pos = set(), 1, 0
+    if not any(run in joined for run in _LEADER_RUNS):
+        return found  # the shortest run each leader needs is absent: no search
     for m in _LEADER.finditer(joined):
         line += joined.count("\n", pos, m.start())
         pos = m.start()
