@@ -29,8 +29,7 @@ def _words():
 
 
 def _matches(text: str, forms) -> bool:
-    sq = _squash(text)
-    return any(sq == f or sq.startswith(f) for f in forms)
+    return _squash(text).startswith(tuple(forms))  # equal to a form, or a form then more
 
 
 def extract_school_tables(plan: PlanText) -> SchoolResult:
@@ -38,9 +37,10 @@ def extract_school_tables(plan: PlanText) -> SchoolResult:
     lines = plan.lines
     no = 1
     k = 0
+    header_forms = tuple(_words()["school_header"])
     while no <= len(lines):
         line = lines[no - 1]
-        if is_cell_line(line) and _matches(line, _words()["school_header"]):
+        if is_cell_line(line) and _matches(line, header_forms):
             end = _block_end(plan, no)
             cells = cells_of(plan, no, end)
             k += 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from . import dictionary
 from .periods import Period, kind_for_year
@@ -15,6 +16,7 @@ from .text import PlanText
 
 COUNT_UNITS = {"人", "名"}
 RATE_WORDS = re.compile(r"率|比例|占比|比重|年限|指数")
+UNIT_BRACKET = re.compile(r"[（(][^（）()]{0,8}(?:[）)]|$)")
 MAX_LABELS_WITHOUT_VALUES = 4  # more text cells than this in a row: the table has ended
 
 
@@ -33,8 +35,8 @@ def clean_label(label: str) -> str:
     >>> clean_label("在校学生数（万人）"), clean_label("其中:普通高中"), clean_label("学前教育毛入园率(%")
     ('在校学生数', '普通高中', '学前教育毛入园率')
     """
-    s = re.sub(r"[（(][^（）()]{0,8}(?:[）)]|$)", "", label).strip()
-    for p in sorted(table_words()["subrow_prefixes"], key=len, reverse=True):
+    s = UNIT_BRACKET.sub("", label).strip()
+    for p in _subrow_prefixes():
         if s.startswith(p):
             s = s[len(p):]
             break
@@ -42,7 +44,13 @@ def clean_label(label: str) -> str:
 
 
 def is_subrow(label: str) -> bool:
-    return any(label.strip().startswith(p) for p in table_words()["subrow_prefixes"])
+    return label.strip().startswith(_subrow_prefixes())
+
+
+@lru_cache(maxsize=1)
+def _subrow_prefixes() -> tuple[str, ...]:
+    """其中： and its kin, longest first."""
+    return tuple(sorted(table_words()["subrow_prefixes"], key=len, reverse=True))
 
 
 def rows_for_table(plan: PlanText, table: Table, cells: list[Cell], period: Period | None):
