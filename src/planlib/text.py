@@ -44,9 +44,9 @@ class PlanText:
         except ValueError:
             return self.path.as_posix()
 
-    @property
+    @cached_property
     def slug(self) -> str:
-        """The file stem, used as the county key in every table."""
+        """The file stem, used as the county key in every table (cached: every row asks)."""
         return self.path.stem
 
     def line(self, number: int) -> str:
