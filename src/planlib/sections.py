@@ -56,7 +56,8 @@ STYLE_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
 #: Styles that number paragraphs rather than chapters; a box never hangs under them.
 ITEM_STYLES = frozenset({"num_dot", "num_paren"})
 
-_LEADER = re.compile(r"(\.{4,}|…{2,}|·{4,}|．{4,}|⋯{2,}|。{4,})")
+#: Each alternative opens with a literal character so ``re`` can skip ahead to it (\.{4,} written \.\.\.\.+).
+_LEADER = re.compile(r"(\.\.\.\.+|……+|····+|．．．．+|⋯⋯+|。。。。+)")
 #: The shortest text each alternative of _LEADER matches.
 _LEADER_RUNS = ("....", "……", "····", "．．．．", "⋯⋯", "。。。。")
 _TOC_TITLE = re.compile(rf"^{_S}目{_S}录{_S}$")
