@@ -258,7 +258,7 @@ def find_headers(plan: PlanText, skip: Collection[int] = ()) -> list[tuple[int, 
     done_until = 0
     for cand in range(1, n + 1):
         # cheap test first: a line that is, or contains, a year heading (2020年, 2025)
-        if cand <= done_until or cand in skip or not YEAR_TOKEN.search(lines[cand - 1]) \
+        if cand <= done_until or cand in skip or not _has_year_token(lines[cand - 1]) \
                 or not is_cell_line(lines[cand - 1]) and not _is_row_line(lines[cand - 1]):
             continue
         first = _window_start(lines, cand, skip)
@@ -276,6 +276,12 @@ def find_headers(plan: PlanText, skip: Collection[int] = ()) -> list[tuple[int, 
 
 
 YEAR_TOKEN = re.compile(r"(?:^|[\s（(“\"])(?:19|20)\d\d(?:年|\s|$|[)）”\"])|五[”\"]?(?:时期|期)?末")
+
+
+def _has_year_token(line: str) -> bool:
+    """YEAR_TOKEN.search, after a substring test for the literals every match holds (the regex
+    has no literal prefix, so ``re`` tries it at every character)."""
+    return ("19" in line or "20" in line or "五" in line) and YEAR_TOKEN.search(line) is not None
 
 
 def _window_start(lines, cand: int, skip, back: int = 8) -> int:
