@@ -29,6 +29,7 @@ value 2021, value_high 2025), ``ordinal`` (第一, (1), 1., 十四五, 1+X, 5G) 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
@@ -230,6 +231,15 @@ def parse_numeral(s: str) -> Decimal:
     """
     if not isinstance(s, str):
         raise ValueError(f"not a numeral: {s!r}")
+    return _numeral_value(s)
+
+
+@lru_cache(maxsize=4096)
+def _numeral_value(s: str) -> Decimal:
+    """parse_numeral for a str, remembered: the same numerals (三, 十四, 百分之九十五) recur in every plan.
+
+    Decimals are immutable, so a remembered one can be shared; a ValueError is raised anew each time.
+    """
     t = normalise(s).strip()
     if t.startswith("百分之"):
         t = t[3:]
