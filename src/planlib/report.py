@@ -239,7 +239,8 @@ class CountyReport(_Report):
             rows = rows.rename(columns={"rank": "排名", "term": "词语", "count": "次数", "score": "区分度", "first_line": "首次出现行"})
         from IPython.display import display
 
-        display(rows.style.hide(axis="index"))
+        score = rows.columns[3]
+        display(rows.style.hide(axis="index").format({score: "{:.2f}"}))
         return rows
 
     def footer(self) -> str:
