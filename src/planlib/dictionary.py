@@ -64,6 +64,12 @@ class Indicator:
 
 # ----------------------------------------------------------------------------- normalising
 
+_SPACES = re.compile(r"\s+")
+_BRACKETED = re.compile(r"\([^()]*\)")
+_AMONG = re.compile(r"^其中[:,]?")
+_DIGIT = re.compile(r"[0-9]")
+
+
 def normalize_label(text: str) -> str:
     """The wording without what varies between plans: width, spaces, quotes, bracketed units, numbering, 其中.
 
@@ -74,20 +80,32 @@ def normalize_label(text: str) -> str:
     >>> normalize_label("2.中职“双师型”教师比例（%）")
     '中职双师型教师比例'
     """
-    s = unicodedata.normalize("NFKC", str(text or ""))
-    s = re.sub(r"\s+", "", s).translate(_QUOTES)
-    previous = None
-    while previous != s:  # innermost brackets first: (a(b)) -> (a) -> ''
-        previous, s = s, re.sub(r"\([^()]*\)", "", s)
-    s = _OPEN_UNIT.sub("", s)  # a unit bracket left open at the end: 毛入园率(%
+    return _normalized(text if type(text) is str else str(text or ""))
+
+
+@lru_cache(maxsize=16384)
+def _normalized(text: str) -> str:
+    """normalize_label of a str, remembered: prose asks for the same sentence once per number in it."""
+    s = unicodedata.normalize("NFKC", text)
+    s = _SPACES.sub("", s).translate(_QUOTES)
+    if "(" in s:
+        previous = None
+        while previous != s:  # innermost brackets first: (a(b)) -> (a) -> ''
+            previous, s = s, _BRACKETED.sub("", s)
+        s = _OPEN_UNIT.sub("", s)  # a unit bracket left open at the end: 毛入园率(%
     s = _NUMBERING.sub("", s)
-    s = re.sub(r"^其中[:,]?", "", s)
+    s = _AMONG.sub("", s)
     return s.strip(":,;。、%‰")
 
 
 def _plain(text: str) -> str:
     """NFKC without spaces, for keyword look-ups (keeps brackets and numbers)."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text or "")))
+    return _plain_str(text if type(text) is str else str(text or ""))
+
+
+@lru_cache(maxsize=4096)
+def _plain_str(text: str) -> str:
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 # ----------------------------------------------------------------------------- loading
@@ -303,7 +321,7 @@ def match_indicator(label: str, context: str = "") -> Indicator | None:
         segment, last = segments[index], index == len(segments) - 1
         hit = _longest(segment, m.aliases)
         found = (hit[1], hit[2] + len(hit[0])) if hit else _generic(segment, ctx, m)
-        if found and (last or not re.search(r"[0-9]", segment[found[1]:])):
+        if found and (last or not _DIGIT.search(segment, found[1])):
             return m.indicators[found[0]]
         if last and len(segments) == 1:
             bare = _bare_level(segment, ctx, m)
