@@ -32,7 +32,19 @@ from .text import PlanText
 _CN = "一二三四五六七八九十百零〇两"
 HEADING = re.compile(
     rf"^[\s\u3000]*(?:(第[{_CN}]+部分)|(第[{_CN}]+章)|(第[{_CN}]+节)|([{_CN}]+[、．.])|([（(][{_CN}]+[）)]))")
-LEADER = re.compile(r"\.{4,}|…{2,}|·{4,}|．{4,}|⋯{2,}")
+#: Each alternative opens with a literal (\.{4,} written \.\.\.\.+), so ``re`` skips ahead to it.
+LEADER = re.compile(r"\.\.\.\.+|……+|····+|．．．．+|⋯⋯+")
+#: The shortest text each alternative of LEADER matches: a line holds a leader iff it holds one of these.
+_LEADER_RUNS = ("....", "……", "····", "．．．．", "⋯⋯")
+
+
+def has_leader(line: str) -> bool:
+    """Whether ``line`` holds a table-of-contents dot leader (LEADER.search, by substring tests).
+
+    >>> has_leader("一、指导思想……12"), has_leader("一、指导思想…12")
+    (True, False)
+    """
+    return any(run in line for run in _LEADER_RUNS)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE_END = re.compile(r"[。！？!?]")
 CLAUSE_END = re.compile(r"[，,；;：:。！？!?]|(?<=[\u4e00-\u9fff”》）)])[ \u3000\t]+(?=[\u4e00-\u9fff“《])")
@@ -135,7 +147,7 @@ def section_contexts(plan: PlanText) -> list[str | None]:
     out: list[str | None] = []
     for line in plan.lines:
         m = HEADING.match(line)
-        if m and len(line.strip()) <= 40 and "。" not in line and not LEADER.search(line):
+        if m and len(line.strip()) <= 40 and "。" not in line and not has_leader(line):
             rank = next(i for i in range(_HEADING_RANK) if m.group(i + 1))
             title = line[m.end():]
             ctx = (REVIEW if any(w in title for w in r.review_headings)
@@ -162,7 +174,7 @@ def section_levels(plan: PlanText) -> list[str]:
     for line in plan.lines:
         m = HEADING.match(line)
         rank, title = None, ""
-        if m and len(line.strip()) <= 40 and "。" not in line and not LEADER.search(line):
+        if m and len(line.strip()) <= 40 and "。" not in line and not has_leader(line):
             rank = next(i for i in range(_HEADING_RANK) if m.group(i + 1))
             title = line[m.end():]
         else:
@@ -426,7 +438,7 @@ def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Peri
     source_file = plan.source_file  # the same spelling as every other table's rows
     rows: list[dict] = []
     for n, line in enumerate(plan.lines, 1):
-        if n in skip or not CJK.search(line) or LEADER.search(line):
+        if n in skip or not CJK.search(line) or has_leader(line):
             continue
         quantities = [q for q in numbers.find_quantities(line) if q.role == "quantity"]
         if not quantities:
