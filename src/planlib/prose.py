@@ -107,6 +107,57 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
 
 
+def _first_chars(items) -> str | None:
+    """A character class (without brackets) holding every character a match of the parsed
+    regex ``items`` can start with; None when that is not known (an optional or negated start).
+
+    Assertions (lookarounds, anchors) match no characters and are skipped.
+    """
+    from re import _constants as c  # the parsed form of a pattern: the only way to read its start
+
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue
+        if op is c.LITERAL:
+            return re.escape(chr(av))
+        if op is c.IN:
+            parts = []
+            for item_op, item in av:
+                if item_op is c.LITERAL:
+                    parts.append(re.escape(chr(item)))
+                elif item_op is c.RANGE:
+                    parts.append(f"{re.escape(chr(item[0]))}-{re.escape(chr(item[1]))}")
+                else:
+                    return None  # negated sets, categories (\d, \s)
+            return "".join(parts)
+        if op is c.SUBPATTERN:
+            group, add_flags, del_flags, sub = av
+            return None if add_flags or del_flags else _first_chars(sub)
+        if op is c.BRANCH:
+            parts = [_first_chars(alt) for alt in av[1]]
+            return None if any(p is None for p in parts) else "".join(parts)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _, sub = av
+            return _first_chars(sub) if low >= 1 else None
+        return None
+    return None  # nothing consumed: the pattern can match the empty string
+
+
+def _gated(pattern: str) -> re.Pattern:
+    """``pattern`` compiled behind a lookahead for the characters its matches can start with.
+
+    An alternation whose branches open with character classes makes ``re`` try every branch at
+    every position; one class test first skips the positions where none can start. The lookahead
+    matches nothing, so the matches are exactly those of ``re.compile(pattern)``.
+    """
+    try:
+        parsed = re._parser.parse(pattern)
+        first = None if parsed.state.flags & (re.IGNORECASE | re.LOCALE) else _first_chars(parsed.data)
+    except Exception:  # an internal API of re: without it, no gate
+        first = None
+    return re.compile(f"(?=[{first}])(?:{pattern})" if first else pattern)
+
+
 @lru_cache(maxsize=1)
 def rules() -> Rules:
     """Load and compile data/prose_rules.yml once."""
@@ -127,7 +178,7 @@ def rules() -> Rules:
         excluded_units=frozenset(raw["excluded_units"]),
         units_needing_indicator=frozenset(raw.get("units_needing_indicator", ())),
         excluded_words=re.compile(_alternation(raw["excluded_words"])),
-        programme=re.compile("|".join(f"(?:{p})" for p in raw["programme_patterns"])),
+        programme=_gated("|".join(f"(?:{p})" for p in raw["programme_patterns"])),
         threshold_tail=re.compile(raw["threshold_tail_pattern"]),
         threshold_person_nouns=re.compile(_alternation(raw["threshold_person_nouns"])),
         slogan_max_gap=int(raw["slogan_max_gap"]),
