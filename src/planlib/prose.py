@@ -72,6 +72,8 @@ LEADING_COMPARATOR = re.compile(r"(至少|最少|至多|最多|不低于|不少�
 PER_UNIT_TAIL = re.compile(r"每\s*$")
 #: A count written in Chinese numerals with 个 is a slogan (“八个”, 一个) unless an indicator names it.
 CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千万两]+")
+#: “十四五”, 十三五: a plan's name left in a label.
+FYP_NAME = re.compile(r"[“\"]?十[一二三四五六]?五[”\"]?")
 PUNCT = "、，,；;：:。\\s“”\"'（）()【】\u3000—-"
 
 #: Section contexts.
@@ -300,12 +302,15 @@ def clean_label(segment: str) -> str:
     s = COMPARISON.sub("", s)
     s = r.period_scope.sub("", s)
     s = YEAR_PHRASE.sub("", s)
-    s = re.sub(r"[“\"]?十[一二三四五六]?五[”\"]?", "", s)
+    s = FYP_NAME.sub("", s)
     s = r.change_tail.sub("", s)
-    for _ in range(3):
+    for _ in range(3):  # each round is a function of s alone: once one changes nothing, none will
+        before = s
         s = r.label_leading.sub("", s)
         s = r.label_trailing.sub("", s)
         s = r.change_tail.sub("", s)
+        if s == before:
+            break
     return s.strip()
 
 
