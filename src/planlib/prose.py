@@ -195,19 +195,7 @@ def section_contexts(plan: PlanText) -> list[str | None]:
 
     The innermost heading that says review or plan decides; 专栏 boxes keep their section's.
     """
-    r = rules()
-    stack: list[tuple[int, str | None]] = []  # (rank, context) outermost first
-    out: list[str | None] = []
-    for line in plan.lines:
-        m = HEADING.match(line)
-        if m and len(line.strip()) <= 40 and "。" not in line and not has_leader(line):
-            rank = next(i for i in range(_HEADING_RANK) if m.group(i + 1))
-            title = line[m.end():]
-            ctx = (REVIEW if any(w in title for w in r.review_headings)
-                   else PLAN if any(w in title for w in r.plan_headings) else None)
-            stack = [s for s in stack if s[0] < rank] + [(rank, ctx)]
-        out.append(next((c for _, c in reversed(stack) if c), None))
-    return out
+    return _section_lines(plan)[0]
 
 
 #: A short numbered item that is a heading on its own line (2.学前教育快速发展。).
@@ -222,22 +210,41 @@ def section_levels(plan: PlanText) -> list[str]:
     sentences do not repeat it; rows whose own words name no level take it from here. A 专栏
     box ends the numbered items before it (its lines often cover every level).
     """
-    stack: list[tuple[int, str]] = []  # (rank, level) outermost first
-    out: list[str] = []
+    return _section_lines(plan)[1]
+
+
+def _section_lines(plan: PlanText) -> tuple[list[str | None], list[str]]:
+    """section_contexts and section_levels from one reading of the headings.
+
+    Both keep a stack of open headings: contexts only of the HEADING styles, levels also of
+    numbered items and 专栏 boxes (rank _HEADING_RANK, below every HEADING style).
+    """
+    r = rules()
+    ctx_stack: list[tuple[int, str | None]] = []  # (rank, context) outermost first
+    lv_stack: list[tuple[int, str]] = []  # (rank, level) outermost first
+    contexts: list[str | None] = []
+    levels: list[str] = []
+    context, level = None, ""  # the innermost non-empty entry of each stack
     for line in plan.lines:
         m = HEADING.match(line)
-        rank, title = None, ""
+        rank = None
         if m and len(line.strip()) <= 40 and "。" not in line and not has_leader(line):
             rank = next(i for i in range(_HEADING_RANK) if m.group(i + 1))
             title = line[m.end():]
+            ctx = (REVIEW if any(w in title for w in r.review_headings)
+                   else PLAN if any(w in title for w in r.plan_headings) else None)
+            ctx_stack = [s for s in ctx_stack if s[0] < rank] + [(rank, ctx)]
+            context = next((c for _, c in reversed(ctx_stack) if c), None)
         else:
             item = ITEM_HEADING.match(line) or BOX_HEADING.match(line)
             if item:
                 rank, title = _HEADING_RANK, item.group(1)
         if rank is not None:
-            stack = [s for s in stack if s[0] < rank] + [(rank, dictionary.level_named(title))]
-        out.append(next((lv for _, lv in reversed(stack) if lv), ""))
-    return out
+            lv_stack = [s for s in lv_stack if s[0] < rank] + [(rank, dictionary.level_named(title))]
+            level = next((lv for _, lv in reversed(lv_stack) if lv), "")
+        contexts.append(context)
+        levels.append(level)
+    return contexts, levels
 
 
 # --- scopes ----------------------------------------------------------------------------
@@ -489,8 +496,7 @@ def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Peri
     r = rules()
     period = period or plan_period(plan.text)
     skip = set(skip_lines)
-    contexts = section_contexts(plan)
-    heading_levels = section_levels(plan)
+    contexts, heading_levels = _section_lines(plan)
     source_file = plan.source_file  # the same spelling as every other table's rows
     rows: list[dict] = []
     for n, line in enumerate(plan.lines, 1):
