@@ -209,40 +209,50 @@ def _matcher(path: str = str(INDICATORS_FILE)) -> _Matcher:
 
 # ----------------------------------------------------------------------------- matching
 
-_INDEXES: dict[int, tuple[tuple, dict]] = {}
+_FINDERS: dict[int, tuple[tuple, re.Pattern, dict]] = {}
 
 
-def _by_first_char(pairs: tuple) -> dict[str, tuple]:
-    """Keys grouped by first character, built once per (long-lived) pairs tuple."""
-    cached = _INDEXES.get(id(pairs))
+def _finder(pairs: tuple) -> tuple[re.Pattern, dict]:
+    """For a (long-lived) pairs tuple, built once: a pattern that reports at every position the
+    longest key starting there, and each key's value (the first pair's, as the pairs come).
+
+    The pattern is a zero-width lookahead over the keys grouped by first character, each group
+    in the pairs' order (longest first), so the first alternative that matches is the longest.
+    """
+    cached = _FINDERS.get(id(pairs))
     if cached is not None and cached[0] is pairs:
-        return cached[1]
-    index: dict[str, list] = {}
-    for key, value in pairs:  # pairs come longest first; each bucket keeps that order
+        return cached[1], cached[2]
+    groups: dict[str, list[str]] = {}
+    values: dict[str, object] = {}
+    for key, value in pairs:
         if key:
-            index.setdefault(key[0], []).append((key, value))
-    frozen = {ch: tuple(bucket) for ch, bucket in index.items()}
-    _INDEXES[id(pairs)] = (pairs, frozen)
-    return frozen
+            groups.setdefault(key[0], []).append(re.escape(key[1:]))
+            values.setdefault(key, value)
+    if not groups:
+        pattern = re.compile(r"(?!)")  # no key: never matches
+    else:
+        pattern = re.compile("(?=(" + "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})"
+                                               for first, rests in groups.items()) + "))")
+    _FINDERS[id(pairs)] = (pairs, pattern, values)
+    return pattern, values
 
 
 def _longest(text: str, pairs: tuple) -> tuple[str, object, int] | None:
     """The longest key found in ``text`` (pairs sorted longest first); among equals the one nearest the end.
 
-    Looks up only the keys that start with each character of ``text`` (labels are short, the
-    dictionary is long).
+    One regex pass reports the longest key at each position; positions only grow, so a key at
+    least as long as the best so far replaces it.
     """
-    index = _by_first_char(pairs)
-    best = None
-    for pos, ch in enumerate(text):
-        for key, value in index.get(ch, ()):
-            if best is not None and len(key) < len(best[0]):
-                break
-            if text.startswith(key, pos):
-                if best is None or len(key) > len(best[0]) or pos > best[2]:
-                    best = (key, value, pos)
-                break
-    return best
+    pattern, values = _finder(pairs)
+    best, best_len = None, 0
+    for m in pattern.finditer(text):
+        key = m.group(1)
+        if len(key) >= best_len:
+            best, best_len = m, len(key)
+    if best is None:
+        return None
+    key = best.group(1)
+    return key, values[key], best.start()
 
 
 _GENERIC_PAIRS: dict[int, tuple] = {}
