@@ -396,6 +396,9 @@ def _keywords(path: str = str(KEYWORDS_FILE)) -> dict:
     return {
         "precedence": precedence,
         "keywords": {d: tuple(raw.get("keywords", {}).get(d) or ()) for d in precedence},
+        # one search per domain for "any of its keywords is in the text" (same answer as any(w in s ...))
+        "keyword_search": {d: re.compile("|".join(re.escape(w) for w in ws)).search
+                           for d in precedence if (ws := tuple(raw.get("keywords", {}).get(d) or ()))},
         "keyword_patterns": {d: re.compile("|".join(f"(?:{p})" for p in ps))
                              for d, ps in (raw.get("keyword_patterns") or {}).items() if ps},
         "phrases": tuple(phrases),
@@ -418,6 +421,12 @@ def domain_of(text: str) -> str | None:
     >>> domain_of("建成白马、天元等5个幼儿园")
     'schools'
     """
+    return _domain_of(text if type(text) is str else str(text or ""))
+
+
+@lru_cache(maxsize=8192)
+def _domain_of(text: str) -> str | None:
+    """domain_of of a str, remembered: prose asks about the same sentence for several numbers."""
     kw = _keywords()
     s = _plain(text)
     for word in kw["ignore"]:
@@ -427,8 +436,8 @@ def domain_of(text: str) -> str | None:
         if phrase in s:
             found.add(domain)
             s = s.replace(phrase, "|")
-    for domain, words in kw["keywords"].items():
-        if any(w in s for w in words):
+    for domain, search in kw["keyword_search"].items():
+        if search(s):
             found.add(domain)
     for domain, pattern in kw["keyword_patterns"].items():
         if domain not in found and pattern.search(s):
