@@ -29,6 +29,7 @@ value 2021, value_high 2025), ``ordinal`` (第一, (1), 1., 十四五, 1+X, 5G) 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
@@ -609,8 +610,12 @@ def _freeze(text: str, tok: _Tok) -> Quantity:
                     text[tok.num_start:tok.num_end], tok.role)
 
 
-def find_quantities(text: str) -> list[Quantity]:
+def find_quantities(text: str, roles: Collection[str] | None = None) -> list[Quantity]:
     """Every number in a line or sentence, in order and non-overlapping; [] for anything else.
+
+    ``roles`` keeps only the numbers of those roles (the same list as filtering the result, but
+    the others are never built: prose wants quantities, and a third of a plan's numbers are years
+    and dates). The roles are decided on the whole text either way.
 
     >>> [(str(q.value), q.unit, q.comparator) for q in find_quantities("分别达100%92%100%25%")]
     [('100', '%', '='), ('92', '%', '='), ('100', '%', '='), ('25', '%', '=')]
@@ -618,19 +623,24 @@ def find_quantities(text: str) -> list[Quantity]:
     [('60', '>='), ('40', '>=')]
     >>> [(q.value_raw, q.role) for q in find_quantities("第一章 1+X证书 5G网络 “十四五”")]
     [('一', 'ordinal'), ('1', 'ordinal'), ('5', 'ordinal'), ('十四五', 'ordinal')]
+    >>> [(q.value_raw, q.role) for q in find_quantities("到2025年新建学校3所", roles={"quantity"})]
+    [('3', 'quantity')]
     """
     if not isinstance(text, str) or not text:
         return []
     try:
-        return _find(text)
+        return _find(text, roles)
     except (ValueError, ArithmeticError, IndexError, KeyError, AttributeError, TypeError):  # a last guard: never raise
         return []
 
 
-def _find(text: str) -> list[Quantity]:
+def _find(text: str, roles: Collection[str] | None = None) -> list[Quantity]:
     """find_quantities without the guard, so tests see any error the grammar hits."""
     norm = normalise(text)
-    return [_freeze(text, t) for t in _join(norm, _scan(norm))]
+    toks = _join(norm, _scan(norm))
+    if roles is not None:
+        toks = [t for t in toks if t.role in roles]
+    return [_freeze(text, t) for t in toks]
 
 
 def parse_cell(cell: str) -> Quantity | None:

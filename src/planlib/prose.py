@@ -373,6 +373,10 @@ def level_of(label: str) -> str:
     return ""
 
 
+#: The role of the numbers prose reads (years, dates and ordinals are found but not built).
+_QUANTITY_ONLY = frozenset({"quantity"})
+
+
 # --- extraction ------------------------------------------------------------------------
 
 @dataclass
@@ -502,7 +506,7 @@ def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Peri
     for n, line in enumerate(plan.lines, 1):
         if n in skip or not CJK.search(line) or has_leader(line):
             continue
-        quantities = [q for q in numbers.find_quantities(line) if q.role == "quantity"]
+        quantities = numbers.find_quantities(line, roles=_QUANTITY_ONLY)
         if not quantities:
             continue
         programme_spans = [m.span() for m in r.programme.finditer(line)]
