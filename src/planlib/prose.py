@@ -20,6 +20,7 @@ takes the measures just before it. The word lists live in ``data/prose_rules.yml
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -75,6 +76,14 @@ CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千万两]+")
 #: “十四五”, 十三五: a plan's name left in a label.
 FYP_NAME = re.compile(r"[“\"]?十[一二三四五六]?五[”\"]?")
 PUNCT = "、，,；;：:。\\s“”\"'（）()【】\u3000—-"
+
+#: Patterns the helpers below use, compiled once (re.split(rf"...") rebuilt its pattern per call).
+_DIGIT_AFTER = re.compile(r"的?\s*[\d０-９]")
+_LIST_MARK = re.compile(r"[、/]")
+_PUNCT_OR_DIGIT = re.compile(rf"[{re.escape(PUNCT)}\d]")
+_DIGITS = re.compile(r"\d+")
+_GAP_MARK = re.compile(r"[，,；;：:。、]")
+_LIST_BREAK = re.compile(r"[；;。：:\d]")
 
 #: Section contexts.
 REVIEW, PLAN = "review", "plan"
@@ -265,7 +274,7 @@ def _scopes(line: str, period: Period | None) -> list[Scope]:
     for m in YEAR_MENTION.finditer(line):
         before = line[max(0, m.start() - 1):m.start()]
         after = line[m.end():m.end() + 2]
-        if before in ("较", "比", "与", "同", "由", "从", "自") or re.match(r"的?\s*[\d０-９]", after):
+        if before in ("较", "比", "与", "同", "由", "从", "自") or _DIGIT_AFTER.match(after):
             continue
         year = int(m.group(1))
         if m.group(2) == "以来":
@@ -330,7 +339,7 @@ def split_enumeration(label: str, n: int) -> list[str]:
     ['城乡居民社区教育年参与率', '城乡居民社区教育年参与率']
     """
     r = rules()
-    items = [i.strip() for i in re.split(r"[、/]", label) if i.strip()]
+    items = [i.strip() for i in _LIST_MARK.split(label) if i.strip()]
     if n <= 1 or len(items) != n:
         return [label] * n
     last = items[-1]
@@ -409,7 +418,7 @@ def _is_threshold(q, line: str) -> bool:
     m = r.threshold_tail.match(line, q.num_end)
     if not m:
         return False
-    noun = re.split(rf"[{re.escape(PUNCT)}\d]", line[m.end():m.end() + 12], maxsplit=1)[0]
+    noun = _PUNCT_OR_DIGIT.split(line[m.end():m.end() + 12], maxsplit=1)[0]
     return bool(noun) and CJK.match(noun) is not None and not r.threshold_person_nouns.search(noun)
 
 
@@ -420,7 +429,7 @@ def _ratio_parts(line: str, start: int, end: int, qs: list) -> set[int]:
     """“1+10+100”的模式，实现1名…指导10名…带动100名: the numbers that spell out a ratio (ids)."""
     dropped: set[int] = set()
     for m in RATIO.finditer(line, start, end):
-        parts = re.findall(r"\d+", m.group(0))
+        parts = _DIGITS.findall(m.group(0))
         following = [q for q in qs if q.start >= m.end() and id(q) not in dropped]
         matched, i = [], 0
         for q in following:
@@ -442,7 +451,7 @@ def _slogan_ones(line: str, start: int, qs: list) -> set[int]:
     runs: list[list] = [[]]
     prev_end = start
     for q in qs:
-        gap = re.split(r"[，,；;：:。、]", line[prev_end:q.num_start])[-1].strip()
+        gap = _GAP_MARK.split(line[prev_end:q.num_start])[-1].strip()
         is_one = (q.value == 1 and q.value_high is None and 0 < len(gap) <= r.slogan_max_gap
                   and CJK.fullmatch(gap[-1]) is not None and dictionary.domain_of(gap) is None)
         if not is_one:
@@ -518,7 +527,7 @@ def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Peri
         clause_ends = [m.end() for m in CLAUSE_END.finditer(line)]
         by_sentence: dict[int, list] = {}
         for q in quantities:
-            s = max(p for p in sentence_starts if p <= q.start)
+            s = sentence_starts[bisect_right(sentence_starts, q.start) - 1]  # the last start <= q.start
             by_sentence.setdefault(s, []).append(q)
         for s_start, qs in by_sentence.items():
             s_end = qs[-1].end
@@ -542,7 +551,8 @@ def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, per
     groups: list[list[_Candidate]] = []
     prev_end = s_start
     for q in qs:
-        clause_start = max([s_start] + [e for e in clause_ends if e <= q.start])
+        i = bisect_right(clause_ends, q.start)  # clause_ends ascend: [:i] are those <= q.start
+        clause_start = max(s_start, clause_ends[i - 1]) if i else s_start
         seg_start = max(clause_start, prev_end)
         label = clean_label(line[seg_start:q.start])
         if label and r.recurring.fullmatch(label):
@@ -554,7 +564,8 @@ def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, per
         if label.startswith("占") and groups and groups[-1][-1].label:
             label = groups[-1][-1].label + label  # 骨干教师2500人，占专任教师总量的30%
         cand = _Candidate(q, clause_start, label)
-        cand.clause_end = next((e - 1 for e in clause_ends if e > q.end), len(line))
+        j = bisect_right(clause_ends, q.end)  # the first clause end after the number
+        cand.clause_end = clause_ends[j] - 1 if j < len(clause_ends) else len(line)
         if not label and groups and clause_start <= prev_end:
             groups[-1].append(cand)
         else:
@@ -589,7 +600,7 @@ def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, per
 def _listed_after(line: str, previous: dict, cand: _Candidate) -> bool:
     """True when only a list mark (、，) and the label separate this number from the previous row."""
     between = line[previous["char_end"]:cand.q.num_start]
-    return bool(between) and between[0] in "、，," and not re.search(r"[；;。：:\d]", between)
+    return bool(between) and between[0] in "、，," and not _LIST_BREAK.search(between)
 
 
 def _in_list_context(label: str, previous: dict | None):
