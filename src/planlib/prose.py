@@ -308,6 +308,13 @@ def clean_label(segment: str) -> str:
     >>> clean_label("比2015年分别增长")
     ''
     """
+    return _clean_label(segment) if type(segment) is str else _clean_label.__wrapped__(segment)
+
+
+@lru_cache(maxsize=8192)
+def _clean_label(segment: str) -> str:
+    """clean_label remembered: a function of the text and the (once loaded) rules only, and
+    plans repeat their boilerplate (新建、改扩建幼儿园, 到2025年，…达到)."""
     r = rules()
     s = ITEM_NUMBER.sub("", segment)
     m = None
