@@ -322,10 +322,18 @@ def match_indicator(label: str, context: str = "") -> Indicator | None:
     nearest the number (the last) is tried first, and an earlier clause only if its indicator is
     not already followed by a number of its own. Within a clause the longest alias wins.
     """
-    m = _matcher()
-    text, ctx = normalize_label(label), normalize_label(context)
+    _matcher()  # a broken dictionary raises here, as before, whatever the label
+    text = normalize_label(label)
     if not text:
         return None
+    return _match_normalized(text, normalize_label(context))
+
+
+@lru_cache(maxsize=16384)
+def _match_normalized(text: str, ctx: str) -> Indicator | None:
+    """match_indicator of a normalised label and context, remembered: a function of the two
+    strings and the (once loaded) dictionary; Indicators are frozen, so sharing one is safe."""
+    m = _matcher()
     segments = [s for s in _CLAUSE_MARKS.split(text) if s]
     for index in range(len(segments) - 1, -1, -1):
         segment, last = segments[index], index == len(segments) - 1
