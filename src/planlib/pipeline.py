@@ -67,10 +67,7 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     prose_rows = extract_prose(plan, skip_lines=skip, period=period)
     for row, section in zip(prose_rows, innermost_sections(plan, [r["line"] for r in prose_rows])):
         row["_section"] = section  # lets the checks tell a list's items from restatements elsewhere
-    targets = tables.rows + schools.target_rows + prose_rows
-    for row in targets + schools.rows:
-        row["source_file"] = plan.source_file  # one spelling of the file in every table
-    targets = _dedupe(targets)
+    targets = _dedupe(tables.rows + schools.target_rows + prose_rows)  # each cites plan.source_file
     if not has_plan_heading(plan) and not targets:
         raise PlanFileError(plan.path, "not an education plan: no plan title (规划/计划 with 教育) in its opening "
                             "and no number in the four domains (enrollment, teachers, funding, schools)")
