@@ -31,8 +31,7 @@ from functools import lru_cache
 
 from .datafiles import package_yaml
 from .periods import FYP, Period, fyp_ordinal, fyp_years
-
-BASES = ("point", "cumulative", "annual", "per_unit")
+from .schema import BASES, MEASURE_TYPES  # noqa: F401  (BASES: the values basis_of returns)
 #: the targets columns this module sets on rows the extractors made
 COLUMNS = ("basis", "span_start", "span_end", "measure_type")
 
@@ -97,8 +96,7 @@ def cues() -> _Cues:
 
 
 def measure_types() -> tuple[str, ...]:
-    from .schema import MEASURE_TYPES
-
+    """The allowed measure_type values (schema.MEASURE_TYPES)."""
     return MEASURE_TYPES
 
 
@@ -140,7 +138,10 @@ def _section_span(review: bool, period: Period | None) -> tuple[int | None, int 
 
 
 def _explicit_span(text: str, year: int | None, review: bool, period: Period | None) -> tuple[int, int] | None:
-    """Years a span cue in ``text`` names: 2016—2020年, 2016年以来, 近五年, "十三五"期间, 五年内; the last one wins."""
+    """Years a span cue in ``text`` names: 2016—2020年, 2016年以来, 近五年, "十三五"期间, 五年内; the last one wins.
+
+    None when ``text`` has no span cue; (None, None) when it has one whose years cannot be known.
+    """
     c = cues()
     plain = _plain(text)
     end_now = year if year is not None else (period.base_year if period and review else None)
@@ -153,7 +154,7 @@ def _explicit_span(text: str, year: int | None, review: bool, period: Period | N
     for m in c.recent_years.finditer(plain):
         n = _cn_int(m.group(1))
         found.append((m.start(), (end_now - n + 1, end_now) if n and end_now else None))
-    for m in c.plan_span.finditer(text):
+    for m in c.plan_span.finditer(plain):
         n = fyp_ordinal(m.group(0))
         found.append((m.start(), fyp_years(n) if n else None))
     for m in c.five_years.finditer(plain):
@@ -332,8 +333,14 @@ def assign_meaning(rows: list[dict], plan, period: Period | None) -> list[dict]:
                          rate=_is_rate(r))
         r["basis"], r["span_start"], r["span_end"] = m.basis, m.span_start, m.span_end
         r["measure_type"] = measure_type_of(r.get("indicator_id") or "") or \
-            infer_measure_type(f"{r.get('indicator_zh') or ''}|{r.get('quote') or ''}", r.get("unit") or "")
+            infer_measure_type(f"{r.get('indicator_zh') or ''}|{_item_around(text, r['char_start'], r['char_end'])}", r.get("unit") or "")
     return rows
+
+
+def _item_around(text: str, start: int, end: int) -> str:
+    """The list item holding the number: 建设8个课程创新基地 in …示范校2所、建设8个课程创新基地、8个教研工作坊."""
+    lo, hi = _bounds(text, start, end, _CLAUSE_END + "、")
+    return text[lo:hi]
 
 
 def _is_rate(row: dict) -> bool:

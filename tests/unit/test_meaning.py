@@ -151,3 +151,42 @@ def test_dictionary_measure_types(indicator_id, expected):
 ])
 def test_measure_type_inferred_from_words_and_unit(label, unit, expected):
     assert infer_measure_type(label, unit) == expected
+
+
+# --- how far a cue reaches ------------------------------------------------------------------
+
+def test_a_verbless_list_item_takes_the_verb_before_it():
+    text = "建设各类项目学校40所，市级以上特色学校或教育实践基地15个。"
+    assert meaning(text, "15个").basis == "cumulative"  # 建设 … , … 15个 (the review)
+
+
+def test_a_count_that_is_the_subject_of_the_verb_is_no_flow():
+    text = "某中学等21所民办学校获得专项经费奖励500万元。"
+    assert meaning(text, "21所").basis == "point"
+    assert meaning(text, "500万元").basis == "cumulative"  # 获得…奖励500万元 in the review
+
+
+def test_a_clause_with_its_own_verb_does_not_inherit():
+    text = "开展试点,市一中被评选为试点学校,市二中等9所学校被选为样本校。"
+    assert meaning(text, "9所").basis == "point"
+
+
+def test_a_paragraph_opening_span_frames_later_sentences_without_a_date():
+    text = "“十四五”期间,表彰优秀教师300名。评选特级教师4人。到2025年,建成名师工作室9个。"
+    assert meaning(text, "300名", 2025, "target") == Meaning("cumulative", 2021, 2025)
+    assert meaning(text, "4人", 2025, "target") == Meaning("cumulative", 2021, 2025)
+    assert meaning(text, "9个", 2025, "target") == Meaning("point")
+
+
+def test_sums_of_parts_are_no_span():
+    # 合计 in a school-by-school table sums schools, not years
+    m = basis_of("246", 0, 3, year=2025, kind="target", period=PLAN, label="表5 合计 班级", table=True)
+    assert m.basis == "point"
+    assert meaning("全县共有学校120所。", "120所", 2020, "baseline").basis == "point"  # 共有: a level
+    assert meaning("公共财政教育支出达到5亿元。", "5亿元", 2020, "baseline").basis == "point"
+
+
+def test_review_table_columns_are_levels():
+    m = basis_of("1.2353", 0, 6, year=2020, kind="baseline", period=PLAN, label="在园幼儿数（万人）",
+                 context="“十三五”时期主要指标 2020年", table=True)
+    assert m.basis == "point"
