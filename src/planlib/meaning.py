@@ -26,6 +26,7 @@ Meaning(basis='cumulative', span_start=2016, span_end=2020)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,7 +36,7 @@ from .schema import BASES, MEASURE_TYPES  # noqa: F401  (BASES: the values basis
 #: the targets columns this module sets on rows the extractors made
 COLUMNS = ("basis", "span_start", "span_end", "measure_type")
 
-_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』")
+_QUOTE_CHARS = re.compile("[“”‘’\"'「」『』]")
 _SENTENCE_END = "。！？!?"
 _CLAUSE_END = _SENTENCE_END + "，,；;：:"
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -104,13 +105,26 @@ def measure_types() -> tuple[str, ...]:
 
 def _bounds(text: str, start: int, end: int, marks: str) -> tuple[int, int]:
     """Start and end of the stretch of ``text`` around [start, end) delimited by ``marks``."""
-    lo = max(text.rfind(m, 0, start) for m in marks) + 1
-    his = [i for i in (text.find(m, end) for m in marks) if i >= 0]
-    return lo, (min(his) if his else len(text))
+    pos = _mark_positions(text, marks)
+    i = bisect_left(pos, start)
+    j = bisect_left(pos, end)
+    return (pos[i - 1] + 1 if i else 0), (pos[j] if j < len(pos) else len(text))
+
+
+@lru_cache(maxsize=4096)
+def _mark_positions(text: str, marks: str) -> tuple[int, ...]:
+    """Offsets of the marks in a line, remembered: a line with many numbers is asked once per number."""
+    return tuple(m.start() for m in _mark_class(marks).finditer(text))
+
+
+@lru_cache(maxsize=8)
+def _mark_class(marks: str) -> re.Pattern:
+    return re.compile("[" + re.escape(marks) + "]")
 
 
 def _plain(text: str) -> str:
-    return text.translate(_QUOTES)
+    """The text without quotation marks ("十三五"期间 and 十三五期间 read alike)."""
+    return _QUOTE_CHARS.sub("", text) if _QUOTE_CHARS.search(text) else text
 
 
 def _cn_int(word: str) -> int | None:
@@ -194,14 +208,24 @@ def _frame(text: str, before: int) -> str:
     A clause that is only such a phrase frames the rest of the line.
     """
     frame = ""
-    pos = 0
-    while pos < before:
-        lo, hi = _bounds(text, pos, pos, _CLAUSE_END)
-        clause = text[pos:hi].strip()
-        if clause and len(_plain(clause)) <= 8 and _has_span_cue(clause):
-            frame = clause
-        pos = hi + 1
+    for pos, clause in _frames(text):
+        if pos >= before:
+            break
+        frame = clause
     return frame
+
+
+@lru_cache(maxsize=1024)
+def _frames(text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, clause) of each clause of a line that is only a span phrase, in order."""
+    out = []
+    lo = 0
+    for hi in (*_mark_positions(text, _CLAUSE_END), len(text)):
+        clause = text[lo:hi].strip()
+        if clause and len(_plain(clause)) <= 8 and _has_span_cue(clause):
+            out.append((lo, clause))
+        lo = hi + 1
+    return tuple(out)
 
 
 # ----------------------------------------------------------------------------- basis
