@@ -5,6 +5,7 @@ is located in the sentence; ``year``/``kind`` are what the extractor would give 
 """
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from planlib.meaning import Meaning, basis_of, infer_measure_type, measure_types
@@ -190,3 +191,26 @@ def test_review_table_columns_are_levels():
     m = basis_of("1.2353", 0, 6, year=2020, kind="baseline", period=PLAN, label="在园幼儿数（万人）",
                  context="“十三五”时期主要指标 2020年", table=True)
     assert m.basis == "point"
+
+
+def test_parse_plan_sets_the_columns_on_table_and_prose_rows(tmp_path):
+    """End to end: a table row whose label says 累计 and prose with 生均 / 每年 / a review total."""
+    from planlib.pipeline import parse_plan
+
+    text = ("某县教育事业发展“十四五”规划（2021—2025年）\n\n"
+            "一、“十三五”发展成就\n“十三五”期间，累计投入教育经费12亿元，新建学校6所。\n"
+            "二、主要目标\n指标 2020年 2025年\n在校学生数（人） 30000 32000\n累计新建学校（所） 6 10\n"
+            "到2025年，学前三年毛入园率达到95%。每年招聘教师100名。生均公用经费不低于800元。\n")
+    path = tmp_path / "place.txt"
+    path.write_text(text, encoding="utf-8")
+    t = parse_plan(path).targets_frame
+    got = {(r.source, r.value_raw): (r.basis, None if r.span_start is pd.NA else int(r.span_start), r.measure_type)
+           for r in t.itertuples()}
+    assert got[("prose", "12")] == ("cumulative", 2016, "money")
+    assert got[("prose", "6")] == ("cumulative", 2016, "flow")
+    assert got[("table", "30000")][0] == "point"
+    assert got[("table", "6")][:2] == ("cumulative", 2016)  # 2020 column: the 十三五 total
+    assert got[("table", "10")][:2] == ("cumulative", 2021)  # 2025 column: the plan's
+    assert got[("prose", "95")] == ("point", None, "rate")
+    assert got[("prose", "100")][0] == "annual"
+    assert got[("prose", "800")][0] == "per_unit"
