@@ -139,7 +139,9 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
 
     parsed, errors = [], []
     files = raw_files(raw_dir)
-    with tqdm(files, desc="plans", unit="plan", disable=None if progress else True, leave=False) as bar:
+    # one refresh per plan (mininterval=0): a plan takes long enough that this costs nothing
+    with tqdm(files, desc="plans", unit="plan", disable=None if progress else True, leave=False,
+              mininterval=0) as bar:
         for path in bar:
             bar.set_postfix_str(path.name, refresh=True)
             try:
