@@ -71,7 +71,10 @@ def check_output_dir(out: Path, protected: Iterable[tuple[Path, str]] = ()) -> N
                                "(choose a new or empty folder)")
     if not out.is_dir():
         return
-    entries = sorted(out.iterdir())
+    try:
+        entries = sorted(out.iterdir())
+    except OSError as exc:
+        raise PlanlibError(f"{out}: cannot look inside ({exc.strerror or exc}); refusing to replace it") from exc
     if not entries:
         return
     if not (out / MANIFEST).is_file():
@@ -162,14 +165,17 @@ def output_lock(out: Path) -> Iterator[None]:
 
     lock = FileLock(str(lock_path(out)))
     try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        print(f"planlib: another build is writing {out}; waiting for it to finish", file=sys.stderr)
         try:
-            lock.acquire(timeout=LOCK_TIMEOUT)
+            lock.acquire(timeout=0)
         except Timeout:
-            raise PlanlibError(f"{out}: another build is still writing it (lock {lock_path(out)} held); "
-                               "try again when it has finished") from None
+            print(f"planlib: another build is writing {out}; waiting for it to finish", file=sys.stderr)
+            lock.acquire(timeout=LOCK_TIMEOUT)
+    except Timeout:
+        raise PlanlibError(f"{out}: another build is still writing it (lock {lock_path(out)} held); "
+                           "try again when it has finished") from None
+    except OSError as exc:
+        raise PlanlibError(f"{lock_path(out)}: cannot create the lock file ({exc.strerror or exc}); "
+                           "is the folder writable?") from exc
     try:
         yield
     finally:

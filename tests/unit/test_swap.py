@@ -66,17 +66,27 @@ def raws(tmp_path_factory):
     return old, new
 
 
+_PARSED = {}
+
+
 @pytest.fixture()
 def fast_tables(monkeypatch, raws):
-    """Parse each raw folder once per module: these tests are about writing, not parsing."""
-    cache = {}
+    """Parse each raw folder once, and write the (already validated) tables without validating them
+    again: these tests are about the steps of writing and swapping, not parsing or schemas."""
     real = pipeline.build_tables
 
     def cached(raw, *args, **kwargs):
-        if str(raw) not in cache:
-            cache[str(raw)] = real(raw, *args, **kwargs)
-        return cache[str(raw)]
+        if str(raw) not in _PARSED:
+            _PARSED[str(raw)] = real(raw, *args, **kwargs)
+        return _PARSED[str(raw)]
+
+    def quick_write(df, name, out_dir):
+        df.to_csv(out_dir / f"{name}.csv", index=False)
+        df.to_parquet(out_dir / f"{name}.parquet", index=False)
+    from planlib import comparison
     monkeypatch.setattr(pipeline, "build_tables", cached)
+    monkeypatch.setattr(pipeline, "write_table", quick_write)
+    monkeypatch.setattr(comparison, "write_excel", lambda df, path: Path(path).write_bytes(b"workbook"))
 
 
 def counties(out) -> set:
@@ -90,6 +100,7 @@ def siblings(base: Path) -> list[str]:
     return sorted(p.name for p in base.iterdir() if p.name != ".out.lock")
 
 
+@pytest.mark.slow  # about 40 builds each
 def test_a_kill_at_any_step_loses_nothing_and_the_next_run_recovers(raws, fast_tables, tmp_path, monkeypatch):
     old_raw, new_raw = raws
     probe = tmp_path / "probe"
@@ -122,6 +133,47 @@ def test_a_kill_at_any_step_loses_nothing_and_the_next_run_recovers(raws, fast_t
         assert counties(out) == {"other", "place"}, (at, step)
         assert siblings(base) == [".out-abcdefgh", "NOTES", "out"], (at, step)
         assert (decoy / "draft.txt").read_text() == "mine too" and (base / "NOTES").read_text() == "mine"
+
+
+@pytest.mark.slow  # about 40 builds each
+def test_a_kill_while_recovering_from_a_kill_loses_nothing_either(raws, fast_tables, tmp_path, monkeypatch):
+    """Killed between the two renames (no output folder), then killed again at each step of the next build."""
+    old_raw, new_raw = raws
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    build(old_raw, probe / "out")
+    with monkeypatch.context() as m:
+        counter = KillAt(m, None)
+        build(new_raw, probe / "out")
+    second_rename = [i for i, step in enumerate(counter.steps, 1) if step == "Path.rename"][1]
+
+    def killed_between_the_renames(base):
+        out = base / "out"
+        build(old_raw, out)
+        with monkeypatch.context() as m:
+            KillAt(m, second_rename)
+            with pytest.raises(Killed):
+                build(new_raw, out)
+        assert not out.exists() and (base / ".out-old").is_dir()
+        return out
+
+    first = tmp_path / "first"
+    first.mkdir()
+    killed_between_the_renames(first)
+    with monkeypatch.context() as m:
+        counter = KillAt(m, None)
+        build(new_raw, first / "out")  # recovery, clean-up, then the build itself
+    for at in range(1, counter.count + 1):
+        base = tmp_path / f"again{at}"
+        base.mkdir()
+        out = killed_between_the_renames(base)
+        with monkeypatch.context() as m:
+            killer = KillAt(m, at)
+            with pytest.raises(Killed):
+                build(new_raw, out)
+        assert counties(out) in ({"place"}, {"other", "place"}), (at, killer.steps[-1])
+        build(new_raw, out)
+        assert counties(out) == {"other", "place"} and siblings(base) == ["out"], (at, killer.steps[-1])
 
 
 def test_load_tables_puts_back_the_previous_tables_after_a_kill_between_the_renames(raws, fast_tables, tmp_path):
