@@ -118,24 +118,27 @@ def _write_atomically(out: Path, write) -> None:
     The temporary is created like any new file (mode 0666 less the umask, not mkstemp's 0600);
     an existing ``out`` keeps its mode.
     """
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.parent.exists() and not out.parent.is_dir():
+        raise PlanlibError(f"{out}: {out.parent} is a file, not a folder")
     tmp = out.with_name(f".{out.name}-{secrets.token_hex(4)}.tmp")
     try:
+        out.parent.mkdir(parents=True, exist_ok=True)
         with open(tmp, "x", encoding="utf-8"):  # exclusive create: never an existing file
             pass
         write(tmp)
         if out.is_file():
             shutil.copymode(out, tmp)
         os.replace(tmp, out)
+    except OSError as exc:
+        raise PlanlibError(f"{out}: cannot write ({exc.strerror or exc})") from exc
     finally:
         if tmp.exists():
             tmp.unlink()
 
 
 def _report(args) -> int:
-    from .report import main_report
-
     from .paths import SLUG_RULE, slug_problem
+    from .report import main_report
 
     if args.jobs < 1:
         raise PlanlibError("--jobs must be at least 1")
