@@ -14,57 +14,16 @@ import pandas as pd
 import pytest
 
 from planlib import report as rp
-from planlib.io import read_table, write_table
 
-SCRIPT = "<script>alert(1)</script>"
-IMG = "<img src=x onerror=alert(1)>"
+from fixtures.hostile import IMG, SCRIPT, hostile_tables  # tests/fixtures/hostile.py (tests/ is on sys.path via conftest)
 LIVE = re.compile(r"<\s*(script|img)\b", re.I)  # a live element made from a payload
 CJK = re.compile(r"[\u4e00-\u9fff]")
 pytestmark = pytest.mark.filterwarnings("ignore:.*no _build.json")
 
 
-def _hostile_tables(src: Path, out: Path) -> Path:
-    """The fixture tables with payloads in every place plan text can reach a page."""
-    out.mkdir(parents=True, exist_ok=True)
-    names = ("targets", "indicators", "plans", "schools", "checks")
-    t = {n: read_table(n, src) for n in names}
-    bad_file = f"data/raw/{SCRIPT}.txt"
-    plans = t["plans"].copy()
-    plans.loc[plans["county"] == "alpha", "name_zh"] = IMG
-    plans.loc[plans["county"] == "alpha", "name_en"] = IMG
-    plans.loc[plans["county"] == "alpha", "title"] = f"{SCRIPT}规划"
-    plans.loc[plans["county"] == "alpha", "issuer"] = IMG
-    plans.loc[plans["county"] == "alpha", "source_file"] = bad_file
-    plans.loc[plans["county"] == "beta", "admin_level"] = "prefecture-level city"
-    t["plans"] = plans
-    checks = t["checks"].copy()
-    checks.loc[checks["county"] == "alpha", "message"] = f"表格标题 {SCRIPT} 行 {IMG}"
-    checks.loc[checks["county"] == "alpha", "source_file"] = bad_file
-    t["checks"] = checks
-    targets = t["targets"].copy()
-    targets.loc[targets["county"] == "alpha", "source_file"] = bad_file
-    t["targets"] = targets
-    for name, frame in t.items():
-        write_table(frame, name, out)
-    write_table(pd.DataFrame({"county": ["alpha", "alpha"], "term": [SCRIPT, "学校"], "score": [3.0, 2.0],
-                              "count": [12000, 7], "rank": [1, 2], "first_line": [13, 16],
-                              "source_file": [bad_file, bad_file]}), "terms", out)
-    comparison = pd.DataFrame({
-        "county": ["alpha"] * 3, "indicator_id": ["no_such_indicator", "primary_enrollment", "edu_investment_total"],
-        "indicator_zh": [f"{SCRIPT}（表格标题）", "小学在校生数", "教育总投入"],
-        "domain": ["enrollment", "enrollment", "funding"], "level": ["primary", "primary", "all"],
-        "unit": ["人", "人", "元"], "baseline_year": [2020, 2020, pd.NA], "baseline": [47700.0, 27500.0, pd.NA],
-        "baseline_comparator": ["=", "=", pd.NA], "target_year": [2025, 2025, 2025],
-        "target": [52000.0, 25500.0, 3.2e9], "target_comparator": [">=", "=", ">="],
-        "source_lines": ["13;16", "19", "22"],
-    })
-    comparison.to_parquet(out / "comparison.parquet", index=False)
-    return out
-
-
 @pytest.fixture()
 def hostile_dir(tmp_path, fixture_processed_dir) -> Path:
-    return _hostile_tables(fixture_processed_dir, tmp_path / "processed")
+    return hostile_tables(fixture_processed_dir, tmp_path / "processed")
 
 
 @pytest.fixture()
