@@ -645,6 +645,7 @@ def _error_text(exc: BaseException) -> str:
 
 _KERNEL = None  # this worker's kernel manager, reused from notebook to notebook
 _WARMING = None  # thread that builds the HTML exporter while the first notebook runs
+_STOPPING = False  # set in a worker once Ctrl-C reached it
 
 
 def _warm_exporter() -> None:
@@ -711,7 +712,11 @@ def _run_notebook(job: dict) -> dict:
     """
     import papermill as pm
 
+    global _STOPPING
     started, start = time.time(), time.perf_counter()
+    if _STOPPING:  # Ctrl-C reached this worker: run nothing more (its kernel may be half torn down)
+        return {"county": job["name"], "status": "interrupted", "started": None, "finished": None,
+                "seconds": None, "html": "", "failed_html": "", "error": ""}
     out_nb, out_html = Path(job["ipynb"]), Path(job["html"])
     folder = out_nb.parent
     folder.mkdir(parents=True, exist_ok=True)
@@ -747,6 +752,9 @@ def _run_notebook(job: dict) -> dict:
             for tmp, kept in ((tmp_nb, failed_nb), (tmp_html, failed_html)):
                 if tmp.exists():
                     os.replace(tmp, kept)
+    except KeyboardInterrupt:
+        _STOPPING = True
+        raise
     finally:
         tmp_nb.unlink(missing_ok=True)
         tmp_html.unlink(missing_ok=True)
@@ -811,15 +819,19 @@ def _execute(work: list[dict], n_workers: int, results: dict, progress: bool, re
             # the comparison is the longest notebook: start it first so the counties fill in around it
             futures = {pool.submit(_run_notebook, job): job["name"]
                        for job in sorted(work, key=lambda j: j["name"] != COMPARISON)}
-            for future in as_completed(futures):
-                name = futures[future]
-                try:
-                    results[name] = future.result()
-                except Exception as exc:  # noqa: BLE001 - a dead worker process
-                    results[name] = {"county": name, "status": "failed", "seconds": 0.0, "html": "",
-                                     "error": _error_text(exc)}
-                bar.set_postfix_str(f"{name}: {results[name]['status']}")
-                bar.update()
+            try:
+                for future in as_completed(futures):
+                    name = futures[future]
+                    try:
+                        results[name] = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a dead worker process
+                        results[name] = {"county": name, "status": "failed", "seconds": 0.0, "html": "",
+                                         "error": _error_text(exc)}
+                    bar.set_postfix_str(f"{name}: {results[name]['status']}")
+                    bar.update()
+            except KeyboardInterrupt:
+                pool.shutdown(wait=True, cancel_futures=True)  # start nothing new; the workers stop
+                raise
     except KeyboardInterrupt:
         for future, name in futures.items():  # finished, but not yet collected when Ctrl-C came
             if name not in results and future.done() and not future.cancelled():
@@ -856,6 +868,9 @@ def run_reports(counties: list[str] | None = None, jobs: int = 2, out_dir: str |
         _execute(work, n_workers, results, progress, reuse_kernels, kernel_name)
     except KeyboardInterrupt:
         interrupted = True
+        for result in results.values():  # a kernel stopped by the same Ctrl-C reports it as an error
+            if result["status"] == "failed" and "KeyboardInterrupt" in (result.get("error") or ""):
+                result["status"] = "interrupted"
     for job in work:
         results.setdefault(job["name"], {"county": job["name"], "status": "interrupted", "seconds": None,
                                          "html": "", "error": ""})

@@ -235,6 +235,7 @@ def test_interrupted_notebook_keeps_the_previous_good_report(tmp_path, monkeypat
     import papermill
 
     job = _job(tmp_path)
+    monkeypatch.setattr(rp, "_STOPPING", False)  # restored after the test: this worker state is per process
     monkeypatch.setattr(papermill, "execute_notebook", _half_run(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         rp._run_notebook(job)
@@ -242,6 +243,9 @@ def test_interrupted_notebook_keeps_the_previous_good_report(tmp_path, monkeypat
     assert Path(job["ipynb"]).read_text(encoding="utf-8") == "GOOD NOTEBOOK"
     assert Path(job["html"]).read_text(encoding="utf-8") == "GOOD PAGE"
     assert _leftovers(folder) == []
+    # the worker runs nothing more after Ctrl-C reached it
+    monkeypatch.setattr(papermill, "execute_notebook", _half_run(AssertionError("must not run")))
+    assert rp._run_notebook(job)["status"] == "interrupted"
 
 
 def test_failed_notebook_keeps_the_previous_good_report_and_its_own_record(tmp_path, monkeypatch):
@@ -299,7 +303,7 @@ def test_ctrl_c_in_a_batch_marks_unfinished_reports_interrupted(hostile_dir, tmp
     assert (reports / "beta" / "report.html").read_text(encoding="utf-8") == "EARLIER GOOD"
     page = (reports / "index.html").read_text(encoding="utf-8")
     assert page.count('class="status-interrupted"') == 2
-    assert rp.labels("zh")["text"]["previous_report"].split("；")[0] in page  # beta: the earlier report is kept
+    assert rp.labels("zh")["text"]["previous_report"].split("（")[0] in page  # beta: the earlier report is kept
     assert 'href="beta/report.html"' in page
 
 
