@@ -963,9 +963,14 @@ def copy_downloads(processed_dir, reports_dir: Path) -> list[dict]:
         except ValueError:
             rows = {}
     tables: dict[str, dict] = {}
-    for name in (p.name for p in files):
-        stem = name.rsplit(".", 1)[0]
-        tables.setdefault(stem, {"name": stem, "rows": rows.get(stem), "files": []})["files"].append(name)
+    for path in files:
+        stem = path.name.rsplit(".", 1)[0]
+        entry = tables.setdefault(stem, {"name": stem, "rows": rows.get(stem), "files": []})
+        entry["files"].append(path.name)
+        if path.suffix == ".parquet":  # the count from the file itself, not only the build's manifest
+            import pyarrow.parquet as pq
+
+            entry["rows"] = pq.ParquetFile(path).metadata.num_rows
     out = list(tables.values())
     if extra:
         out.append({"name": "codebook", "rows": None, "files": [codebook.name]})

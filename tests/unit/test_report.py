@@ -186,8 +186,10 @@ def test_index_is_a_landing_page_with_status_at_the_bottom(hostile_dir, tmp_path
     assert any(h.startswith("downloads/targets.") for h in hrefs) and "compare/report.html" in hrefs
     for href in hrefs:
         assert (reports / href).exists(), href
-    # the place table: counts of targets and findings, period, title
+    # the place table: counts of targets and findings, period, title; row counts of the tables
     assert "2021–2025" in page and "alpha" in page
+    n_targets = len(pd.read_parquet(hostile_dir / "targets.parquet"))
+    assert re.search(rf'<code>targets</code></td><td>[^<]*</td><td class="num">{n_targets}</td>', page)
 
 
 def test_downloads_copy_tables_and_remove_only_their_own_stale_files(hostile_dir, tmp_path):
