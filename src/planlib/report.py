@@ -88,17 +88,21 @@ def format_number(value, decimals: int = 2) -> str:
 
 
 def format_quantity(value, unit: str, lang: str = "zh") -> str:
-    """A value with its unit; yuan in 万元 / 亿元 (10,000 / 100 million yuan) when large.
+    """A value with its unit; large sums of yuan in 万元 / 亿元 (Chinese) or million / billion yuan (English).
 
     >>> format_quantity(47700.0, "人"), format_quantity(3.2e9, "元"), format_quantity(95.0, "%")
     ('47,700人', '32亿元', '95%')
-    >>> format_quantity(3.2e9, "元", "en"), format_quantity(47700, "人", "en")
-    ('32 100 million yuan', '47,700 persons')
+    >>> format_quantity(1.34e8, "元", "en"), format_quantity(3.2e9, "元", "en"), format_quantity(47700, "人", "en")
+    ('134 million yuan', '3.2 billion yuan', '47,700 persons')
     """
     if _missing(value):
         return ""
     value, unit = float(value), unit if isinstance(unit, str) else ""
-    if unit == "元" and abs(value) >= 1e8:
+    if unit == "元" and lang == "en":
+        for size, word in ((1e9, "billion yuan"), (1e6, "million yuan")):
+            if abs(value) >= size:
+                return f"{format_number(value / size)} {word}"
+    elif unit == "元" and abs(value) >= 1e8:
         value, unit = value / 1e8, "亿元"
     elif unit == "元" and abs(value) >= 1e4:
         value, unit = value / 1e4, "万元"
