@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=int, default=2, metavar="N", help="worker processes (default: 2)")
     r.add_argument("--out", metavar="DIR", help="root that holds reports/ and figures/ (default: the project root)")
     r.add_argument("--processed", metavar="DIR", help="tables to read (default: data/processed)")
-    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of figure labels")
+    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of every title, heading, axis and table header in the reports and index.html")
     return p
 
 
