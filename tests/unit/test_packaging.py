@@ -100,3 +100,12 @@ def test_every_third_party_import_is_a_declared_dependency():
                 undeclared.setdefault(module, set()).add(str(path.relative_to(PROJECT_ROOT)))
     assert not unknown, f"imported but not installed in this environment: {unknown}"
     assert not undeclared, f"imported but not in pyproject.toml (dependencies or the dev extra): {undeclared}"
+
+
+def test_uv_is_pinned_with_hashes_for_make():
+    """make installs uv from requirements-uv.lock with --require-hashes: one exact pin, hashes, the version asked for."""
+    wanted = re.search(r"^uv==(\S+)", (PROJECT_ROOT / "requirements-uv.in").read_text(encoding="utf-8"), re.M)
+    lock = (PROJECT_ROOT / "requirements-uv.lock").read_text(encoding="utf-8")
+    pins = re.findall(r"^([A-Za-z0-9_.\-]+)==(\S+)", lock, re.M)
+    assert wanted and pins == [("uv", wanted.group(1))]
+    assert len(re.findall(r"--hash=sha256:[0-9a-f]{64}", lock)) >= 1
