@@ -36,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from .numbers import find_quantities, parse_cell, unit_scale
+from .errors import PlanlibError
 from .paths import PROJECT_ROOT
 from .text import read_plan
 
@@ -111,12 +112,15 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
         if source not in texts:
             try:
                 texts[source] = read_plan(root / source).lines
-            except Exception:  # noqa: BLE001 - any unreadable file is reported as such, row by row
+            except PlanlibError:  # missing, unreadable or undecodable: reported row by row
                 texts[source] = None
         file_lines = texts[source]
         where = f"{source}:{row.line}"
         if file_lines is None:
             problems.append(f"{where}: cannot read {source}")
+            continue
+        if any(pd.isna(v) for v in (row.line, row.char_start, row.char_end)):
+            problems.append(f"{where}: line or span missing")
             continue
         if not 1 <= row.line <= len(file_lines):
             problems.append(f"{where}: no such line (the file has {len(file_lines)})")

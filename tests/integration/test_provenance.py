@@ -80,12 +80,17 @@ def _other_file(df, i):
     df.loc[i, "county"] = other.rsplit("/", 1)[-1].removesuffix(".txt")
 
 
+def _missing_file(df, i):
+    df.loc[i, "source_file"] = "data/raw/nowhere.txt"
+    df.loc[i, "county"] = "nowhere"
+
+
 def _comparator(df, i):
     df.loc[i, "comparator"] = "="
 
 
 MUTATIONS = [_shift_line, _shift_start, _span_before, _shorten_end, _value_times_ten, _value_raw_typo,
-             _quote_elsewhere, _other_file]
+             _quote_elsewhere, _other_file, _missing_file]
 ROWS = [("prose", "comparator word"), ("prose", "万 unit"), ("table", "sign"), ("table", "any")]
 
 
