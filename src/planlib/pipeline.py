@@ -21,7 +21,7 @@ from .errors import PlanFileError, PlanlibError
 from .io import read_table, write_table
 from .paths import CORRECTIONS_FILE, PROCESSED_DIR, RAW_DIR, resolve
 from .periods import plan_period
-from .text import PlanText, has_plan_heading, read_plan
+from .text import PlanText, has_plan_heading, not_a_plan_message, read_plan
 
 TABLE_NAMES = ("targets", "indicators", "plans", "schools", "terms", "checks")
 MANIFEST = "_build.json"
@@ -69,8 +69,7 @@ def parse_plan(path: str | Path) -> ParsedPlan:
         row["_section"] = section  # lets the checks tell a list's items from restatements elsewhere
     targets = _dedupe(tables.rows + schools.target_rows + prose_rows)  # each cites plan.source_file
     if not has_plan_heading(plan) and not targets:
-        raise PlanFileError(plan.path, "not an education plan: no plan title (规划/计划 with 教育) in its opening "
-                            "and no number in the four domains (enrollment, teachers, funding, schools)")
+        raise PlanFileError(plan.path, not_a_plan_message(plan))
     return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings,
                       describe(plan, period=period))
 
