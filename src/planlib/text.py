@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -194,7 +194,10 @@ def _detect(raw: bytes, path) -> tuple[str, str]:
             continue  # HKSCS extends Big5: where Big5 reads the bytes, it reads them the same
         text = _strict(raw, enc)
         if text is not None:
-            readings.append(_reading(text, enc))
+            reading = _reading(text, enc)
+            if not reading.plausible and enc != "utf-8":
+                reading = replace(reading, text="")  # only its evidence is needed: free the memory
+            readings.append(reading)
     plausible = sorted((r for r in readings if r.plausible), key=lambda r: (r.words, r.share), reverse=True)
     if len(plausible) == 1:
         return plausible[0].text, plausible[0].encoding
