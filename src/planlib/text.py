@@ -10,7 +10,9 @@ encodings read equally well are refused, naming both, rather than guessed.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -248,11 +250,14 @@ def read_plan(path: str | Path) -> PlanText:
     path = Path(path)
     limit = MAX_PLAN_BYTES
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise PlanFileError(path, _too_large(size, limit))
         with path.open("rb") as f:
-            raw = f.read(limit + 1)  # a file growing while read is cut here, not read whole
+            info = os.fstat(f.fileno())
+            if info.st_size > limit:
+                raise PlanFileError(path, _too_large(info.st_size, limit))
+            # never more than limit + 1 bytes, even from a file that grows or a device
+            raw = f.read(info.st_size + 1 if stat.S_ISREG(info.st_mode) else limit + 1)
+            if len(raw) > info.st_size:
+                raw += f.read(limit + 1 - len(raw))
     except OSError as exc:
         raise PlanFileError(path, f"cannot read the file ({exc.strerror or exc})") from exc
     if len(raw) > limit:
