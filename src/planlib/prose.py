@@ -585,9 +585,11 @@ def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Peri
             continue
         scopes = _scopes(line, period)
         scope_positions = [sc.pos for sc in scopes]
-        clause_ends = _cut_long([0] + [m.end() for m in CLAUSE_END.finditer(line)], len(line), MAX_CLAUSE)[1:]
-        sentence_starts = _cut_long([0] + [m.end() for m in SENTENCE_END.finditer(line)], len(line),
-                                    MAX_SENTENCE, prefer=clause_ends)
+        clause_ends = [m.end() for m in CLAUSE_END.finditer(line)]
+        sentence_starts = [0] + [m.end() for m in SENTENCE_END.finditer(line)]
+        if len(line) > MAX_CLAUSE:  # a shorter line holds no span to cut
+            clause_ends = _cut_long([0] + clause_ends, len(line), MAX_CLAUSE)[1:]
+            sentence_starts = _cut_long(sentence_starts, len(line), MAX_SENTENCE, prefer=clause_ends)
         by_sentence: dict[int, list] = {}
         for q in quantities:
             k = bisect_right(sentence_starts, q.start) - 1  # the last start <= q.start

@@ -35,7 +35,7 @@ MIN_COMMON_SHARE = 0.8
 #: With this many non-ASCII characters, a plausible strict UTF-8 reading is taken without looking
 #: further: a text in another encoding is valid UTF-8 by chance only when it is a few bytes long.
 SURE_UTF8_CHARS = 64
-SURE_UTF8_SAMPLE = 4096  # characters of the opening judged for that
+SURE_UTF8_SAMPLE = 2048  # characters of the opening judged for that
 #: The characters judged per reading (a plan's opening says enough; the whole file is still decoded).
 SAMPLE_CHARS = 200_000
 #: A larger file is refused before it is read whole: a plan is well under 1 MB.
