@@ -207,7 +207,8 @@ def _detect(raw: bytes, path) -> tuple[str, str]:
         best, second = plausible[:2]
         if best.words > second.words or best.share - second.share >= 0.1:
             return best.text, best.encoding
-        others = [r.describe() for r in readings if r is not best and r is not second]
+        others = [r.describe() for r in readings if r is not best and r is not second
+                  and (r.plausible or r.encoding == "utf-8")]  # UTF-8 is named as valid, however it reads
         raise PlanFileError(path, f"cannot tell the encoding: the bytes read as {best.describe()} and as "
                             f"{second.describe()}" + (f" (and as {', '.join(others)})" if others else "")
                             + "; save the file as UTF-8 with a byte-order mark")
