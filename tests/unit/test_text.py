@@ -199,3 +199,35 @@ def test_encoding_evidence_matches_the_codecs():
     for key, chars in codec_common_characters().items():
         assert "".join(data[key]) == chars
     assert len(codec_common_characters()["common_simplified"]) == 3755
+
+
+def test_the_five_plans_read_the_same_in_gb18030_and_gbk():
+    """The real plans, re-encoded as a GBK/GB18030 site would serve them, give the same text."""
+    from planlib.paths import RAW_DIR
+
+    plans = sorted(RAW_DIR.glob("*.txt"))
+    assert plans
+    for path in plans:
+        text = read_plan(path).text
+        assert decode_bytes(text.encode("gb18030"), path) == (text, "gb18030")
+        try:
+            gbk = text.encode("gbk")
+        except UnicodeEncodeError:
+            continue  # a character outside GBK: GB18030 above covers it
+        assert decode_bytes(gbk, path) == (text, "gb18030")
+
+
+def test_a_gbk_plan_gives_the_rows_of_its_utf8_twin(tmp_path):
+    from planlib.paths import RAW_DIR
+    from planlib.pipeline import parse_plan
+
+    text = read_plan(RAW_DIR / "wuxi.txt").text
+    (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "plan.txt").write_bytes(text.encode("utf-8"))
+    (tmp_path / "b" / "plan.txt").write_bytes(text.replace("\n", "\r\n").encode("gbk"))
+    utf8, gbk = parse_plan(tmp_path / "a" / "plan.txt"), parse_plan(tmp_path / "b" / "plan.txt")
+    assert gbk.plan.encoding == "gb18030"
+    drop = ("source_file",)
+    assert [{k: v for k, v in r.items() if k not in drop} for r in gbk.targets] == \
+        [{k: v for k, v in r.items() if k not in drop} for r in utf8.targets]
+    assert len(utf8.targets) > 50
