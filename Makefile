@@ -57,6 +57,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_prose_oos.py -v
+	$(BIN)/python benchmarks/bench_long_lines.py
 	@if [ -f benchmarks/bench_report.py ]; then $(BIN)/python benchmarks/bench_report.py; fi
 
 ## lab: open JupyterLab on the notebooks (the course is in notebooks/teaching)
