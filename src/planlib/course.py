@@ -150,6 +150,13 @@ def plan_text(county: str, raw_dir: str | Path | None = None):
     return read_plan(paths.resolve(raw_dir, paths.RAW_DIR) / f"{county}.txt")
 
 
+def plan_document(county: str, raw_dir: str | Path | None = None):
+    """The plan of ``county`` read once as a :class:`planlib.document.Document` (headings, period, furniture)."""
+    from .document import Document
+
+    return Document(plan_text(county, raw_dir))
+
+
 def show(fig, dpi: int = 110) -> None:
     """Display a matplotlib Figure in the notebook as a PNG (planlib's figures are not pyplot figures)."""
     import io

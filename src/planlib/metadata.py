@@ -5,7 +5,8 @@ import csv
 import re
 from pathlib import Path
 
-from .periods import FYP, Period, plan_period
+from .document import Document, as_document
+from .periods import FYP, Period
 from .text import PlanText
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*号")
@@ -59,11 +60,13 @@ def _doc_number_glued(text: str) -> re.Match | None:
     return DOC_NUMBER_GLUED.search(text) if "发" in text else None
 
 
-def describe(plan: PlanText, head_lines: int = 60, period: Period | None = None) -> dict:
+def describe(plan: PlanText | Document, head_lines: int = 60, period: Period | None = None) -> dict:
     """Title, issuer, document number, dates and period read from the plan's opening lines.
 
-    ``period``: the plan's period when the caller has read it already (see :func:`plan_period`).
+    ``period``: the plan's period when the caller has read it already (else the document's).
     """
+    document = as_document(plan)
+    plan = document.plan
     head = "\n".join(plan.lines[:head_lines])
     lines = [ln.strip() for ln in plan.lines[:head_lines]]
     titles = [m.group(0) for m in _title_matches(head) if "关于印发" not in m.group(0)]
@@ -91,7 +94,7 @@ def describe(plan: PlanText, head_lines: int = 60, period: Period | None = None)
             if m:
                 written = _iso(m)
                 break
-    period = period or plan_period(plan.text)
+    period = period or document.period
     return {
         "county": plan.slug,
         "title": title,

@@ -22,7 +22,7 @@ from .io import read_table, write_table
 from .outdir import (BUILDING_MARK, MANIFEST, TABLE_NAMES, check_output_dir, clean_leftovers, old_path,
                      output_lock, readable_dir, remove_output, swap_in, temp_prefix)
 from .paths import CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, check_slug, resolve
-from .periods import plan_period
+from .document import Document, as_document
 from .text import PlanText, has_plan_heading, not_a_plan_message, read_plan
 
 
@@ -39,6 +39,7 @@ class ParsedPlan:
     schools: list[dict] = field(default_factory=list)
     findings: list[dict] = field(default_factory=list)
     meta: dict = field(default_factory=dict)
+    document: Document | None = None  # the plan read once: headings, period, furniture, table grids
 
     def frame(self, name: str) -> pd.DataFrame:
         rows = {"targets": self.targets, "schools": self.schools, "checks": self.findings}[name]
@@ -61,30 +62,25 @@ def parse_plan(path: str | Path) -> ParsedPlan:
 
     check_slug(Path(path).stem, path)
     plan = read_plan(path)
-    period = plan_period(plan.text)
-    schools = extract_school_tables(plan)
-    tables = extract_tables(plan, period, skip=schools.consumed_lines)
+    doc = Document(plan)  # read once: every extractor below reads its headings, period and furniture
+    period = doc.period
+    schools = extract_school_tables(doc)
+    tables = extract_tables(doc, period, skip=schools.consumed_lines)
     skip = tables.consumed_lines | schools.consumed_lines
-    prose_rows = extract_prose(plan, skip_lines=skip, period=period)
-    for row, section in zip(prose_rows, innermost_sections(plan, [r["line"] for r in prose_rows])):
+    prose_rows = extract_prose(doc, skip_lines=skip, period=period)
+    for row, section in zip(prose_rows, innermost_sections(doc, [r["line"] for r in prose_rows])):
         row["_section"] = section  # lets the checks tell a list's items from restatements elsewhere
     targets = _dedupe(tables.rows + schools.target_rows + prose_rows)  # each cites plan.source_file
     assign_meaning(targets, plan, period)  # basis, span, measure_type: what each number is
     if not has_plan_heading(plan) and not targets:
         raise PlanFileError(plan.path, not_a_plan_message(plan))
     return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings,
-                      describe(plan, period=period))
+                      describe(doc, period=period), doc)
 
 
-def innermost_sections(plan: PlanText, lines: list[int]) -> list[str]:
+def innermost_sections(plan: PlanText | Document, lines: list[int]) -> list[str]:
     """The path of the innermost heading (一/（二）/3) that holds each line, '' before any heading."""
-    from .sections import section_records
-
-    by_line = [""] * (len(plan.lines) + 2)
-    # headings come in document order, so a nested heading overwrites its parent's lines
-    for sec in section_records(plan):
-        start, end = sec["line_start"], sec["line_end"]
-        by_line[start:end + 1] = [sec["path"]] * (end + 1 - start)
+    by_line = as_document(plan).innermost_heading()
     return [by_line[line] if 0 <= line < len(by_line) else "" for line in lines]
 
 
@@ -168,7 +164,7 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
         row["source_file"] = p.plan.source_file
         plans.append(row)
     tables = {
-        "terms": distinctive_terms_table([p.plan for p in parsed], raw_dir),
+        "terms": distinctive_terms_table([p.document for p in parsed], raw_dir),
         "targets": targets.sort_values(["source_file", "line", "char_start"], kind="stable"),
         "indicators": indicators_frame(),
         "plans": pd.DataFrame(plans).sort_values("county", kind="stable"),
@@ -180,7 +176,7 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     return tables
 
 
-def distinctive_terms_table(plans: list[PlanText], raw_dir: Path, top: int = 20) -> pd.DataFrame:
+def distinctive_terms_table(plans: list[PlanText | Document], raw_dir: Path, top: int = 20) -> pd.DataFrame:
     """The `terms` table: each plan's most distinctive words, place names excluded (names from sources.csv)."""
     from .textmine import distinctive_terms, place_names, term_frequencies
 

@@ -27,25 +27,15 @@ from functools import lru_cache
 
 from . import dictionary, numbers
 from .datafiles import package_yaml
-from .periods import FYP, Period, fyp_ordinal, fyp_years, kind_for_year, plan_period
+from .document import Document, as_document
+from .patterns import LEADER as _LEADER
+from .patterns import has_leader as _has_leader
+from .periods import FYP, Period, fyp_ordinal, fyp_years, kind_for_year
 from .text import PlanText
 
-_CN = "一二三四五六七八九十百零〇两"
-HEADING = re.compile(
-    rf"^[\s\u3000]*(?:(第[{_CN}]+部分)|(第[{_CN}]+章)|(第[{_CN}]+节)|([{_CN}]+[、．.])|([（(][{_CN}]+[）)]))")
-#: Each alternative opens with a literal (\.{4,} written \.\.\.\.+), so ``re`` skips ahead to it.
-LEADER = re.compile(r"\.\.\.\.+|……+|····+|．．．．+|⋯⋯+")
-#: The shortest text each alternative of LEADER matches: a line holds a leader iff it holds one of these.
-_LEADER_RUNS = ("....", "……", "····", "．．．．", "⋯⋯")
-
-
-def has_leader(line: str) -> bool:
-    """Whether ``line`` holds a table-of-contents dot leader (LEADER.search, by substring tests).
-
-    >>> has_leader("一、指导思想……12"), has_leader("一、指导思想…12")
-    (True, False)
-    """
-    return any(run in line for run in _LEADER_RUNS)
+#: Table-of-contents leaders: the one pattern of planlib.patterns (kept here under its old names).
+LEADER = _LEADER
+has_leader = _has_leader
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE_END = re.compile(r"[。！？!?]")
 CLAUSE_END = re.compile(r"[，,；;：:。！？!?]|(?<=[\u4e00-\u9fff”》）)])[ \u3000\t]+(?=[\u4e00-\u9fff“《])")
@@ -125,7 +115,6 @@ _LIST_BREAK = re.compile(r"[；;。：:\d]")
 
 #: Section contexts.
 REVIEW, PLAN = "review", "plan"
-_HEADING_RANK = 5  # number of heading styles in HEADING
 
 
 @dataclass(frozen=True)
@@ -237,61 +226,23 @@ def rules() -> Rules:
 
 # --- sections --------------------------------------------------------------------------
 
-def section_contexts(plan: PlanText) -> list[str | None]:
+def section_contexts(plan: PlanText | Document) -> list[str | None]:
     """For each line (index 0 = line 1): 'review', 'plan' or None (before any heading).
 
     The innermost heading that says review or plan decides; 专栏 boxes keep their section's.
+    Read from the document's outline (:func:`planlib.document.outline`).
     """
-    return _section_lines(plan)[0]
+    return as_document(plan).outline.contexts
 
 
-#: A short numbered item that is a heading on its own line (2.学前教育快速发展。).
-BOX_HEADING = re.compile(r"^[\s\u3000]*专栏[\s\u3000]*[0-9一二三四五六七八九十]+[\s\u3000:：、.．]*(.*)$")
-ITEM_HEADING = re.compile(r"^[\s\u3000]*(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)])[\s\u3000]*([^，,；;：:。\d]{2,24})。?[\s\u3000]*$")
-
-
-def section_levels(plan: PlanText) -> list[str]:
+def section_levels(plan: PlanText | Document) -> list[str]:
     """For each line (index 0 = line 1): the education level its innermost heading names, '' if none.
 
     A paragraph under 2.学前教育快速发展 or （三）推进职业教育 is about that level even when its
     sentences do not repeat it; rows whose own words name no level take it from here. A 专栏
     box ends the numbered items before it (its lines often cover every level).
     """
-    return _section_lines(plan)[1]
-
-
-def _section_lines(plan: PlanText) -> tuple[list[str | None], list[str]]:
-    """section_contexts and section_levels from one reading of the headings.
-
-    Both keep a stack of open headings: contexts only of the HEADING styles, levels also of
-    numbered items and 专栏 boxes (rank _HEADING_RANK, below every HEADING style).
-    """
-    r = rules()
-    ctx_stack: list[tuple[int, str | None]] = []  # (rank, context) outermost first
-    lv_stack: list[tuple[int, str]] = []  # (rank, level) outermost first
-    contexts: list[str | None] = []
-    levels: list[str] = []
-    context, level = None, ""  # the innermost non-empty entry of each stack
-    for line in plan.lines:
-        m = HEADING.match(line)
-        rank = None
-        if m and len(line.strip()) <= 40 and "。" not in line and not has_leader(line):
-            rank = next(i for i in range(_HEADING_RANK) if m.group(i + 1))
-            title = line[m.end():]
-            ctx = (REVIEW if any(w in title for w in r.review_headings)
-                   else PLAN if any(w in title for w in r.plan_headings) else None)
-            ctx_stack = [s for s in ctx_stack if s[0] < rank] + [(rank, ctx)]
-            context = next((c for _, c in reversed(ctx_stack) if c), None)
-        else:
-            item = ITEM_HEADING.match(line) or BOX_HEADING.match(line)
-            if item:
-                rank, title = _HEADING_RANK, item.group(1)
-        if rank is not None:
-            lv_stack = [s for s in lv_stack if s[0] < rank] + [(rank, dictionary.level_named(title))]
-            level = next((lv for _, lv in reversed(lv_stack) if lv), "")
-        contexts.append(context)
-        levels.append(level)
-    return contexts, levels
+    return as_document(plan).outline.levels
 
 
 # --- scopes ----------------------------------------------------------------------------
@@ -560,20 +511,24 @@ def _year_kind(line: str, cand: _Candidate, scopes: list[Scope], sentence_start:
     return year, "baseline" if context == REVIEW else "target"
 
 
-def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Period | None = None) -> list[dict]:
+def extract_prose(plan: PlanText | Document, skip_lines: Collection[int] = (),
+                  period: Period | None = None) -> list[dict]:
     """One targets row per number of the four domains in the plan's running text.
 
     ``skip_lines`` are lines the table parser consumed; ``period`` defaults to the period
-    the plan names in its opening.
+    the document read from the plan's opening.
     """
     r = rules()
-    period = period or plan_period(plan.text)
+    doc = as_document(plan)
+    plan = doc.plan
+    period = period or doc.period
     skip = set(skip_lines)
-    contexts, heading_levels = _section_lines(plan)
+    contexts, heading_levels = doc.outline.contexts, doc.outline.levels
+    leaders = doc.leaders  # table-of-contents lines with dot leaders: furniture
     source_file = plan.source_file  # the same spelling as every other table's rows
     rows: list[dict] = []
     for n, line in enumerate(plan.lines, 1):
-        if n in skip or not CJK.search(line) or has_leader(line):
+        if n in skip or n in leaders or not CJK.search(line):
             continue
         quantities = numbers.find_quantities(line, roles=_QUANTITY_ONLY)
         if not quantities:

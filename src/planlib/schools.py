@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from .tables import YEAR_HEADER, Cell, _squash, cells_of, is_cell_line, table_words
 from .tablerows import _finding
+from .document import Document, as_document
 from .text import PlanText
 
 YEAR_IN = re.compile(r"((?:19|20)\d\d)")
@@ -32,7 +33,9 @@ def _matches(text: str, forms) -> bool:
     return _squash(text).startswith(tuple(forms))  # equal to a form, or a form then more
 
 
-def extract_school_tables(plan: PlanText) -> SchoolResult:
+def extract_school_tables(plan: PlanText | Document) -> SchoolResult:
+    """School-by-school tables (classes, capacity per school and state) as schools rows."""
+    plan = as_document(plan).plan
     result = SchoolResult()
     lines = plan.lines
     no = 1

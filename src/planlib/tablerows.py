@@ -53,12 +53,18 @@ def _subrow_prefixes() -> tuple[str, ...]:
     return tuple(sorted(table_words()["subrow_prefixes"], key=len, reverse=True))
 
 
-def rows_for_table(plan: PlanText, table: Table, cells: list[Cell], period: Period | None):
-    """Turn body cells into targets rows; return (rows, findings, last line used)."""
+def rows_for_table(plan: PlanText, table: Table, cells: list[Cell], period: Period | None,
+                   grid: list | None = None):
+    """Turn body cells into targets rows; return (rows, findings, last line used).
+
+    ``grid``: a list that receives each row as read, ``(labels, unit cell, value cells, attribute
+    cell)``, before its rows are made (the document's table grid is filled from it).
+    """
     value_cols = [c for c in table.columns if c.role in ("year", "change")]
     years = [c.year for c in value_cols if c.role == "year" and c.year]
     achievements = bool(years and period and max(years) <= period.base_year)
     state = _State(plan, table, value_cols, period, achievements)
+    state.grid = grid
     has_index = any(c.role == "index" for c in table.columns)
     labels: list[Cell] = []
     unit_cell: Cell | None = None
@@ -125,11 +131,14 @@ class _State:
         self.last_label: RowContext | None = None
         self.last_was_sub = False
         self._last_row_rows: list[dict] = []
+        self.grid: list | None = None
 
     # -- rows
     def emit(self, labels: list[Cell], unit_cell: Cell | None, nums: list[Cell | None], attr: Cell | None) -> int:
         while nums and nums[-1] is None:
             nums.pop()
+        if self.grid is not None:
+            self.grid.append((list(labels), unit_cell, list(nums), attr))
         labels = self._join_wrapped(labels)
         k = len(self.value_cols)
         if len(labels) >= 2 and is_subrow(labels[-1].text) and k and len(nums) == 2 * k:

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from .datafiles import package_yaml
 from .numbers import Quantity, parse_cell, unit_scale
-from .periods import Period, fyp_ordinal, fyp_years, plan_period
+from .document import Document, GridCell, TableGrid, as_document
+from .periods import Period, fyp_ordinal, fyp_years
 from .text import PlanText
 
 MAX_CELL_CHARS = 40  # a longer line is running text, which ends a table
@@ -327,28 +328,63 @@ def _leading_header(cells: list[Cell]) -> list[Cell] | None:
 
 # --- rows --------------------------------------------------------------------------------------
 
-def extract_tables(plan: PlanText, period: Period | None = None, skip: Collection[int] = ()) -> TableResult:
+def extract_tables(plan: PlanText | Document, period: Period | None = None,
+                   skip: Collection[int] = ()) -> TableResult:
     """All indicator tables of ``plan`` as targets rows, with findings about the source.
 
-    ``skip``: lines already read as other tables (school-by-school tables).
+    ``skip``: lines already read as other tables (school-by-school tables). Each table is
+    also added to the document's ``tables`` as a grid (:class:`planlib.document.TableGrid`).
     """
+    doc = as_document(plan)
+    plan = doc.plan
     from .tablerows import rows_for_table  # noqa: PLC0415  (kept apart: row semantics)
 
-    period = period or plan_period(plan.text)
+    period = period or doc.period
     result = TableResult()
     for k, (first, last, head_cells) in enumerate(find_headers(plan, skip), start=1):
         columns = _header_columns(head_cells)
         title, title_line = _title_before(plan, first)
         table = Table(f"t{k}", title, title_line, (first, last), columns, first)
         body = _body_cells(plan, last + 1)
-        rows, findings, used_last = rows_for_table(plan, table, body, period)
+        grid_rows: list = []
+        rows, findings, used_last = rows_for_table(plan, table, body, period, grid=grid_rows)
         table.last_line = used_last
+        doc.tables.append(_grid(table, head_cells, grid_rows))
         result.tables.append(table)
         result.rows.extend(rows)
         result.findings.extend(findings)
         start = title_line or first
         result.consumed_lines.update(range(start, used_last + 1))
     return result
+
+
+def _grid(table: Table, head_cells: list[Cell], grid_rows: list) -> TableGrid:
+    """The table as a grid: row 0 its header cells, then one row per row read.
+
+    Columns of a body row: 0 the label (earlier label cells of the same row, such as a
+    section cell, are kept in it, joined), 1 the unit cell, then one per value column,
+    then the attribute (约束性/预期性).
+    """
+    grid = TableGrid(table.table_id, table.title, table.first_line, table.last_line)
+    for col, c in enumerate(head_cells):
+        grid.cells.append(GridCell(0, col, c.text, c.line, c.start, c.end, header=True, role="header"))
+    n_values = max((len(nums) for _, _, nums, _ in grid_rows), default=0)
+    for row, (labels, unit_cell, nums, attr) in enumerate(grid_rows, 1):
+        if labels:
+            first = labels[0]
+            grid.cells.append(GridCell(row, 0, " ".join(c.text for c in labels), first.line, first.start,
+                                       labels[-1].end if labels[-1].line == first.line else first.end,
+                                       role="label"))
+        if unit_cell is not None:
+            grid.cells.append(GridCell(row, 1, unit_cell.text, unit_cell.line, unit_cell.start, unit_cell.end,
+                                       role="unit"))
+        for k, c in enumerate(nums):
+            if c is not None:
+                grid.cells.append(GridCell(row, 2 + k, c.text, c.line, c.start, c.end, role="value"))
+        if attr is not None:
+            grid.cells.append(GridCell(row, 2 + n_values, attr.text, attr.line, attr.start, attr.end,
+                                       role="attribute"))
+    return grid
 
 
 def _title_before(plan: PlanText, first: int) -> tuple[str, int | None]:

@@ -24,7 +24,7 @@ import pandas as pd
 from . import paths
 from .datafiles import read_yaml
 from .errors import PlanlibError
-from .sections import toc_lines
+from .document import Document, as_document
 from .text import PlanText
 
 USER_DICT = "policy_userdict.txt"
@@ -132,10 +132,11 @@ def place_names(raw_dir: str | Path | None = None, provinces: bool = True) -> se
     return names_with_bare_forms(row.get(f) or "" for row in rows for f in fields)
 
 
-def _body_lines(plan: PlanText) -> Iterable[tuple[int, str]]:
-    """(line number, text) of every line outside a table of contents."""
-    skip = toc_lines(plan)
-    return ((n, line) for n, line in enumerate(plan.lines, 1) if n not in skip)
+def _body_lines(plan: PlanText | Document) -> Iterable[tuple[int, str]]:
+    """(line number, text) of every line outside a table of contents (the document's 'toc' furniture)."""
+    doc = as_document(plan)
+    skip = doc.toc
+    return ((n, line) for n, line in enumerate(doc.lines, 1) if n not in skip)
 
 
 def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2) -> pd.DataFrame:
