@@ -28,6 +28,7 @@ from . import schema
 from .datafiles import read_yaml
 from .errors import PlanlibError
 from .paths import PACKAGE_DATA, resolve
+from .patterns import LEADER
 
 INDICATORS_FILE = PACKAGE_DATA / "indicators.yml"
 KEYWORDS_FILE = PACKAGE_DATA / "domain_keywords.yml"
@@ -415,7 +416,8 @@ def _keywords(path: str = str(KEYWORDS_FILE)) -> dict:
                              for d, ps in (raw.get("keyword_patterns") or {}).items() if ps},
         "phrases": tuple(phrases),
         "ignore": tuple(sorted(raw.get("ignore") or (), key=len, reverse=True)),
-        "patterns": tuple(re.compile(p) for p in exclude.get("patterns") or ()),
+        # {leader} stands for the one dot-leader pattern (planlib.patterns.LEADER)
+        "patterns": tuple(re.compile(p.replace("{leader}", LEADER.pattern)) for p in exclude.get("patterns") or ()),
         "words": tuple(w.casefold() for w in exclude.get("words") or ()),
         "keep_if": tuple(exclude.get("keep_if") or ()),
     }

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .datafiles import package_yaml
+from .patterns import cn_ordinal
 from .periods import FYP, Period, fyp_ordinal, fyp_years
 from .schema import BASES, MEASURE_TYPES  # noqa: F401  (BASES: the values basis_of returns)
 #: the targets columns this module sets on rows the extractors made
@@ -39,7 +40,6 @@ COLUMNS = ("basis", "span_start", "span_end", "measure_type")
 _QUOTE_CHARS = re.compile("[“”‘’\"'「」『』]")
 _SENTENCE_END = "。！？!?"
 _CLAUSE_END = _SENTENCE_END + "，,；;：:"
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
 @dataclass(frozen=True)
@@ -128,13 +128,11 @@ def _plain(text: str) -> str:
 
 
 def _cn_int(word: str) -> int | None:
-    if word.isdigit():
-        return int(word)
-    if word in _CN_DIGITS:
-        return _CN_DIGITS[word]
-    if len(word) == 2 and word[0] == "十":
-        return 10 + _CN_DIGITS.get(word[1], 0)
-    return None
+    """近五年 -> 5, 近十二年 -> 12: by the one numeral table (planlib.patterns); None if not a numeral."""
+    try:
+        return cn_ordinal(word)
+    except KeyError:
+        return None
 
 
 def _in_review(year: int | None, kind: str, period: Period | None) -> bool:

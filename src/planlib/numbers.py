@@ -34,6 +34,8 @@ from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
+from .patterns import CN_BIG, CN_DIGITS, CN_SMALL, ZEROS
+
 __all__ = ["Quantity", "find_quantities", "parse_cell", "parse_numeral", "unit_scale", "format_quantity",
            "UNITS", "SCALES", "COMPARATOR_PREFIXES", "COMPARATOR_SUFFIXES", "COMPARATOR_MIDDLES"]
 
@@ -147,11 +149,8 @@ def normalise(text: str) -> str:
 
 # --------------------------------------------------------------------------- numerals
 
-_CN_DIGITS = {"零": 0, "〇": 0, "○": 0, "Ο": 0, "O": 0, "0": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-              "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-_CN_BIG = {"万": 10 ** 4, "亿": 10 ** 8}
-_ZEROS = "零〇○ΟO0"
+# the one numeral table (zeros written 零 〇 ○ Ο O 0) lives in planlib.patterns
+_CN_DIGITS, _CN_SMALL, _CN_BIG, _ZEROS = CN_DIGITS, CN_SMALL, CN_BIG, ZEROS
 
 _ARABIC = r"(?<![0-9])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"
 _ARABIC_RE = re.compile(r"[+-]?" + _ARABIC + r"\Z")

@@ -5,13 +5,11 @@ A 十四五 plan covers 2021–2025: its undated targets refer to 2025, its base
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 #: Chinese ordinal of a five-year plan -> its number (十四五 = the 14th).
-_FYP_NUMERALS = {"九": 9, "十": 10, "十一": 11, "十二": 12, "十三": 13, "十四": 14, "十五": 15, "十六": 16}
-FYP = re.compile(r"[“\"']?(十[一二三四五六]?|九)五[”\"']?")
-PERIOD_SPAN = re.compile(r"(20\d\d)\s*[—–\-－~～至到]+\s*(20\d\d)\s*年?")
+from .patterns import FYP, PERIOD_SPAN  # noqa: F401  (the period words live in planlib.patterns)
+from .patterns import FYP_NUMERALS as _FYP_NUMERALS
 
 
 def fyp_years(ordinal: int) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from functools import lru_cache
 from . import dictionary, numbers
 from .datafiles import package_yaml
 from .document import Document, as_document
+from .patterns import FYP_ORDINAL
 from .patterns import LEADER as _LEADER
 from .patterns import has_leader as _has_leader
 from .periods import FYP, Period, fyp_ordinal, fyp_years, kind_for_year
@@ -41,7 +42,7 @@ SENTENCE_END = re.compile(r"[。！？!?]")
 CLAUSE_END = re.compile(r"[，,；;：:。！？!?]|(?<=[\u4e00-\u9fff”》）)])[ \u3000\t]+(?=[\u4e00-\u9fff“《])")
 YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年(底|末|前|内|以来|起)?")
 DIRECT_YEAR_TAIL = re.compile(r"((?:19|20)\d\d)\s*年(?:底|末)?\s*的?\s*$")
-ORIGIN = re.compile(r"(?:由|从|自)\s*(?=(?:19|20)\d\d\s*年|[“\"]?(?:十[一二三四五六]?|九)五)")
+ORIGIN = re.compile(rf"(?:由|从|自)\s*(?=(?:19|20)\d\d\s*年|[“\"]?{FYP_ORDINAL}五)")
 #: 从“十二五”末期的478个: the end year of the named plan is the number's year.
 DIRECT_FYP_TAIL = re.compile(rf"(?:{FYP.pattern})\s*(?:末期|期末|末)\s*的?\s*$")
 #: 由56.1%上升到86.3% with no year: the first number is the level the period started from.
@@ -50,7 +51,7 @@ ORIGIN_TAIL = re.compile(r"(?:由|从)\s*$")
 REFERS_BACK = re.compile(r"比|较|分别|同比|相比|增长|提高|增加|减少|下降|降低|提升|上升|年均")
 ITEM_NUMBER = re.compile(r"^[\s\u3000]*(?:\d{1,2}|[（(]\d{1,2}[）)])[.、．]?(?![\d%％])")
 COMPARISON = re.compile(
-    r"(?:较|比|与|同)\s*(?:上年|去年|上一年|(?:19|20)\d\d\s*年(?:底|末)?|[“\"]?(?:十[一二三四五六]?|九)五[”\"]?(?:末|期间|时期)?)(?:相比|比)?")
+    rf"(?:较|比|与|同)\s*(?:上年|去年|上一年|(?:19|20)\d\d\s*年(?:底|末)?|[“\"]?{FYP_ORDINAL}五[”\"]?(?:末|期间|时期)?)(?:相比|比)?")
 YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止到?|在|于)?\s*(?:19|20)\d\d\s*年(?:底|末|前|内|以来|起)?(?:的)?")
 #: A comparator separated from its number by the base (不低于招聘总数的20%).
 DETACHED_COMPARATOR = re.compile(r"(不低于|不少于|不小于|不高于|不超过|不多于|超过|高于|低于|不到)[^，,；;。\d]{0,12}的$")
@@ -102,7 +103,7 @@ def _ends_with_per(line: str, start: int, end: int) -> bool:
 #: A count written in Chinese numerals with 个 is a slogan (“八个”, 一个) unless an indicator names it.
 CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千万两]+")
 #: “十四五”, 十三五: a plan's name left in a label.
-FYP_NAME = re.compile(r"[“\"]?十[一二三四五六]?五[”\"]?")
+FYP_NAME = FYP
 PUNCT = "、，,；;：:。\\s“”\"'（）()【】\u3000—-"
 
 #: Patterns the helpers below use, compiled once (re.split(rf"...") rebuilt its pattern per call).

@@ -9,8 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .tables import YEAR_HEADER, Cell, _squash, cells_of, is_cell_line, table_words
-from .tablerows import _finding
+from .tablecells import YEAR_HEADER, Cell, _squash, cells_of, finding as _finding, is_cell_line, table_words
 from .document import Document, as_document
 from .text import PlanText
 

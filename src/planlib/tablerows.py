@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from . import dictionary
 from .periods import Period, kind_for_year
-from .tables import Cell, Table, label_unit, scale_of, table_words
+from .tablecells import Cell, Table, finding, label_unit, scale_of, table_words
 from .text import PlanText
 
 COUNT_UNITS = {"人", "名"}
@@ -212,7 +212,7 @@ class _State:
             made.append(self._row(cell, col, label_text, unit_raw, scale, unit, ind, domain, attribute))
         for cell in nums[len(self.value_cols):]:
             if cell is not None:
-                self.findings.append(_finding(self.plan, "info", f"{self.table.table_id}: value {cell.text!r} beyond the "
+                self.findings.append(finding(self.plan, "info", f"{self.table.table_id}: value {cell.text!r} beyond the "
                                               f"table's {len(self.value_cols)} value columns (row {label_text!r}); not assigned a year",
                                               [cell.line], "unnamed_indicator"))
         self.rows.extend(made)
@@ -275,7 +275,7 @@ class _State:
         if values and all(v < 1000 and v != v.to_integral_value() for v in values):
             lines = [label.line if label else level_cells[0].line] + [c.line for c in level_cells]
             shown = ", ".join(c.text for c in level_cells)
-            self.findings.append(_finding(
+            self.findings.append(finding(
                 self.plan, "error",
                 f"{self.table.table_id} row {label_text!r}: the label says {unit_raw} but the values ({shown}) are "
                 f"fractions of a person; they read as 万{unit_raw} (×10000), as the rows around them do",
@@ -288,6 +288,4 @@ def _attribute(attr: Cell | None) -> str:
     return attr.head[0] if attr is not None and attr.head else ""
 
 
-def _finding(plan: PlanText, severity: str, message: str, lines, check: str) -> dict:
-    return {"county": plan.slug, "check": check, "severity": severity, "indicator_id": "", "year": None,
-            "message": message, "lines": ";".join(str(n) for n in sorted(set(lines))), "source_file": plan.source_file}
+_finding = finding  # the old name, for callers outside
