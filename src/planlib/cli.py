@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return _report(args)
         if args.command == "codebook":
-            from .codebook import write_codebook
+            from .build.codebook import write_codebook
 
             print(f"planlib: wrote {write_codebook(args.output)}")
             return 0
@@ -152,7 +152,7 @@ def _report(args) -> int:
     if bad:
         raise PlanlibError(f"--county: {'; '.join(bad)}; {SLUG_RULE}")
     if args.county:
-        from .io import read_table
+        from .build.io import read_table
         from .paths import PROCESSED_DIR, resolve
 
         processed = resolve(args.processed, PROCESSED_DIR)

@@ -177,7 +177,7 @@ def load_tables(processed_dir: str | Path | None = None, warn_stale: bool = True
         pipeline_load = None
     if pipeline_load is not None:
         return pipeline_load(processed_dir, warn_stale=warn_stale)
-    from .io import read_table
+    from .build.io import read_table
 
     folder = paths.resolve(processed_dir, paths.PROCESSED_DIR)
     return {name: read_table(name, folder) for name in TABLE_NAMES}

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-import planlib.document as document
+import planlib.read.document as document
 import planlib.pipeline as pipeline
-from planlib.document import Document, chrome_kind, match_heading
-from planlib.text import read_plan
+from planlib.read.document import Document, chrome_kind, match_heading
+from planlib.read.text import read_plan
 
 
 def doc_of(tmp_path, text: str, name: str = "plan") -> Document:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 import planlib
-from planlib import meaning, numbers, patterns, periods, prose, sections, tables
-from planlib.dictionary import is_excluded_context
+from planlib.extract import meaning, prose, sections, tables
+from planlib.read import numbers, patterns, periods
+from planlib.extract.dictionary import is_excluded_context
 
 SRC = Path(planlib.__file__).parent
 
@@ -49,10 +50,9 @@ def _module_imports() -> dict[str, set[str]]:
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
             if isinstance(node, ast.ImportFrom) and node.level:
                 base = list(package[: len(package) - (node.level - 1)])
-                if node.module:
-                    deps.add(".".join(base + node.module.split(".")))
-                else:
-                    deps.update(".".join(base + [a.name]) for a in node.names)
+                module = base + (node.module.split(".") if node.module else [])
+                deps.add(".".join(module))  # the module, or the package the names come from
+                deps.update(".".join(module + [a.name]) for a in node.names)  # names that are modules
         graph[name] = {d for d in deps if d}
     return graph
 
@@ -76,5 +76,29 @@ def test_no_import_cycle():
     for node in sorted(graph):
         if node not in state:
             visit(node, [node])
-    assert "tables" in graph and "tablerows" in graph["tables"]  # the graph was read
+    assert "extract.tablerows" in graph["extract.tables"]  # the graph was read
+    assert "read.numbers" in graph["extract.prose"]
     assert cycles == []
+
+
+@pytest.mark.parametrize("old, new", [("text", "read.text"), ("prose", "extract.prose"), ("sections", "extract.sections"),
+                                      ("outdir", "build.outdir"), ("textmine", "teach.textmine")])
+def test_former_flat_module_names_import_the_same_module(old, new):
+    import importlib
+
+    assert importlib.import_module(f"planlib.{old}") is importlib.import_module(f"planlib.{new}")
+    assert getattr(planlib, old) is importlib.import_module(f"planlib.{new}")
+
+
+def test_python_m_planlib_course_still_runs(tmp_path):
+    import subprocess
+    import sys
+
+    from planlib import course
+    from planlib.teach import course as teach_course
+
+    assert course.make_exercises is teach_course.make_exercises
+    (tmp_path / "src").mkdir()
+    r = subprocess.run([sys.executable, "-m", "planlib.course", str(tmp_path / "src"), str(tmp_path / "out")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr

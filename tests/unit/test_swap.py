@@ -205,7 +205,7 @@ def test_a_build_waits_for_the_lock_and_can_give_up_without_touching_anything(ra
                                                                               monkeypatch):
     from filelock import FileLock
 
-    from planlib import outdir
+    from planlib.build import outdir
 
     old_raw, new_raw = raws
     out = tmp_path / "out"
@@ -220,7 +220,7 @@ def test_a_build_waits_for_the_lock_and_can_give_up_without_touching_anything(ra
 
 def test_overlapping_builds_take_turns(raws, fast_tables, tmp_path, monkeypatch):
     """Build A is inside its swap when build B starts: B waits for A's lock, then replaces A's output."""
-    from planlib import outdir
+    from planlib.build import outdir
 
     old_raw, new_raw = raws
     out = tmp_path / "out"

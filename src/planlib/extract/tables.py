@@ -13,15 +13,15 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from .document import Document, GridCell, TableGrid, as_document
-from .numbers import parse_cell
-from .periods import Period
+from ..read.document import Document, GridCell, TableGrid, as_document
+from ..read.numbers import parse_cell
+from ..read.periods import Period
 from .tablecells import (  # noqa: F401  (cells, words and units: re-exported under their old home)
     CELL, FYP_END, FYP_ONLY, LABEL_UNIT, MAX_CELL_CHARS, MAYBE_NUMBER, RULE_CELL, SENTENCE_END, SPLIT_CELLS,
     YEAR_HEADER, YEAR_WORDLESS, Cell, Column, Table, _classification, _squash, cells_of, header_year,
     is_cell_line, label_unit, scale_of, table_words)
 from .tablerows import rows_for_table
-from .text import PlanText
+from ..read.text import PlanText
 
 
 
@@ -137,7 +137,7 @@ def extract_tables(plan: PlanText | Document, period: Period | None = None,
     """All indicator tables of ``plan`` as targets rows, with findings about the source.
 
     ``skip``: lines already read as other tables (school-by-school tables). Each table is
-    also added to the document's ``tables`` as a grid (:class:`planlib.document.TableGrid`).
+    also added to the document's ``tables`` as a grid (:class:`planlib.read.document.TableGrid`).
     """
     doc = as_document(plan)
     plan = doc.plan

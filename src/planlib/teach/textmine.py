@@ -21,11 +21,11 @@ from typing import Iterable
 import jieba
 import pandas as pd
 
-from . import paths
-from .datafiles import read_yaml
-from .errors import PlanlibError
-from .document import Document, as_document
-from .text import PlanText
+from .. import paths
+from ..datafiles import read_yaml
+from ..errors import PlanlibError
+from ..read.document import Document, as_document
+from ..read.text import PlanText
 
 USER_DICT = "policy_userdict.txt"
 STOPWORDS = "stopwords.txt"
@@ -125,7 +125,7 @@ def place_names(raw_dir: str | Path | None = None, provinces: bool = True) -> se
     :func:`distinctive_terms`. Read from the data, so a new plan's place needs no code
     change; a missing sources.csv gives an empty set.
     """
-    from .metadata import read_sources
+    from ..extract.metadata import read_sources
 
     rows = read_sources(paths.resolve(raw_dir, paths.RAW_DIR)).values()
     fields = ("name_zh", "province") if provinces else ("name_zh",)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import schema
+from .. import schema
 
 
 def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> list[Path]:

@@ -13,8 +13,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import schema
-from .datafiles import package_yaml
+from .. import schema
+from ..datafiles import package_yaml
 
 
 @lru_cache(maxsize=1)
@@ -177,7 +177,7 @@ def _same_section(a, b) -> bool:
 
 
 def out_of_range(t: pd.DataFrame) -> list[dict]:
-    from .dictionary import plausible
+    from ..extract.dictionary import plausible
 
     out = []
     named = t[t["indicator_id"] != ""]

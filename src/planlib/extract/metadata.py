@@ -5,9 +5,9 @@ import csv
 import re
 from pathlib import Path
 
-from .document import Document, as_document
-from .periods import FYP, Period
-from .text import PlanText
+from ..read.document import Document, as_document
+from ..read.periods import FYP, Period
+from ..read.text import PlanText
 
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,10}[〔\[［【(（]\s*(?:19|20)\d\d\s*[〕\]］】)）]\s*\d{1,4}\s*号")
 TITLE = re.compile(r"[\u4e00-\u9fa5（）()“”\"]{2,40}?(?:教育|学校)[\u4e00-\u9fa5“”\"（）()—\-0-9]{0,30}?(?:规划|计划|纲要|方案)(?:[（(][^）)]{0,20}[）)])?")

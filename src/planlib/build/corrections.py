@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .errors import PlanlibError
-from .schema import KINDS
-from .text import decode_bytes
+from ..errors import PlanlibError
+from ..schema import KINDS
+from ..read.text import decode_bytes
 
 COLUMNS = ["source_file", "line", "value_raw", "value", "year", "indicator_id", "kind", "drop", "reason"]
 REQUIRED = ("source_file", "line", "value_raw", "reason")
@@ -134,7 +134,7 @@ def _problems(row: dict, known_ids: set[str]) -> list[str]:
 
 
 def _indicator_ids() -> list[str]:
-    from .dictionary import load_indicators
+    from ..extract.dictionary import load_indicators
 
     return list(load_indicators())
 
@@ -162,7 +162,7 @@ def apply_corrections(targets: pd.DataFrame, corrections: pd.DataFrame | None) -
                     changes.append(f"{col} {out.loc[mask, col].iloc[0]} -> {new}")
                     out.loc[mask, col] = new
                     if col == "indicator_id" and "measure_type" in out.columns:  # what it counts follows the id
-                        from .dictionary import measure_type_of
+                        from ..extract.dictionary import measure_type_of
                         out.loc[mask, "measure_type"] = measure_type_of(new) or out.loc[mask, "measure_type"]
             out.loc[mask, "correction"] = c["reason"].strip()
         first = out.loc[mask].iloc[0]

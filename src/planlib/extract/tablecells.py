@@ -1,7 +1,7 @@
 """Cells of flattened tables: how a line splits into cells and what each cell is.
 
-The bottom of table reading (no rows, no targets): :mod:`planlib.tables` finds headers and
-windows of cells, :mod:`planlib.tablerows` turns cells into rows, and :mod:`planlib.schools`
+The bottom of table reading (no rows, no targets): :mod:`planlib.extract.tables` finds headers and
+windows of cells, :mod:`planlib.extract.tablerows` turns cells into rows, and :mod:`planlib.extract.schools`
 reads school-by-school tables; all three take their cells from here, so no module of them
 imports another in a circle.
 """
@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
-from .datafiles import package_yaml
-from .numbers import Quantity, parse_cell, unit_scale
-from .patterns import FYP_ORDINAL
-from .periods import fyp_ordinal, fyp_years
-from .text import PlanText
+from ..datafiles import package_yaml
+from ..read.numbers import Quantity, parse_cell, unit_scale
+from ..read.patterns import FYP_ORDINAL
+from ..read.periods import fyp_ordinal, fyp_years
+from ..read.text import PlanText
 
 
 MAX_CELL_CHARS = 40  # a longer line is running text, which ends a table
@@ -71,7 +71,7 @@ class Cell:
 class Column:
     role: str  # year | change | attribute | unit | label | note
     year: int | None = None
-    text: str = ""  # the header cell as written (a 十三五累计 column tells planlib.meaning the basis)
+    text: str = ""  # the header cell as written (a 十三五累计 column tells planlib.extract.meaning the basis)
 
 
 @dataclass

@@ -18,7 +18,7 @@ words are data, ``data/meaning.yml``):
 A plan target that adds something by its end year with no span words (到2025年新建幼儿园12所)
 stays ``point``: it is dated to the end year and its measure_type (flow) says it is an addition.
 
->>> from planlib.periods import Period
+>>> from planlib.read.periods import Period
 >>> text = "“十三五”期间,累计教育投入34亿元。"
 >>> basis_of(text, text.index("34"), text.index("。"), year=2020, kind="baseline", period=Period(2021, 2025))
 Meaning(basis='cumulative', span_start=2016, span_end=2020)
@@ -30,10 +30,10 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .datafiles import package_yaml
-from .patterns import cn_ordinal
-from .periods import FYP, Period, fyp_ordinal, fyp_years
-from .schema import BASES, MEASURE_TYPES  # noqa: F401  (BASES: the values basis_of returns)
+from ..datafiles import package_yaml
+from ..read.patterns import cn_ordinal
+from ..read.periods import FYP, Period, fyp_ordinal, fyp_years
+from ..schema import BASES, MEASURE_TYPES  # noqa: F401  (BASES: the values basis_of returns)
 #: the targets columns this module sets on rows the extractors made
 COLUMNS = ("basis", "span_start", "span_end", "measure_type")
 
@@ -128,7 +128,7 @@ def _plain(text: str) -> str:
 
 
 def _cn_int(word: str) -> int | None:
-    """近五年 -> 5, 近十二年 -> 12: by the one numeral table (planlib.patterns); None if not a numeral."""
+    """近五年 -> 5, 近十二年 -> 12: by the one numeral table (planlib.read.patterns); None if not a numeral."""
     try:
         return cn_ordinal(word)
     except KeyError:

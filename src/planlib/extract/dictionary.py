@@ -24,11 +24,11 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import schema
-from .datafiles import read_yaml
-from .errors import PlanlibError
-from .paths import PACKAGE_DATA, resolve
-from .patterns import LEADER
+from .. import schema
+from ..datafiles import read_yaml
+from ..errors import PlanlibError
+from ..paths import PACKAGE_DATA, resolve
+from ..read.patterns import LEADER
 
 INDICATORS_FILE = PACKAGE_DATA / "indicators.yml"
 KEYWORDS_FILE = PACKAGE_DATA / "domain_keywords.yml"
@@ -416,7 +416,7 @@ def _keywords(path: str = str(KEYWORDS_FILE)) -> dict:
                              for d, ps in (raw.get("keyword_patterns") or {}).items() if ps},
         "phrases": tuple(phrases),
         "ignore": tuple(sorted(raw.get("ignore") or (), key=len, reverse=True)),
-        # {leader} stands for the one dot-leader pattern (planlib.patterns.LEADER)
+        # {leader} stands for the one dot-leader pattern (planlib.read.patterns.LEADER)
         "patterns": tuple(re.compile(p.replace("{leader}", LEADER.pattern)) for p in exclude.get("patterns") or ()),
         "words": tuple(w.casefold() for w in exclude.get("words") or ()),
         "keep_if": tuple(exclude.get("keep_if") or ()),

@@ -1,7 +1,7 @@
 """Does every row of a targets table stand on its cited line? A check of the finished table against the raw files.
 
 The span rule (the codebook's ``char_start`` / ``char_end``): ``line[char_start:char_end]`` is one
-number that :func:`planlib.numbers.find_quantities` finds in the line, and it ends where that number
+number that :func:`planlib.read.numbers.find_quantities` finds in the line, and it ends where that number
 ends: after what is written with the numeral, the unit, 余/多 and a comparator word (``95%以上``,
 ``600多所``, ``25万余平方米``). In running text it begins at the numeral (a comparator word before
 it, 不低于/约, lies outside; the ``comparator`` column carries it); in a table it is the whole cell,
@@ -35,10 +35,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .numbers import find_quantities, parse_cell, unit_scale
-from .errors import PlanlibError
-from .paths import PROJECT_ROOT
-from .text import read_plan
+from ..read.numbers import find_quantities, parse_cell, unit_scale
+from ..errors import PlanlibError
+from ..paths import PROJECT_ROOT
+from ..read.text import read_plan
 
 __all__ = ["provenance_problems", "span_problem"]
 

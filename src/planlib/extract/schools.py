@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 
 from .tablecells import YEAR_HEADER, Cell, _squash, cells_of, finding as _finding, is_cell_line, table_words
-from .document import Document, as_document
-from .text import PlanText
+from ..read.document import Document, as_document
+from ..read.text import PlanText
 
 YEAR_IN = re.compile(r"((?:19|20)\d\d)")
 

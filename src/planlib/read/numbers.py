@@ -149,7 +149,7 @@ def normalise(text: str) -> str:
 
 # --------------------------------------------------------------------------- numerals
 
-# the one numeral table (zeros written 零 〇 ○ Ο O 0) lives in planlib.patterns
+# the one numeral table (zeros written 零 〇 ○ Ο O 0) lives in planlib.read.patterns
 _CN_DIGITS, _CN_SMALL, _CN_BIG, _ZEROS = CN_DIGITS, CN_SMALL, CN_BIG, ZEROS
 
 _ARABIC = r"(?<![0-9])(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?"

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import PlanlibError
+from ..errors import PlanlibError
 
 MANIFEST = "_build.json"
 #: The tables ``build`` writes (``comparison`` is written beside them).

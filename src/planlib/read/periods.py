@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: Chinese ordinal of a five-year plan -> its number (十四五 = the 14th).
-from .patterns import FYP, PERIOD_SPAN  # noqa: F401  (the period words live in planlib.patterns)
+from .patterns import FYP, PERIOD_SPAN  # noqa: F401  (the period words live in planlib.read.patterns)
 from .patterns import FYP_NUMERALS as _FYP_NUMERALS
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 
-from . import paths
+from .. import paths
 
 SOLUTION_TAG = "solution"
 CHECK_TAG = "check"
@@ -26,8 +26,8 @@ EXERCISES_DIRNAME = "exercises"
 TEACHING_DIR = paths.NOTEBOOKS_DIR / "teaching"
 
 EXERCISE_BANNER = (
-    "> **练习版 · Exercise version.** 由 `planlib.course.make_exercises` 从 `../{name}` 生成，请勿直接编辑。"
-    " Generated from `../{name}` — edit the source, then run `python -m planlib.course`.\n"
+    "> **练习版 · Exercise version.** 由 `planlib.teach.course.make_exercises` 从 `../{name}` 生成，请勿直接编辑。"
+    " Generated from `../{name}` — edit the source, then run `python -m planlib.teach.course`.\n"
     "> 把每个 `answer_… = None` 换成你的答案，再运行下面的检查单元。"
     " Replace each `answer_… = None` with your answer, then run the check cell below it."
 )
@@ -144,15 +144,15 @@ def clear_outputs(path: str | Path) -> None:
 
 
 def plan_text(county: str, raw_dir: str | Path | None = None):
-    """The raw plan of ``county`` (a :class:`planlib.text.PlanText`)."""
-    from .text import read_plan
+    """The raw plan of ``county`` (a :class:`planlib.read.text.PlanText`)."""
+    from ..read.text import read_plan
 
     return read_plan(paths.resolve(raw_dir, paths.RAW_DIR) / f"{county}.txt")
 
 
 def plan_document(county: str, raw_dir: str | Path | None = None):
-    """The plan of ``county`` read once as a :class:`planlib.document.Document` (headings, period, furniture)."""
-    from .document import Document
+    """The plan of ``county`` read once as a :class:`planlib.read.document.Document` (headings, period, furniture)."""
+    from ..read.document import Document
 
     return Document(plan_text(county, raw_dir))
 
@@ -273,7 +273,7 @@ def funding_sentences(plan) -> pd.DataFrame:
 
     An unquantified sentence is a promise without a figure: 加大投入, 保障经费.
     """
-    from .dictionary import domain_of
+    from ..extract.dictionary import domain_of
     from .textmine import sentences
 
     s = sentences(plan)
@@ -292,7 +292,7 @@ def quote_lines(county: str, lines, raw_dir: str | Path | None = None) -> pd.Dat
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m planlib.course [SRC_DIR [OUT_DIR]]``: regenerate the exercise versions."""
+    """``python -m planlib.teach.course [SRC_DIR [OUT_DIR]]``: regenerate the exercise versions."""
     import sys
 
     args = sys.argv[1:] if argv is None else argv

@@ -1,6 +1,6 @@
 """Row semantics of a rebuilt table: labels, units, 其中 sub-rows, values to columns.
 
-Kept apart from :mod:`planlib.tables` (which finds tables and cells) so each stays small.
+Kept apart from :mod:`planlib.extract.tables` (which finds tables and cells) so each stays small.
 """
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from decimal import Decimal
 from functools import lru_cache
 
 from . import dictionary
-from .periods import Period, kind_for_year
+from ..read.periods import Period, kind_for_year
 from .tablecells import Cell, Table, finding, label_unit, scale_of, table_words
-from .text import PlanText
+from ..read.text import PlanText
 
 COUNT_UNITS = {"人", "名"}
 RATE_WORDS = re.compile(r"率|比例|占比|比重|年限|指数")
@@ -259,7 +259,7 @@ class _State:
             "_row_line": self.last_label.line if self.last_label else cell.line,
             "_section": self.section,
             "_parent_line": self.parent.line if self.parent else None,
-            "_table_title": self.table.title,  # title and column header: basis cues (planlib.meaning)
+            "_table_title": self.table.title,  # title and column header: basis cues (planlib.extract.meaning)
             "_column_head": getattr(col, "text", ""),
         }
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .errors import PlanFileError
+from ..errors import PlanFileError
 
 CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
@@ -59,7 +59,7 @@ class PlanText:
     @cached_property
     def source_file(self) -> str:
         """The file as cited in every table: relative to the project root when inside it."""
-        from .paths import PROJECT_ROOT
+        from ..paths import PROJECT_ROOT
 
         try:
             return self.path.resolve().relative_to(PROJECT_ROOT).as_posix()
@@ -97,7 +97,7 @@ class _Reading:
 @lru_cache(maxsize=1)
 def _evidence() -> tuple[re.Pattern, tuple[str, ...]]:
     """The common characters and plan words of data/encoding_evidence.yml, compiled once."""
-    from .datafiles import package_yaml
+    from ..datafiles import package_yaml
 
     raw = package_yaml("encoding_evidence.yml")
     common = "".join(sorted(set("".join(raw["common_simplified"]) + "".join(raw["common_traditional"])

@@ -8,7 +8,7 @@ furniture kept apart from the body, and provenance on every item (here: the line
 
 What is computed, each at most once per document (cached properties):
 
-* :attr:`Document.period` — the plan period (:func:`planlib.periods.plan_period`);
+* :attr:`Document.period` — the plan period (:func:`planlib.read.periods.plan_period`);
 * :attr:`Document.furniture` — lines that are page chrome, not plan text: a table of
   contents (dot leaders, or the block after a 目录 line), breadcrumbs (首页>政务公开>…),
   document bars (索引号 / 发文字号 …), page tools (【打印】【字体】, 无障碍 繁体版 …);
@@ -17,10 +17,10 @@ What is computed, each at most once per document (cached properties):
 * :attr:`Document.outline` — the per-line review/plan context and education level read
   from the same heading candidates (see :func:`outline` for why it is a second view);
 * :attr:`Document.paragraphs`, and :attr:`Document.tables` (grids that
-  :func:`planlib.tables.extract_tables` fills from its reconstruction of flattened tables).
+  :func:`planlib.extract.tables.extract_tables` fills from its reconstruction of flattened tables).
 
 The heading candidates of every line are found in one pass (:func:`scan_headings`), with
-the styles of :data:`planlib.patterns.HEADING_STYLES`; nothing else matches heading styles.
+the styles of :data:`planlib.read.patterns.HEADING_STYLES`; nothing else matches heading styles.
 """
 from __future__ import annotations
 
@@ -92,7 +92,7 @@ _SPACES = re.compile(r"[\s\u3000]+")
 @lru_cache(maxsize=1)
 def furniture_words() -> dict:
     """The word lists of data/furniture.yml, as sets and a compiled breadcrumb pattern."""
-    from .datafiles import package_yaml
+    from ..datafiles import package_yaml
 
     raw = package_yaml("furniture.yml")
     return {
@@ -318,7 +318,7 @@ def outline_marks(lines: list[str], candidates: list[Candidate]) -> list[tuple[i
     """(line, rank, title) of each heading the outline reads, in order.
 
     The outline ranks chapter-like styles in the fixed order of
-    :data:`planlib.patterns.CHAPTER_STYLES` and reads only a short line (up to 40
+    :data:`planlib.read.patterns.CHAPTER_STYLES` and reads only a short line (up to 40
     characters, no 。, no leader) with a tight numbering as such a heading; any other
     line is an item (rank :data:`OUTLINE_ITEM_RANK`) when it is a short numbered title
     alone (2.学前教育快速发展) or a 专栏 box.
@@ -343,7 +343,7 @@ def outline_marks(lines: list[str], candidates: list[Candidate]) -> list[tuple[i
 @lru_cache(maxsize=1)
 def _context_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The words that make a heading a review (发展基础 …) or a plan (主要任务 …), from data/prose_rules.yml."""
-    from .datafiles import package_yaml
+    from ..datafiles import package_yaml
 
     words = package_yaml("prose_rules.yml")
     return tuple(words["review_headings"]), tuple(words["plan_headings"])
@@ -373,7 +373,7 @@ def outline(lines: list[str], candidates: list[Candidate]) -> Outline:
     (主要任务 …) decides; items and boxes keep their section's. Levels: the innermost
     heading (items and boxes included) that names an education level.
     """
-    from . import dictionary
+    from ..extract import dictionary
 
     review, plan = _context_words()
     by_line: dict[int, tuple[int, str]] = {n: (rank, title) for n, rank, title in outline_marks(lines, candidates)}
@@ -456,7 +456,7 @@ class Document:
 
     def __init__(self, plan: PlanText):
         self.plan = plan
-        self.tables: list[TableGrid] = []  # filled by planlib.tables.extract_tables
+        self.tables: list[TableGrid] = []  # filled by planlib.extract.tables.extract_tables
 
     # the text, as PlanText holds it
     @property

@@ -13,7 +13,7 @@ import ipywidgets as widgets
 import pandas as pd
 from matplotlib.figure import Figure
 
-from .schema import DOMAINS
+from ..schema import DOMAINS
 
 SOURCE_COLUMNS = ["cited", "county", "indicator_zh", "level", "year", "kind", "value", "unit", "quote"]
 ALL_INDICATORS = ""
@@ -43,7 +43,7 @@ def select_rows(targets: pd.DataFrame, counties, domain: str, indicator_id: str 
 
 def chart(rows: pd.DataFrame, title: str = "") -> Figure:
     """Values by year, one line per place (and level), baselines hollow, targets filled; a note when empty."""
-    from .fonts import setup_fonts
+    from ..fonts import setup_fonts
 
     setup_fonts()
     fig = Figure(figsize=(7.5, 3.8), layout="constrained")
@@ -86,7 +86,7 @@ class Explorer:
 
     def __init__(self, tables: dict[str, pd.DataFrame] | None = None):
         if tables is None:
-            from .pipeline import load_tables
+            from ..pipeline import load_tables
 
             tables = load_tables()
         self.targets = tables["targets"]

@@ -1,7 +1,7 @@
 """The heading tree of a plan as a table of sections with their line ranges.
 
-The tree itself is built once per plan by :class:`planlib.document.Document` (its rules
-are documented at :func:`planlib.document.resolve_tree`); this module shows it as a
+The tree itself is built once per plan by :class:`planlib.read.document.Document` (its rules
+are documented at :func:`planlib.read.document.resolve_tree`); this module shows it as a
 DataFrame and finds the section that holds a line. In short:
 
 * Chinese plans number their headings in a handful of styles: 第一部分 / 第一章 / 第一节,
@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .document import TITLE_MAX, Document, as_document  # noqa: F401  (TITLE_MAX: documented limit)
-from .patterns import has_leader
-from .patterns import cn_ordinal as cn_to_int  # noqa: F401  (the one numeral table; kept under its old name)
-from .text import PlanText
+from ..read.document import TITLE_MAX, Document, as_document  # noqa: F401  (TITLE_MAX: documented limit)
+from ..read.patterns import has_leader
+from ..read.patterns import cn_ordinal as cn_to_int  # noqa: F401  (the one numeral table; kept under its old name)
+from ..read.text import PlanText
 
 COLUMNS = ["county", "source_file", "section_id", "level", "style", "numbering", "title",
            "line_start", "line_end", "parent", "path"]

@@ -25,16 +25,18 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import dictionary, numbers
-from .datafiles import package_yaml
-from .document import Document, as_document
-from .patterns import FYP_ORDINAL
-from .patterns import LEADER as _LEADER
-from .patterns import has_leader as _has_leader
-from .periods import FYP, Period, fyp_ordinal, fyp_years, kind_for_year
-from .text import PlanText
+from . import dictionary
 
-#: Table-of-contents leaders: the one pattern of planlib.patterns (kept here under its old names).
+from ..read import numbers
+from ..datafiles import package_yaml
+from ..read.document import Document, as_document
+from ..read.patterns import FYP_ORDINAL
+from ..read.patterns import LEADER as _LEADER
+from ..read.patterns import has_leader as _has_leader
+from ..read.periods import FYP, Period, fyp_ordinal, fyp_years, kind_for_year
+from ..read.text import PlanText
+
+#: Table-of-contents leaders: the one pattern of planlib.read.patterns (kept here under its old names).
 LEADER = _LEADER
 has_leader = _has_leader
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -231,7 +233,7 @@ def section_contexts(plan: PlanText | Document) -> list[str | None]:
     """For each line (index 0 = line 1): 'review', 'plan' or None (before any heading).
 
     The innermost heading that says review or plan decides; 专栏 boxes keep their section's.
-    Read from the document's outline (:func:`planlib.document.outline`).
+    Read from the document's outline (:func:`planlib.read.document.outline`).
     """
     return as_document(plan).outline.contexts
 
