@@ -172,3 +172,13 @@ def test_headings_period_and_furniture_are_computed_once_per_parse(tmp_path, mon
     assert calls["outline"] == 1
     assert calls["chrome_kind"] == n_lines - len(parsed.document.toc)  # each line once, never again
     assert parsed.document.tables  # the table's grid was filled from the reconstruction
+
+
+def test_prose_reads_no_number_from_furniture(tmp_path):
+    from planlib.extract.prose import extract_prose
+
+    bar = "[ 发文字号 ]某府发〔2021〕1号 [ 主题分类 ]教育 全县在校生3000人"
+    body = "全县在校生3000人。"
+    doc = doc_of(tmp_path, f"某县教育事业发展“十四五”规划\n{bar}\n一、发展基础\n{body}\n")
+    assert doc.furniture == {2: "document_bar"}
+    assert [r["line"] for r in extract_prose(doc) if r["value"] == 3000] == [4]

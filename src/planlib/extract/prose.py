@@ -527,11 +527,11 @@ def extract_prose(plan: PlanText | Document, skip_lines: Collection[int] = (),
     period = period or doc.period
     skip = set(skip_lines)
     contexts, heading_levels = doc.outline.contexts, doc.outline.levels
-    leaders = doc.leaders  # table-of-contents lines with dot leaders: furniture
+    furniture = doc.furniture  # page chrome and a table of contents: not the plan's text
     source_file = plan.source_file  # the same spelling as every other table's rows
     rows: list[dict] = []
     for n, line in enumerate(plan.lines, 1):
-        if n in skip or n in leaders or not CJK.search(line):
+        if n in skip or n in furniture or not CJK.search(line):
             continue
         quantities = numbers.find_quantities(line, roles=_QUANTITY_ONLY)
         if not quantities:

@@ -133,7 +133,11 @@ def place_names(raw_dir: str | Path | None = None, provinces: bool = True) -> se
 
 
 def _body_lines(plan: PlanText | Document) -> Iterable[tuple[int, str]]:
-    """(line number, text) of every line outside a table of contents (the document's 'toc' furniture)."""
+    """(line number, text) of every line outside a table of contents (the document's 'toc' furniture).
+
+    Other furniture (breadcrumbs, document bars) is still counted: leaving it out changes the
+    terms table, which the document model must not do; that belongs to the accuracy work.
+    """
     doc = as_document(plan)
     skip = doc.toc
     return ((n, line) for n, line in enumerate(doc.lines, 1) if n not in skip)
