@@ -23,7 +23,7 @@ from .paths import CORRECTIONS_FILE, PROCESSED_DIR, RAW_DIR, resolve
 from .periods import plan_period
 from .text import PlanText, has_plan_heading, read_plan
 
-TABLE_NAMES = ("targets", "indicators", "plans", "schools", "terms", "checks")
+TABLE_NAMES = ("targets", "indicators", "plans", "schools", "terms", "checks", "derived", "derived_missing")
 MANIFEST = "_build.json"
 
 
@@ -119,6 +119,7 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     from .checks import run_checks
     from .comparison import comparison_table
     from .corrections import apply_corrections, read_corrections
+    from .derived import derived_tables
     from .dictionary import indicators_frame
     from .metadata import SOURCE_FIELDS, read_sources
 
@@ -155,7 +156,10 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
         "checks": checks,
     }
     tables = {name: schema.validate(schema.conform(df.reset_index(drop=True), name), name) for name, df in tables.items()}
-    tables["comparison"] = comparison_table(tables["targets"])
+    derived, missing = derived_tables(tables["targets"], tables["indicators"], tables["plans"])
+    tables["derived"] = schema.validate(schema.conform(derived, "derived"), "derived")
+    tables["derived_missing"] = schema.validate(schema.conform(missing, "derived_missing"), "derived_missing")
+    tables["comparison"] = comparison_table(tables["targets"], tables["derived"])
     return tables
 
 
