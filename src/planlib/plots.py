@@ -206,16 +206,15 @@ def _period(plans, county) -> tuple[int | None, int | None]:
 def _endpoints(rows: pd.DataFrame, plans: pd.DataFrame | None = None) -> pd.DataFrame:
     """One line per (county, indicator, level): baseline and target with comparators and cited lines.
 
-    With ``plans``: the plan's own base year (period_start − 1) and end year; else the latest of each.
-    Only point-basis numbers: a cumulative total is never a baseline.
+    With ``plans``: for a level at a date (point basis), the plan's own base year (period_start − 1) and end
+    year; else, and for totals over a span, the latest of each. Callers pass rows of one basis only.
     """
-    rows = rows[rows["basis"] == "point"] if "basis" in rows.columns else rows
     out = []
     for key, group in rows.groupby(["county", "indicator_id", "level"], sort=False):
         base_year, end_year = _period(plans, key[0])
         base = group[group["kind"] == "baseline"].sort_values(["year", "line"], na_position="first")
         targ = group[group["kind"] == "target"].sort_values(["year", "line"], na_position="first")
-        if base_year is not None:
+        if base_year is not None and (group["basis"] == "point").all():
             base, targ = base[base["year"] == base_year], targ[targ["year"] == end_year]
         if base.empty and targ.empty:
             continue
