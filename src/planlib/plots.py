@@ -110,7 +110,7 @@ def caption(rows: pd.DataFrame, lang: str = "zh") -> str:
 
 
 ADMIN_LEVELS = {
-    "zh": {"county": "县", "county-level city": "县级市", "prefecture-level city": "地级市", "district": "区"},
+    "zh": {"county": "县级", "county-level city": "县级市", "prefecture-level city": "地级市", "district": "市辖区"},
     "en": {"county": "county", "county-level city": "county-level city", "prefecture-level city": "prefecture-level city",
            "district": "district"},
 }
@@ -403,6 +403,22 @@ def _num(x: float) -> str:
     ('122,600', '98.99', '0.6')
     """
     return f"{x:,.0f}" if abs(x) >= 1000 and float(x).is_integer() else f"{x:g}"
+
+
+def format_value(value: float, unit: str, lang: str = "zh") -> str:
+    """A value with its unit for text: yuan in 亿元 or 万元, counts with thousands separators.
+
+    >>> format_value(7.8e9, "元"), format_value(84810200.0, "元"), format_value(1500.0, "人"), format_value(98.5, "%")
+    ('78亿元', '8,481.02万元', '1,500人', '98.5%')
+    """
+    units = UNIT_LABELS.get(lang, UNIT_LABELS["zh"])
+    sep = "" if lang == "zh" else " "
+    if unit == "元" and abs(value) >= 1e8:
+        return f"{value / 1e8:,.6g}{sep}{units['亿元']}"
+    if unit == "元" and abs(value) >= 1e4:
+        return f"{value / 1e4:,.2f}".rstrip("0").rstrip(".") + f"{sep}{units['万元']}"
+    shown = f"{value:,.0f}" if abs(value) >= 1000 and float(value).is_integer() else f"{value:g}"
+    return f"{shown}{'' if unit == '%' else sep}{units.get(unit, unit)}"
 
 
 def _thousands(x, _pos=None) -> str:

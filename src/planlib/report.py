@@ -377,7 +377,8 @@ class Comparison(_Report):
             parts = []
             for (_, r) in group.sort_values(["indicator_id", "year"]).head(12).iterrows():
                 year = "" if r["year"] is None or str(r["year"]) == "<NA>" else f"{int(r['year'])} "
-                parts.append(f"{r[name_col]} {year}{plots._cmp_prefix(r['comparator'])}{float(r['value']):,.6g}{r['unit']}"
+                parts.append(f"{r[name_col]} {year}{plots._cmp_prefix(r['comparator'])}"
+                             f"{plots.format_value(float(r['value']), r['unit'], self.lang)}"
                              f" ({Path(str(r['source_file'])).name}:{int(r['line'])})")
             more = len(group) - 12
             if more > 0:
