@@ -360,3 +360,49 @@ def growth_for_comparison(derived: pd.DataFrame) -> pd.DataFrame:
     """county, indicator_id, level, growth_pct, start and end year from `derived` (comparison.csv's growth)."""
     g = derived[derived["derived_id"] == GROWTH]
     return g[["county", "indicator_id", "level", "value", "span_start", "span_end"]].rename(columns={"value": "growth_pct"})
+
+
+#: Chinese for the methods and reasons this module writes (the tables keep English; reports in Chinese show these)
+_ZH = [
+    (r"\((\d{4}) value − (\d{4}) value\) ÷ \2 value × 100", r"（\1年值 − \2年值）÷ \2年值 × 100"),
+    (r"(\d{4}) rate − (\d{4}) rate, in percentage points", r"\1年比率 − \2年比率（百分点）"),
+    (r"(\d{4}) target − national 十四五 target \((.*)\)", r"\1年目标 − 全国“十四五”目标（\2）"),
+    (r"cumulative (\d{4})–(\d{4}) total ÷ (\d+) years", r"\1–\2年累计数 ÷ \3年"),
+    (r"pupils of the same level in (\d{4})", r"同学段\1年在校生数"),
+    (r"^amount ÷ ", "金额 ÷ "),
+    (r"pupils ÷ full-time teachers, same level, (\d{4})", r"\1年在校生 ÷ 专任教师（同学段）"),
+    (r"the plan states no period \(plans.period_start/period_end\)", "规划未写明规划期"),
+    (r"no value for (\d{4}) and (\d{4}) \(the plan's base and end years\)", r"未给出\1年和\2年（规划基期与末年）的数值"),
+    (r"no value for (\d{4}) \(the plan's base and end years\)", r"未给出\1年（规划基期或末年）的数值"),
+    (r"an input is a range, not one number", "输入为区间而非单一数值"),
+    (r"the (\d{4}) value is 0: growth in % is undefined", r"\1年数值为0，增长率无定义"),
+    (r"the national target is for (\d{4}), the plan ends (\d{4})", r"全国目标年份为\1年，规划末年为\2年"),
+    (r"no (\d{4}) target stated", r"未给出\1年目标"),
+    (r"units differ: plan (.*), national (.*)", r"单位不同：规划为\1，全国为\2"),
+    (r"the plan states no such amount", "规划未给出此项金额"),
+    (r"unit (.*), not yuan", r"单位为\1，不是元"),
+    (r"already stated per unit", "原文已是单位量"),
+    (r"an amount for (\w+) projects, not a total for all levels", r"为\1学段项目金额，非各学段合计"),
+    (r"a cumulative total without its span of years", "累计数未写明起止年份"),
+    (r"the amount has no year", "金额无年份"),
+    (r"no pupil count for all levels in (\d{4})", r"未给出\1年各学段合计在校生数"),
+    (r"no pupil count for (\w+) in (\d{4})", r"未给出\2年\1在校生数"),
+    (r"no pupil count for the teachers' level \((\w+)\) in (\d{4})", r"未给出\2年与教师同学段（\1）的在校生数"),
+    (r" \(pupils are stated only by level: (.*)\)", r"（仅分学段给出：\1）"),
+    (r"the plan states no count of full-time teachers", "规划未给出专任教师数"),
+]
+
+
+def in_language(text: str, lang: str = "zh") -> str:
+    """A method or reason of these tables in the report's language (the tables themselves are in English).
+
+    >>> in_language("cumulative 2016–2020 total ÷ 5 years ÷ pupils of the same level in 2020")
+    '2016–2020年累计数 ÷ 5年 ÷ 同学段2020年在校生数'
+    """
+    import re
+
+    if lang != "zh" or not isinstance(text, str):
+        return text
+    for pattern, repl in _ZH:
+        text = re.sub(pattern, repl, text)
+    return text

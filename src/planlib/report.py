@@ -156,9 +156,13 @@ class _Report:
             year = str(int(year)) if isinstance(year, float) else str(year)
             value = float(r["value"])
             shown = f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1e4 else f"{value:,.0f}"
+            quote = r["quote"] if isinstance(r["quote"], str) else ""
+            if r["basis"] == "derived":
+                from .derived import in_language
+
+                quote = in_language(quote, self.lang)
             cells = [r["place"], names.get(r["indicator_id"], r["indicator_id"]), plots.level_label(r["level"], self.lang),
-                     f"{plots._cmp_prefix(r['comparator'])}{shown}", r["unit"], year, where,
-                     r["quote"] if isinstance(r["quote"], str) else ""]
+                     f"{plots._cmp_prefix(r['comparator'])}{shown}", r["unit"], year, where, quote]
             rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
         head = "".join(f"<th>{h}</th>" for h in self._SOURCE_HEADERS.get(self.lang, self._SOURCE_HEADERS["zh"]))
         return (f'<details class="planlib-sources"><summary>{"图中数值的来源" if self.lang == "zh" else "Sources of the values shown"}'
@@ -400,8 +404,11 @@ class Comparison(_Report):
         names = dict(zip(self.tables["indicators"]["indicator_id"],
                          self.tables["indicators"]["label_en" if self.lang == "en" else "indicator_zh"]))
         lead = "Not computed, and why:" if self.lang == "en" else "未能计算的可比指标及原因："
+        from .derived import in_language
+
         items = [f"<li>{html.escape(self._place(r['county']))} · {html.escape(names.get(r['indicator_id'], r['indicator_id']) or '')}"
-                 f": {html.escape(r['reason'])}</li>" for _, r in m.iterrows()]
+                 f"{'：' if self.lang == 'zh' else ': '}{html.escape(in_language(r['reason'], self.lang))}</li>"
+                 for _, r in m.iterrows()]
         display(HTML(f"<p>{html.escape(lead)}</p><ul>{''.join(items)}</ul>"))
         return m
 
