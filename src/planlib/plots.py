@@ -863,8 +863,15 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
         cited += _dumbbell_panel(ax, ends, lang, national=national, places=places, label_by="place",
                                  findings=findings, legend=False)
         comparators += list(ends["target_comparator"])
-        name = _name(part.iloc[0], lang, True)
-        ax.set_title(f"{name} · {measure.get(mtype, mtype)}" if mtype not in ("rate", "other") else name, fontsize=9)
+        tags = [_name(part.iloc[0], lang, True)]
+        if mtype not in ("rate", "other"):
+            tags.append(measure.get(mtype, mtype))
+        if basis in ("cumulative", "annual", "per_unit"):
+            spans = sorted({f"{int(a)}–{int(b)}" for a, b in zip(part["span_start"], part["span_end"])
+                            if pd.notna(a) and pd.notna(b)})
+            tags.append(_t(lang, basis) + (f"（{', '.join(spans)}）" if lang == "zh" and spans
+                                           else f" ({', '.join(spans)})" if spans else ""))
+        ax.set_title(" · ".join(tags), fontsize=9)
         ax.tick_params(labelsize=8)
         unit_label = _t(lang, "pct") if unit in RATE_UNITS else UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
         if unit in RATE_UNITS:
