@@ -69,6 +69,9 @@ def apply_corrections(targets: pd.DataFrame, corrections: pd.DataFrame | None) -
                     new = conv(float(c[col])) if col == "year" else conv(c[col].strip())
                     changes.append(f"{col} {out.loc[mask, col].iloc[0]} -> {new}")
                     out.loc[mask, col] = new
+                    if col == "indicator_id" and "measure_type" in out.columns:  # what it counts follows the id
+                        from .dictionary import measure_type_of
+                        out.loc[mask, "measure_type"] = measure_type_of(new) or out.loc[mask, "measure_type"]
             out.loc[mask, "correction"] = c["reason"].strip()
         first = out.loc[mask].iloc[0]
         findings.append({

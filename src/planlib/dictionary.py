@@ -60,6 +60,7 @@ class Indicator:
     min_value: float | None = None
     max_value: float | None = None
     max_abs_change: float | None = None
+    measure_type: str = ""  # stock | flow | rate | money | designation | other (schema.MEASURE_TYPES)
 
 
 # ----------------------------------------------------------------------------- normalising
@@ -150,7 +151,10 @@ def _load(path: str) -> dict[str, Indicator]:
             indicator_id=iid, indicator_zh=zh, label_en=str(entry.get("label_en", "")), domain=str(domain),
             level=level, unit=str(entry.get("unit", "")), definition=str(entry.get("definition", "")),
             aliases_zh=tuple(normalised), min_value=_as_float(entry.get("min_value")),
-            max_value=_as_float(entry.get("max_value")), max_abs_change=_as_float(entry.get("max_abs_change")))
+            max_value=_as_float(entry.get("max_value")), max_abs_change=_as_float(entry.get("max_abs_change")),
+            measure_type=str(entry.get("measure_type") or ""))
+        if ind.measure_type not in schema.MEASURE_TYPES:
+            problems.append(f"{iid}: measure_type {ind.measure_type!r} not in {schema.MEASURE_TYPES}")
         if ind.min_value is not None and ind.max_value is not None and ind.min_value > ind.max_value:
             problems.append(f"{iid}: min_value > max_value")
         if ind.max_abs_change is not None and ind.max_abs_change < 0:
@@ -485,6 +489,18 @@ def _frame() -> pd.DataFrame:
 def indicators_frame() -> pd.DataFrame:
     """The ``indicators`` table (schema.TABLES['indicators']), one row per indicator, aliases ';'-joined."""
     return _frame().copy()
+
+
+def measure_type_of(indicator_id: str) -> str:
+    """What the indicator counts (stock, flow, rate, money, designation, other); '' for no or an unknown id.
+
+    >>> measure_type_of("primary_enrollment"), measure_type_of("teachers_recruited"), measure_type_of("")
+    ('stock', 'flow', '')
+    """
+    if not indicator_id:
+        return ""
+    ind = _load(str(INDICATORS_FILE)).get(indicator_id)
+    return ind.measure_type if ind else ""
 
 
 def plausible(indicator_id: str, kind: str, value: float) -> bool:

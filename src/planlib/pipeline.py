@@ -54,6 +54,7 @@ class ParsedPlan:
 
 def parse_plan(path: str | Path) -> ParsedPlan:
     """Parse one plan file in memory (tables, prose, schools, metadata); raise PlanFileError if it is not a plan."""
+    from .meaning import assign_meaning
     from .metadata import describe
     from .prose import extract_prose
     from .schools import extract_school_tables
@@ -68,6 +69,7 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     for row, section in zip(prose_rows, innermost_sections(plan, [r["line"] for r in prose_rows])):
         row["_section"] = section  # lets the checks tell a list's items from restatements elsewhere
     targets = _dedupe(tables.rows + schools.target_rows + prose_rows)  # each cites plan.source_file
+    assign_meaning(targets, plan, period)  # basis, span, measure_type: what each number is
     if not has_plan_heading(plan) and not targets:
         raise PlanFileError(plan.path, "not an education plan: no plan title (规划/计划 with 教育) in its opening "
                             "and no number in the four domains (enrollment, teachers, funding, schools)")

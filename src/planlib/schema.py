@@ -18,6 +18,8 @@ COMPARATORS = ("=", ">=", ">", "<=", "<", "approx", "range")
 ATTRIBUTES = ("binding", "expected", "")
 SOURCES = ("table", "prose")
 SEVERITIES = ("error", "warning", "info")
+BASES = ("point", "cumulative", "annual", "per_unit")
+MEASURE_TYPES = ("stock", "flow", "rate", "money", "designation", "other")
 LEVELS = ("preschool", "primary", "junior", "compulsory", "senior_secondary", "general_high",
           "vocational", "higher", "special", "lifelong", "all")
 
@@ -49,9 +51,24 @@ TARGETS = [
     _c("level", "string", "Education level the number refers to", allowed=LEVELS + ("",)),
     _c("year", "Int64", "Year the number refers to (2025 for an undated 十四五 target; empty for recurring norms)"),
     _c("kind", "string", "baseline (a stated level reached), target (a level aimed at) or change", allowed=KINDS, required=True),
+    _c("basis", "string", "What the number is: point (a level at a date: 在校生 2020; the default), cumulative (a total "
+       "over span_start–span_end: 累计, 共计, 近五年, “十三五”期间共, “十四五”期间新建, or a flow reported in the review "
+       "of the last period), annual (a yearly amount or average: 每年, 年均, 常年), per_unit (a norm per pupil, school, "
+       "class or month: 生均, 每百名学生, 每所; wins over annual, so 每年生均 is per_unit). Adds to year and kind: a "
+       "cumulative 十三五 total keeps year 2020 and kind baseline. A plan target that adds something by its end year "
+       "with no span words (到2025年新建幼儿园12所) is point, with measure_type flow", allowed=BASES, required=True),
+    _c("span_start", "Int64", "First year a cumulative total (or a spanned annual amount) covers: from the text "
+       "(2016年以来, 近五年, “十三五”期间 -> the years of that plan) or else the period the number reports "
+       "(the review before the plan, or the plan's own); empty for point and per_unit"),
+    _c("span_end", "Int64", "Last year of the span (see span_start)"),
     _c("value", "Float64", "The number normalised to the unit in `unit` (persons, not 万人; yuan, not 亿元)", required=True),
     _c("value_high", "Float64", "Upper end of a range (1—2所), else empty"),
     _c("unit", "string", "Normalised unit: %, pp (percentage points), 人, 所, 元, 年, 个 ..."),
+    _c("measure_type", "string", "What the indicator counts: stock (pupils, teachers, schools in place), flow (new, "
+       "added, built, recruited, trained), rate (%, ratios), money, designation (schools or people given a title: "
+       "示范校, 特色学校, 文明校园, 名师, 骨干教师), other (areas, hours, books, years). From the indicator "
+       "dictionary; for numbers it cannot name, from label words and unit (data/meaning.yml)",
+       allowed=MEASURE_TYPES, required=True),
     _c("value_raw", "string", "The number exactly as written in the source", required=True),
     _c("unit_raw", "string", "The unit as written (万人, 亿元, %, 个百分点), from the cell, the row label or the sentence"),
     _c("comparator", "string", "= exact, >= 以上/不低于, > 超过, <= 以内, < 低于, approx 约/左右, range 1—2", allowed=COMPARATORS, required=True),
@@ -72,6 +89,9 @@ INDICATORS = [
     _c("domain", "string", "Policy domain", allowed=DOMAINS, required=True),
     _c("level", "string", "Education level", allowed=LEVELS + ("",)),
     _c("unit", "string", "Normalised unit of values"),
+    _c("measure_type", "string", "What the indicator counts: stock, flow, rate, money, designation (a title given to "
+       "schools or people, counted apart from capacity) or other (areas, hours, books, years)",
+       allowed=MEASURE_TYPES, required=True),
     _c("definition", "string", "What the indicator measures"),
     _c("aliases_zh", "string", "Chinese wordings that map to this id, ';'-joined"),
     _c("min_value", "Float64", "Lowest plausible value of a level (baseline/target)"),

@@ -250,6 +250,8 @@ class _State:
             "_row_line": self.last_label.line if self.last_label else cell.line,
             "_section": self.section,
             "_parent_line": self.parent.line if self.parent else None,
+            "_table_title": self.table.title,  # title and column header: basis cues (planlib.meaning)
+            "_column_head": getattr(col, "text", ""),
         }
 
     def attach_attribute(self, attr: Cell):

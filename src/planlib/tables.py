@@ -72,6 +72,7 @@ class Cell:
 class Column:
     role: str  # year | change | attribute | unit | label | note
     year: int | None = None
+    text: str = ""  # the header cell as written (a 十三五累计 column tells planlib.meaning the basis)
 
 
 @dataclass
@@ -240,7 +241,7 @@ def _header_columns(cells: list[Cell]) -> list[Column]:
         if pending_fyp and role != "change":
             cols.append(Column("change"))  # “十三五” alone heads the change column
         pending_fyp = False
-        cols.append(Column(role, year))
+        cols.append(Column(role, year, c.text))
     if pending_fyp:
         cols.append(Column("change"))
     years = [c.year for c in cols if c.role == "year"]

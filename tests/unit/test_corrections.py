@@ -46,3 +46,13 @@ def test_correction_without_reason_is_refused(raw, tmp_path):
     src = (raw / "place.txt").as_posix()
     with pytest.raises(PlanlibError, match=r"corrections\.csv:2: every correction needs a reason"):
         build_tables(raw, write(tmp_path, f"{src},5,95,96,,,,,\n"))
+
+
+def test_corrected_indicator_brings_its_measure_type(raw, tmp_path):
+    """measure_type says what the indicator counts, so it follows a corrected indicator_id."""
+    src = (raw / "place.txt").as_posix()
+    before = build_tables(raw, None)["targets"].query("line == 4 and value_raw == '1.3263'").iloc[0]
+    assert before["measure_type"] == "stock"
+    tables = build_tables(raw, write(tmp_path, f"{src},4,1.3263,,,teachers_recruited,,,the row counts recruits\n"))
+    row = tables["targets"].query("line == 4 and value_raw == '1.3263'").iloc[0]
+    assert (row["indicator_id"], row["measure_type"]) == ("teachers_recruited", "flow")
