@@ -441,8 +441,10 @@ def _cmp_prefix(comparator) -> str:
 
 def _log_if_needed(ax, values, axis: str, label: str, lang: str, ratio: float = 200) -> str:
     """A log scale when values span more than ``ratio``× (5 beside 94,500), always said on the axis."""
-    positive = [v for v in values if v is not None and pd.notna(v) and v > 0]
-    if len(positive) > 1 and max(positive) / min(positive) > ratio:
+    given = [v for v in values if v is not None and pd.notna(v)]
+    positive = [v for v in given if v > 0]
+    # a zero or a negative value cannot sit on a log axis: stay linear rather than drop it
+    if len(positive) > 1 and len(positive) == len(given) and max(positive) / min(positive) > ratio:
         (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
         label += _t(lang, "log")
     (ax.set_xlabel if axis == "x" else ax.set_ylabel)(label)
@@ -879,7 +881,7 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
             _min_span(ax, span_for_rates)
         else:
             values = list(ends["baseline"].dropna()) + list(ends["target"].dropna())
-            _log_if_needed(ax, values, "x", unit_label, lang, ratio=30)
+            _log_if_needed(ax, values, "x", unit_label, lang, ratio=10)  # a city beside counties
             ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
             if ax.get_xscale() == "linear":
                 ax.xaxis.set_major_locator(MaxNLocator(4))
@@ -1030,12 +1032,20 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
                label=_place(plans, county, lang, with_admin=True))
         for x, (_, r) in zip(xs, part.iterrows()):
             v = float(r["growth_pct"])
+            # a label on every bar (a 0 % bar is otherwise invisible, and reads as missing), clear of the
+            # floor marker and of a finding's [n]
+            flagged = findings is not None and findings.hits(r["source_file"], r["lines"])
+            gap = 2 + (6 if r["comparator"] in FLOOR + CEILING else 0) + (16 if flagged else 0)
+            ax.annotate(f"{v:+.0f}" if round(v) != 0 else "0", (x, v), xytext=(0, gap if v >= 0 else -gap),
+                        textcoords="offset points", ha="center", va="bottom" if v >= 0 else "top", fontsize=6,
+                        color="#333333")
             if r["comparator"] in FLOOR + CEILING:
                 ax.plot([x], [v], marker="^" if r["comparator"] in FLOOR else "v", color="#333333", ms=6, ls="")
                 comparators.append(r["comparator"])
             if findings is not None:
                 findings.mark(ax, x, v, r["source_file"], r["lines"])
     ax.axhline(0, color="#333333", lw=0.8)
+    ax.margins(y=0.12)
     ax.set_xticks(range(len(levels)), [level_label(lv, lang) for lv in levels])
     spans = "/".join(sorted({f"{int(a)}→{int(b)}" for a, b in zip(growth["start_year"], growth["end_year"])}))
     ax.set_ylabel(_t(lang, "growth").replace("2020→2025", spans))
