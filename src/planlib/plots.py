@@ -421,6 +421,15 @@ def format_value(value: float, unit: str, lang: str = "zh") -> str:
     return f"{shown}{'' if unit == '%' else sep}{units.get(unit, unit)}"
 
 
+def _bar_label(x: float) -> str:
+    """A bar's value: thousands separated, at most two decimals (0.848102 亿元 → 0.85).
+
+    >>> _bar_label(0.848102), _bar_label(42.81), _bar_label(111900.0), _bar_label(3.0)
+    ('0.85', '42.81', '111,900', '3')
+    """
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
 def _thousands(x, _pos=None) -> str:
     return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
 
@@ -483,8 +492,8 @@ def _comparator_legend(ax, comparators, lang: str, *, dumbbell: bool = True, ext
         handles.append(Line2D([], [], ls="", marker="<", color=PALETTE[0], label=_t(lang, "ceiling")[2:]))
     if "approx" in shown:
         handles.append(Line2D([], [], ls="", marker="D", color=PALETTE[0], label=_t(lang, "approx")[2:]))
-    if handles and fig is None:
-        ax.legend(handles=handles, fontsize=7, loc=loc)
+    if handles and fig is None:  # beside the panel, never over a value
+        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
     return handles
 
 
@@ -528,7 +537,10 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str, findings: _Findings
         ax.barh(ys, part["value_shown"], height=height * 0.95, color=PALETTE[i % len(PALETTE)], hatch=hatch,
                 edgecolor="white", label=name)
         for y, v, c, (_, r) in zip(ys, part["value_shown"], part["comparator"], part.iterrows()):
-            ax.text(v, y, f"{'   ' if c in FLOOR + CEILING else ' '}{_cmp_prefix(c)}{_thousands(v)}", va="center", fontsize=7)
+            label = _bar_label(v)
+            if c == "range" and pd.notna(r.get("value_high")) and float(r["value"]):
+                label += "–" + _bar_label(v * float(r["value_high"]) / float(r["value"]))  # 3,000–5,000 as stated
+            ax.text(v, y, f"{'   ' if c in FLOOR + CEILING else ' '}{_cmp_prefix(c)}{label}", va="center", fontsize=7)
             if c in FLOOR + CEILING:
                 ax.plot([v], [y], marker=_target_marker(c), color="#333333", ms=5, ls="")
             if findings is not None:
@@ -564,7 +576,7 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
         others = group[group["county"] != focus] if focus else group.iloc[0:0]
         mine = group[group["county"] == focus] if focus else group
         for k, (_, r) in enumerate(others.iterrows()):
-            dy = 0.12 + 0.28 * k / max(1, len(others))
+            dy = 0.16 + 0.55 * k / max(1, len(others))  # one name per line: never stacked on each other
             _dumbbell(ax, y + dy, r, color=OTHERS_COLOR, size=18, lw=1)
             x = r["target"] if r["target"] is not None and pd.notna(r["target"]) else r["baseline"]
             ax.text(x, y + dy, f" {places.get(r['county'], r['county'])}", fontsize=6, color="#555555", va="center")
@@ -574,9 +586,10 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
             hit = national[national["indicator_id"] == group.iloc[0]["indicator_id"]]
             if not hit.empty:
                 nat = hit.iloc[0]
-                ax.plot([nat["value"]] * 2, [y - 0.4, y + 0.45], color=NATIONAL_COLOR, ls="--", lw=1.2,
+                bottom = y + (0.8 if len(others) else 0.45)
+                ax.plot([nat["value"]] * 2, [y - 0.3, bottom], color=NATIONAL_COLOR, ls="--", lw=1.2,
                         label=None if drew_national else _t(lang, "national"))
-                ax.text(nat["value"], y - 0.42, f"{_cmp_prefix(nat['comparator'])}{nat['value']:g}", fontsize=6,
+                ax.text(nat["value"], y - 0.32, f"{_cmp_prefix(nat['comparator'])}{nat['value']:g}", fontsize=6,
                         color=NATIONAL_COLOR, ha="center", va="bottom")
                 drew_national = True
                 cited.append(str(nat["source"]))
@@ -588,7 +601,7 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
                        label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
             cited.append(str(nat["source"]))
     ax.set_yticks(range(len(labels)), labels)
-    ax.set_ylim(len(labels) - 0.4, -0.6)
+    ax.set_ylim(len(labels) - (0.15 if focus else 0.4), -0.6)
     ax.margins(x=0.15)
     if legend:
         from matplotlib.lines import Line2D
@@ -740,7 +753,8 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     ends = ends.sort_values("_order", kind="stable").drop(columns="_order")
     places = {c: _place(plans, c, lang, with_admin=True) for c in ends["county"].unique()}
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
-    fig, (ax,) = _figure(1, height=1.2 + 0.9 * len(keys))
+    n_others = int(ends[ends["county"] != county].groupby(["indicator_id", "level"]).size().max()) if len(ends) else 0
+    fig, (ax,) = _figure(1, height=1.4 + (0.55 + 0.2 * n_others) * len(keys))
     cited = _dumbbell_panel(ax, ends, lang, focus=county, national=national, places=places, findings=findings)
     ax.set_xlabel(_t(lang, "pct"))
     _min_span(ax, 10)
