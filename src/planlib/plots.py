@@ -753,7 +753,8 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     ends = ends.sort_values("_order", kind="stable").drop(columns="_order")
     places = {c: _place(plans, c, lang, with_admin=True) for c in ends["county"].unique()}
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
-    n_others = int(ends[ends["county"] != county].groupby(["indicator_id", "level"]).size().max()) if len(ends) else 0
+    per_row = ends[ends["county"] != county].groupby(["indicator_id", "level"]).size()
+    n_others = int(per_row.max()) if len(per_row) else 0
     fig, (ax,) = _figure(1, height=1.4 + (0.55 + 0.2 * n_others) * len(keys))
     cited = _dumbbell_panel(ax, ends, lang, focus=county, national=national, places=places, findings=findings)
     ax.set_xlabel(_t(lang, "pct"))
