@@ -244,12 +244,16 @@ def _endpoints(rows: pd.DataFrame, plans: pd.DataFrame | None = None) -> pd.Data
 # the data written beside a figure, and findings marked on it
 
 
-def _attach(fig: Figure, data: list[dict] | pd.DataFrame) -> Figure:
-    """Keep the plotted values (with their source lines) on the figure: :func:`save_figure` writes them as CSV."""
+def _attach(fig: Figure, data: list[dict] | pd.DataFrame, findings: "_Findings | None" = None) -> Figure:
+    """Keep the plotted values (with their source lines and the findings marked on them) on the figure:
+    :func:`save_figure` writes them as CSV."""
     frame = pd.DataFrame(data)
     for col in DATA_COLUMNS:
         if col not in frame.columns:
             frame[col] = pd.NA
+    if findings is not None and len(frame):
+        frame["finding"] = [findings.labels(f.split(";")[0], line) for f, line in
+                            zip(frame["source_file"].astype(str), frame["line"].astype(str))]
     fig.planlib_data = frame[DATA_COLUMNS].reset_index(drop=True)
     return fig
 
@@ -315,6 +319,11 @@ class _Findings:
         ax.annotate(label, (x, y), xytext=(0, 7), textcoords="offset points", ha="center", va="bottom",
                     fontsize=7, color=NATIONAL_COLOR)
         return label
+
+    def labels(self, source_file, lines) -> str:
+        """'[1] sum_mismatch; [2] …' for the findings marked on a value ('' if none)."""
+        return "; ".join(f"[{self.used.index(i) + 1}] {self.rows[i]['check']}" for i in self.hits(source_file, lines)
+                         if i in self.used)
 
     def note(self) -> str:
         if not self.used:
@@ -722,7 +731,7 @@ def enrollment_by_level(targets: pd.DataFrame, indicators: pd.DataFrame, county:
     _floor_handles(handles, comparators, lang, vertical=True)
     ax.legend(handles=handles, fontsize=8)
     _finish(fig, title, _join_notes(caption(rows, lang), findings.note()))
-    return _attach(fig, _rows_data(rows, "enrollment", plans, lang))
+    return _attach(fig, _rows_data(rows, "enrollment", plans, lang), findings)
 
 
 def _floor_handles(handles: list, comparators, lang: str, vertical: bool) -> None:
@@ -763,7 +772,7 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     if cited:
         note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
     _finish(fig, title, _join_notes(note, findings.note()))
-    return _attach(fig, _value_rows(ends, "rates", "", plans, lang))
+    return _attach(fig, _value_rows(ends, "rates", "", plans, lang), findings)
 
 
 def _panel_key(row) -> tuple:
@@ -814,7 +823,7 @@ def _domain_figure(targets, indicators, county, domain, key, *, plans, lang, che
             ax.set_title(" · ".join(tags), fontsize=9, loc="left")
         data += _rows_data(part, key, plans, lang, panel=f"{k[0]}|{k[1]}|{k[2]}")
     _finish(fig, title, _join_notes(caption(rows, lang), findings.note()))
-    return _attach(fig, data)
+    return _attach(fig, data, findings)
 
 
 def teachers(targets, indicators, county, *, plans=None, lang="zh", checks=None) -> Figure:
@@ -910,7 +919,7 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
     if cited:
         note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
     _finish(fig, title, _join_notes(note, note_extra, findings.note() if findings else ""), legend=handles)
-    return _attach(fig, data)
+    return _attach(fig, data, findings)
 
 
 def compare_rates(targets, indicators, counties: Sequence[str], *, indicator_ids: Iterable[str] | None = None,
@@ -987,17 +996,35 @@ def _derived(targets, indicators, plans, derived) -> pd.DataFrame:
     return derived_tables(targets, indicators, plans)[0]
 
 
+def _input_quotes(r, inputs, targets) -> str:
+    """The plan's own words behind a derived number (so '全市基础教育投入' shows that a total is basic education's)."""
+    if targets is None or targets.empty:
+        return ""
+    quotes = []
+    for f, line in inputs:
+        if not line.isdigit():
+            continue
+        hit = targets[(targets["source_file"] == f) & (targets["line"] == int(line))]
+        same = hit[hit["indicator_id"] == r["indicator_id"]]
+        hit = same if len(same) else hit
+        if len(hit):
+            quotes.append(str(hit.iloc[0]["quote"]))
+    return " | ".join(dict.fromkeys(quotes))
+
+
 def _derived_rows(d: pd.DataFrame, figure: str, panel: str, plans, lang, targets=None) -> list[dict]:
     out = []
     for _, r in d.iterrows():
         inputs = [p.rsplit(":", 1) for p in str(r["inputs"]).split(";") if ":" in p]
         files = list(dict.fromkeys(f for f, _ in inputs))
+        words = _input_quotes(r, inputs, targets)
         out.append({"figure": figure, "panel": panel, "county": r["county"], "place": _place(plans, r["county"], lang),
                     "admin_level": _admin(plans, r["county"]), "indicator_id": r["indicator_id"], "level": r["level"],
                     "series": r["derived_id"], "year": r["year"], "span_start": r["span_start"],
                     "span_end": r["span_end"], "value": r["value"], "unit": r["unit"], "comparator": r["comparator"],
                     "basis": "derived", "measure_type": "", "source_file": ";".join(files),
-                    "line": ";".join(line for _, line in inputs), "quote": r["method"]})
+                    "line": ";".join(line for _, line in inputs),
+                    "quote": r["method"] + (f" ← {words}" if words else "")})
     return out
 
 
@@ -1072,7 +1099,7 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
     d = _derived(targets, indicators, plans, derived)
     d = d[(d["derived_id"] == "growth_pct") & d["county"].isin(present)]
     d = d.merge(growth[["county", "indicator_id", "level"]], on=["county", "indicator_id", "level"])
-    return _attach(fig, _derived_rows(d, "growth", "growth_pct", plans, lang))
+    return _attach(fig, _derived_rows(d, "growth", "growth_pct", plans, lang, targets), findings)
 
 
 def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None, lang="zh", derived=None,
@@ -1125,15 +1152,14 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
             values, unit_label = g["value"].astype(float), _t(lang, "yuan_per_pupil") if unit != "元/人" else "元/人"
             years = "/".join(sorted({str(int(y)) for y in g["year"].dropna()}))
             panel_title = _t(lang, "per_pupil").format(span=span or years, year=years)
-        panel_title = f"{name_of.get(ind, ind)} · {panel_title}"
+        panel_title = f"{name_of.get(ind, ind)}\n{panel_title}"
         if len(g) == 1:
             only = _t(lang, "only_one").format(place=places.get(g.iloc[0]["county"], g.iloc[0]["county"]))
             panel_title += f"\n{only}"
         ys = list(range(len(g)))
         ax.barh(ys, values, color=PALETTE[1], height=0.6)
         for y, v, c, (_, r) in zip(ys, values, g["comparator"], g.iterrows()):
-            ax.text(v, y, f" {_cmp_prefix(c)}{v:,.2f}" if v < 100 else f" {_cmp_prefix(c)}{v:,.0f}", va="center",
-                    fontsize=7)
+            ax.text(v, y, f" {_cmp_prefix(c)}{_bar_label(v)}", va="center", fontsize=7)
             comparators.append(c)
             if findings is not None:
                 first = str(r["inputs"]).split(";")[0].rsplit(":", 1)
@@ -1144,7 +1170,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         ax.set_xlabel(unit_label, fontsize=8)
         ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
         ax.set_title(panel_title, fontsize=9)
-        data += _derived_rows(g, "funding", f"{derived_id}|{ind}|{unit}", plans, lang)
+        data += _derived_rows(g, "funding", f"{derived_id}|{ind}|{unit}", plans, lang, targets)
     handles = _comparator_legend(axes[0], comparators, lang, fig=fig, dumbbell=bool(rate_keys))
     used = pd.DataFrame(data)
     lines = used.assign(line=used["line"].str.split(";"), source_file=used["source_file"].str.split(";").str[0])
@@ -1154,7 +1180,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     if cited:
         note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(dict.fromkeys(cited))
     _finish(fig, title, _join_notes(note, findings.note() if findings else ""), legend=handles)
-    return _attach(fig, data)
+    return _attach(fig, data, findings)
 
 
 #: The comparison's figures, in report order: file stem -> function.

@@ -239,3 +239,6 @@ def test_a_finding_that_touches_a_plotted_value_is_marked_with_a_footnote():
     fig = plots.compare_enrollment(t, IND, ["a", "b"], plans=PLANS, checks=checks)
     text = _texts(fig)
     assert "[1]" in text and "sum_mismatch" in text and "a.txt 行 11, 40" in text
+    data = plots.figure_data(fig)
+    assert data[data["line"] == "11"]["finding"].tolist() == ["[1] sum_mismatch"]
+    assert (data[data["line"] != "11"]["finding"] == "").all()
