@@ -50,7 +50,7 @@ TEXT = {
            "only_one": "仅{place}给出（单地数值，非比较）", "growth_floor": "▲ 目标为下限：增长至少如此",
            "growth_ceiling": "▼ 目标为上限：增长至多如此", "annual_mean": "累计投入年均（{span}）",
            "per_pupil": "生均投入（{span}年均 ÷ {year}年在校生）", "per_year": "亿元/年", "yuan_per_pupil": "元/人/年",
-           "national_gap": "全国目标"},
+           "national_gap": "全国目标", "as_stated": "原文口径"},
     "en": {"no_data": "No data in this plan", "source": "Source", "national": "National 14th FYP target",
            "baseline": "baseline", "target": "target", "others": "other places", "persons": "Persons",
            "growth": "Growth 2020→2025 (%)", "enrollment": "Enrolment by level", "rates": "Key rates: baseline → target",
@@ -69,7 +69,8 @@ TEXT = {
            "growth_floor": "▲ target is a floor: growth at least this", "growth_ceiling": "▼ target is a ceiling: growth at most this",
            "annual_mean": "Cumulative investment, yearly mean ({span})",
            "per_pupil": "Per pupil ({span} yearly mean ÷ pupils in {year})", "per_year": "100 million yuan a year",
-           "yuan_per_pupil": "yuan per pupil a year", "national_gap": "national target"},
+           "yuan_per_pupil": "yuan per pupil a year", "national_gap": "national target",
+           "as_stated": "As the plans word them"},
 }
 UNIT_LABELS = {
     "zh": {"人": "人", "名": "人", "所": "所", "个": "个", "元": "元", "亿元": "亿元", "万元": "万元", "%": "%"},
@@ -371,8 +372,9 @@ def _finish(fig: Figure, title: str, note: str, legend: list | None = None) -> F
     if wrapped or legend:
         bottom = min(0.5, margin + legend_h)
         fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
-    if wrapped:
-        fig.text(0.01, 0.01, wrapped, fontsize=7, color="#444444", ha="left", va="bottom")
+    if wrapped:  # plan text is untrusted: no mathtext from a '$' in a quote
+        fig.text(0.01, 0.01, wrapped, fontsize=7, color="#444444", ha="left", va="bottom", usetex=False,
+                 parse_math=False)
     return fig
 
 
@@ -1179,6 +1181,11 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     note = caption(lines, lang)
     if cited:
         note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(dict.fromkeys(cited))
+    # each amount in the plan's own words: what a total covers (全市基础教育投入 vs 累计教育投入) is read there
+    words = [f"{_place(plans, r['county'], lang)}“{r['quote'].split(' ← ', 1)[1]}”" for r in data
+             if r.get("basis") == "derived" and " ← " in str(r.get("quote"))]
+    if words:
+        note = _join_notes(note, _t(lang, "as_stated") + _sep(lang) + "; ".join(dict.fromkeys(words)))
     _finish(fig, title, _join_notes(note, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
 
