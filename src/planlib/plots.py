@@ -857,12 +857,24 @@ COUNTY_FIGURES = {
 # comparison figures: like measures only (same indicator, level, basis, unit and measure type)
 
 
+def _span_key(basis, start, end) -> str:
+    """'' for a level at a date; '2016–2020' for a total or yearly figure over a span (a past total is not a target)."""
+    if basis == "point" or pd.isna(start) or pd.isna(end):
+        return ""
+    return f"{int(start)}–{int(end)}"
+
+
+def _with_key_columns(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(_unit=["人" if u in PERSON_UNITS else u for u in rows["unit"]],
+                       _span=[_span_key(b, a, e) for b, a, e in zip(rows["basis"], rows["span_start"], rows["span_end"])])
+
+
 def _shared(rows: pd.DataFrame, counties: Sequence[str], minimum: int = 2) -> list[tuple]:
     """(indicator, level, basis, unit, measure type) stated by at least ``minimum`` places, most widely given first."""
     if rows.empty:
         return []
-    rows = rows.assign(_unit=["人" if u in PERSON_UNITS else u for u in rows["unit"]])
-    keys = ["indicator_id", "level", "basis", "_unit", "measure_type"]
+    rows = _with_key_columns(rows)
+    keys = ["indicator_id", "level", "basis", "_unit", "measure_type", "_span"]
     reach = rows.groupby(keys)["county"].nunique()
     reach = reach[reach >= min(minimum, max(1, len(counties)))]
     return sorted(reach.index, key=lambda k: (-reach[k], _level_order(k[1]), k[0]))
@@ -879,10 +891,10 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
     cited, data, comparators = [], [], []
     measure = MEASURE_LABELS.get(lang, MEASURE_LABELS["zh"])
     for ax, key in zip(axes, keys):
-        ind, level, basis, unit, mtype = key
-        same_unit = rows["unit"].map(lambda u: ("人" if u in PERSON_UNITS else u) == unit)
-        part = rows[(rows["indicator_id"] == ind) & (rows["level"] == level) & (rows["basis"] == basis)
-                    & (rows["measure_type"] == mtype) & same_unit]
+        ind, level, basis, unit, mtype, span = key
+        keyed = _with_key_columns(rows)
+        part = rows[(keyed["indicator_id"] == ind) & (keyed["level"] == level) & (keyed["basis"] == basis)
+                    & (keyed["measure_type"] == mtype) & (keyed["_unit"] == unit) & (keyed["_span"] == span)]
         ends = _endpoints(part, plans)
         if ends.empty:
             ax.set_visible(False)
@@ -913,7 +925,7 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
                 ax.xaxis.set_major_locator(MaxNLocator(4))
             ax.xaxis.label.set_fontsize(8)
         ax.legend(fontsize=6, loc="lower right") if ax.get_legend_handles_labels()[0] else None
-        data += _value_rows(ends, figure, f"{ind}|{level}|{basis}|{unit}", plans, lang)
+        data += _value_rows(ends, figure, f"{ind}|{level}|{basis}|{unit}|{span}", plans, lang)
     handles = _comparator_legend(axes[0], comparators, lang, fig=fig)
     used = pd.DataFrame(data)
     note = caption(used.assign(line=used["line"].astype(int)) if len(used) else used, lang)
@@ -984,10 +996,10 @@ def single_place_measures(targets, indicators, counties: Sequence[str], domain: 
     rows = rows[rows["domain"] == domain]
     if rows.empty:
         return rows
-    rows = rows.assign(_unit=["人" if u in PERSON_UNITS else u for u in rows["unit"]])
-    keys = ["indicator_id", "level", "basis", "_unit", "measure_type"]
+    rows = _with_key_columns(rows)
+    keys = ["indicator_id", "level", "basis", "_unit", "measure_type", "_span"]
     reach = rows.groupby(keys)["county"].transform("nunique")
-    return rows[reach == 1].drop(columns="_unit")
+    return rows[reach == 1].drop(columns=["_unit", "_span"])
 
 
 def _derived(targets, indicators, plans, derived) -> pd.DataFrame:
@@ -1130,7 +1142,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     measure_axes = iter(axes)
     for key in rate_keys:
         ax = next(measure_axes)
-        ind, level, basis, unit, mtype = key
+        ind, level, basis, unit, mtype, _span = key
         part = rows[(rows["indicator_id"] == ind) & (rows["level"] == level)]
         ends = _endpoints(part, plans)
         ends = ends.set_index("county").reindex([c for c in counties if c in set(ends["county"])]).reset_index()
