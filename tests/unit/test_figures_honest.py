@@ -242,3 +242,16 @@ def test_a_finding_that_touches_a_plotted_value_is_marked_with_a_footnote():
     data = plots.figure_data(fig)
     assert data[data["line"] == "11"]["finding"].tolist() == ["[1] sum_mismatch"]
     assert (data[data["line"] != "11"]["finding"] == "").all()
+
+
+def test_a_past_five_year_total_is_not_set_beside_a_future_one():
+    # 十三五 培育骨干教师190名 (2016–2020) beside 五年内拟培育骨干教师7000人 (2021–2025): not a like measure
+    t = pd.DataFrame([
+        _r("a", "key_teachers", 2020, "baseline", 190, 1, measure="designation", basis="cumulative", span=(2016, 2020)),
+        _r("b", "key_teachers", 2025, "target", 7000, 2, measure="designation", basis="cumulative", span=(2021, 2025)),
+    ])
+    fig = plots.compare_teachers(t, IND, ["a", "b"], plans=PLANS)
+    assert plots.figure_data(fig).empty and plots.TEXT["zh"]["not_shared"] in _texts(fig)
+    t.loc[1, ["year", "kind", "span_start", "span_end", "value"]] = [2020, "baseline", 2016, 2020, 300]
+    fig = plots.compare_teachers(t, IND, ["a", "b"], plans=PLANS)
+    assert sorted(plots.figure_data(fig)["value"]) == [190.0, 300.0]
