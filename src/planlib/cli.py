@@ -1,10 +1,15 @@
-"""The `planlib` command: build the tables, extract rows from any plan text, run the reports."""
+"""The `planlib` command: build the tables, extract rows from any plan text, run the reports.
+
+Every path given on the command line is taken from the current directory; the defaults are the
+project's folders (see :func:`planlib.paths.resolve`).
+"""
 from __future__ import annotations
 
 import argparse
 import os
+import secrets
+import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from . import __version__
@@ -18,7 +23,9 @@ def _parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="parse data/raw/*.txt into data/processed (CSV + Parquet), all or nothing")
     b.add_argument("--raw", metavar="DIR", help="folder of plan texts (default: data/raw)")
-    b.add_argument("--out", metavar="DIR", help="output folder (default: data/processed)")
+    b.add_argument("--out", metavar="DIR", help="output folder (default: data/processed); must be new, empty "
+                   "or an earlier build's output")
+    b.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it shows only on a terminal anyway)")
 
     e = sub.add_parser("extract", help="write the targets rows of any plan text(s) as CSV")
     e.add_argument("files", nargs="+", metavar="FILE", help="plan text file(s), UTF-8 or GB18030")
@@ -32,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", type=int, default=2, metavar="N", help="worker processes (default: 2)")
     r.add_argument("--out", metavar="DIR", help="root that holds reports/ and figures/ (default: the project root)")
     r.add_argument("--processed", metavar="DIR", help="tables to read (default: data/processed)")
-    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of figure labels")
+    r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of every title, heading, axis and table header in the reports and index.html")
     return p
 
 
@@ -55,6 +62,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`planlib extract ... | head`): stop quietly, as cat does;
+        # point stdout at devnull so the interpreter's final flush does not complain either
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141  # 128 + SIGPIPE, what a shell reports for a program stopped by a closed pipe
     return 2
 
 
@@ -62,7 +75,7 @@ def _build(args) -> int:
     from .pipeline import build
     from .paths import PROCESSED_DIR, resolve
 
-    tables = build(args.raw, args.out)
+    tables = build(args.raw, args.out, progress=not args.quiet)
     out = resolve(args.out, PROCESSED_DIR)
     counts = ", ".join(f"{name} {len(df)}" for name, df in tables.items())
     print(f"planlib: wrote {out} ({counts} rows)")
@@ -74,6 +87,9 @@ def _extract(args) -> int:
 
     from .pipeline import parse_plan
 
+    out = Path(args.output) if args.output else None
+    if out is not None and out.is_dir():
+        raise PlanlibError(f"{out}: is a folder; -o takes the name of the CSV file to write")
     frames, errors = [], []
     for f in args.files:
         path = Path(f)
@@ -87,28 +103,54 @@ def _extract(args) -> int:
     if errors:
         raise PlanlibError("cannot extract:\n  " + "\n  ".join(errors))
     df = pd.concat(frames, ignore_index=True)
-    if args.output:
-        out = Path(args.output)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}-", dir=out.parent)
-        os.close(fd)
-        try:
-            df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n")
-            os.replace(tmp, out)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+    if out is not None:
+        _write_atomically(out, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n"))
         print(f"planlib: wrote {len(df)} rows to {out}", file=sys.stderr)
     else:
         df.to_csv(sys.stdout, index=False, lineterminator="\n")
+        sys.stdout.flush()  # a closed pipe shows here, inside main's handler
     return 0
 
 
+def _write_atomically(out: Path, write) -> None:
+    """Write through a temporary sibling and rename it over ``out``: a reader never sees half a file.
+
+    The temporary is created like any new file (mode 0666 less the umask, not mkstemp's 0600);
+    an existing ``out`` keeps its mode.
+    """
+    if out.parent.exists() and not out.parent.is_dir():
+        raise PlanlibError(f"{out}: {out.parent} is a file, not a folder")
+    tmp = out.with_name(f".{out.name}-{secrets.token_hex(4)}.tmp")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "x", encoding="utf-8"):  # exclusive create: never an existing file
+            pass
+        write(tmp)
+        if out.is_file():
+            shutil.copymode(out, tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        raise PlanlibError(f"{out}: cannot write ({exc.strerror or exc})") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
 def _report(args) -> int:
+    from .paths import SLUG_RULE, slug_problem
     from .report import main_report
 
     if args.jobs < 1:
         raise PlanlibError("--jobs must be at least 1")
+    if not args.county:
+        from .report import default_counties
+
+        bad = [problem for slug in default_counties() if (problem := slug_problem(slug))]
+        if bad:
+            raise PlanlibError(f"plan file name(s) in data/raw: {'; '.join(bad)}: {SLUG_RULE}; rename the file(s)")
+    bad = [problem for slug in args.county or () if (problem := slug_problem(slug))]
+    if bad:
+        raise PlanlibError(f"--county: {'; '.join(bad)}; {SLUG_RULE}")
     if args.county:
         from .io import read_table
         from .paths import PROCESSED_DIR, resolve

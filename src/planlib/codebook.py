@@ -5,7 +5,7 @@ from pathlib import Path
 
 from . import schema
 from .comparison import COLUMNS as COMPARISON_COLUMNS
-from .paths import PROJECT_ROOT
+from .paths import PROJECT_ROOT, resolve
 
 COMPARISON_NOTES = {
     "growth_pct": "From the `derived` table (derived_id growth_pct): point-basis headcounts only, the plan's base year "
@@ -55,7 +55,12 @@ def render() -> str:
 
 
 def write_codebook(path: str | Path | None = None) -> Path:
-    path = Path(path) if path else PROJECT_ROOT / "docs" / "codebook.md"
+    """Write the codebook to ``path`` (from the current directory; default docs/codebook.md of the project)."""
+    path = resolve(path, PROJECT_ROOT / "docs" / "codebook.md")
+    if path.is_dir():
+        from .errors import PlanlibError
+
+        raise PlanlibError(f"{path}: is a folder; -o takes the name of the file to write")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(), encoding="utf-8")
     return path

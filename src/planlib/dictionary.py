@@ -181,7 +181,7 @@ def _load(path: str) -> dict[str, Indicator]:
 
 
 def load_indicators(path=None) -> dict[str, Indicator]:
-    """Indicators by id, read once per file (``path`` defaults to the packaged indicators.yml; relative to the project)."""
+    """Indicators by id, read once per file (``path`` defaults to the packaged indicators.yml; relative to the current directory)."""
     return dict(_load(str(resolve(path, INDICATORS_FILE))))
 
 

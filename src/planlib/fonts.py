@@ -7,7 +7,6 @@ matplotlib, and embed a subset of the same file in HTML reports with ``@font-fac
 from __future__ import annotations
 
 import base64
-import fcntl
 import io
 import os
 import tempfile
@@ -60,8 +59,9 @@ def font_path() -> Path:
     target = _cache_dir() / f"NotoSansSC-w{REGULAR_WEIGHT}-{stat.st_size}.ttf"
     if target.is_file():
         return target
-    with open(target.with_suffix(".lock"), "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # parallel workers: one builds, the others wait
+    from filelock import FileLock
+
+    with FileLock(str(target.with_suffix(".lock"))):  # parallel workers: one builds, the others wait
         if not target.is_file():
             from fontTools.ttLib import TTFont
             from fontTools.varLib import instancer

@@ -1,11 +1,18 @@
-"""Project folders, resolved from the project root, never from the working folder.
+"""Project folders, and the one rule for every path a user gives.
 
-The root is the checkout that holds ``data/raw`` (found from this file for an editable
-install); ``PLANLIB_ROOT`` overrides it, e.g. for a non-editable install.
+The project root is the checkout that holds ``data/raw`` (found from this file for an editable
+install); ``PLANLIB_ROOT`` overrides it, e.g. for a non-editable install. The defaults
+(``data/raw``, ``data/processed``, ``figures/``, ``reports/``) are the project's folders wherever
+you run from; a path you give (``--raw``, ``--out``, ``--processed``, ``-o``, or a ``*_dir``
+argument in Python) is taken relative to the current directory, as command-line tools do.
+
+A plan's slug (the county key in every table, the name of its report folder) is its file stem
+and must follow :data:`SLUG_RULE`; :func:`check_slug` is the one place that says so.
 """
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 
@@ -31,10 +38,51 @@ NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 CACHE_DIR = PROJECT_ROOT / ".cache"
 PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 
+#: What a slug may be: a lower-case ASCII letter, then up to 39 lower-case letters, digits or ``_``.
+SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
+#: Names that the reports use for their own folders and pages.
+RESERVED_SLUGS = frozenset({"compare", "index", "downloads", "figures", "reports"})
+SLUG_RULE = ("a plan's file name (without .txt) is its slug: a lower-case ASCII letter, then up to 39 "
+             "lower-case letters, digits or '_' (^[a-z][a-z0-9_]{0,39}$), and not one of "
+             + ", ".join(sorted(RESERVED_SLUGS)))
+
 
 def resolve(path: str | os.PathLike | None, default: Path) -> Path:
-    """``None`` means the project's default folder; a relative path is taken from the project root."""
+    """``None`` means the project's default folder; a path given is taken from the current directory.
+
+    >>> resolve(None, RAW_DIR) == RAW_DIR
+    True
+    >>> resolve("here", RAW_DIR) == Path.cwd() / "here"
+    True
+    """
     if path is None:
         return default
-    p = Path(path)
-    return p if p.is_absolute() else (PROJECT_ROOT / p)
+    return Path(os.path.abspath(os.fspath(path)))
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why ``slug`` cannot name a plan, or ``None`` if it can.
+
+    >>> slug_problem("yunyang_2021") is None
+    True
+    >>> slug_problem("compare")
+    "'compare' is reserved"
+    >>> slug_problem("{x}")
+    "'{x}' breaks the slug rule"
+    """
+    if not SLUG_PATTERN.fullmatch(slug):
+        return f"{slug!r} breaks the slug rule"
+    if slug in RESERVED_SLUGS:
+        return f"{slug!r} is reserved"
+    return None
+
+
+def check_slug(slug: str, where: str | os.PathLike | None = None) -> str:
+    """Return ``slug`` if it follows :data:`SLUG_RULE`; else raise a PlanlibError naming ``where`` and the rule."""
+    problem = slug_problem(slug)
+    if problem:
+        from .errors import PlanlibError
+
+        prefix = f"{where}: " if where is not None else ""
+        raise PlanlibError(f"{prefix}{problem}: {SLUG_RULE}; rename the file")
+    return slug

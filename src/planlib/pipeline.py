@@ -2,13 +2,13 @@
 
 ``build`` parses each plan, applies a researcher's corrections, runs the source checks,
 validates every table against :mod:`planlib.schema` and writes CSV + Parquet into a
-temporary folder that replaces the output folder in one rename.
+temporary folder that replaces the output folder (see :mod:`planlib.outdir`: what it
+refuses to replace, the lock, and how an interrupted build is recovered).
 """
 from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass, field
@@ -19,12 +19,11 @@ import pandas as pd
 from . import __version__, schema
 from .errors import PlanFileError, PlanlibError
 from .io import read_table, write_table
-from .paths import CORRECTIONS_FILE, PROCESSED_DIR, RAW_DIR, resolve
+from .outdir import (BUILDING_MARK, MANIFEST, TABLE_NAMES, check_output_dir, clean_leftovers, old_path,
+                     output_lock, readable_dir, remove_output, swap_in, temp_prefix)
+from .paths import CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, check_slug, resolve
 from .periods import plan_period
 from .text import PlanText, has_plan_heading, read_plan
-
-TABLE_NAMES = ("targets", "indicators", "plans", "schools", "terms", "checks", "derived", "derived_missing")
-MANIFEST = "_build.json"
 
 
 class StaleTablesWarning(UserWarning):
@@ -60,6 +59,7 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     from .schools import extract_school_tables
     from .tables import extract_tables
 
+    check_slug(Path(path).stem, path)
     plan = read_plan(path)
     period = plan_period(plan.text)
     schools = extract_school_tables(plan)
@@ -101,9 +101,18 @@ def _dedupe(rows: list[dict]) -> list[dict]:
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
+    """The plan texts in ``raw_dir``; refuses (naming every file and the rule) names that are not slugs."""
     files = sorted(p for p in raw_dir.glob("*.txt") if p.is_file())
     if not files:
         raise PlanlibError(f"{raw_dir}: no plan texts (*.txt) to build from")
+    bad = []
+    for p in files:
+        try:
+            check_slug(p.stem, p)
+        except PlanlibError as exc:
+            bad.append(str(exc))
+    if bad:
+        raise PlanlibError("cannot build; bad raw file name(s):\n  " + "\n  ".join(bad))
     return files
 
 
@@ -116,8 +125,12 @@ def raw_fingerprint(raw_dir: Path) -> str:
     return h.hexdigest()
 
 
-def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE) -> dict[str, pd.DataFrame]:
-    """Parse every plan in ``raw_dir`` and return the finished, validated tables (nothing written)."""
+def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE,
+                 progress: bool = False) -> dict[str, pd.DataFrame]:
+    """Parse every plan in ``raw_dir`` and return the finished, validated tables (nothing written).
+
+    ``progress`` shows a tqdm bar per plan on stderr (only when stderr is a terminal).
+    """
     from .checks import run_checks
     from .comparison import comparison_table
     from .corrections import apply_corrections, read_corrections
@@ -125,12 +138,19 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     from .dictionary import indicators_frame
     from .metadata import SOURCE_FIELDS, read_sources
 
+    from tqdm import tqdm
+
     parsed, errors = [], []
-    for path in raw_files(raw_dir):
-        try:
-            parsed.append(parse_plan(path))
-        except PlanFileError as exc:
-            errors.append(str(exc))
+    files = raw_files(raw_dir)
+    # one refresh per plan (mininterval=0): a plan takes long enough that this costs nothing
+    with tqdm(files, desc="plans", unit="plan", disable=None if progress else True, leave=False,
+              mininterval=0) as bar:
+        for path in bar:
+            bar.set_postfix_str(path.name, refresh=True)
+            try:
+                parsed.append(parse_plan(path))
+            except PlanFileError as exc:
+                errors.append(str(exc))
     if errors:
         raise PlanlibError("cannot build; bad raw file(s):\n  " + "\n  ".join(errors))
     sources = read_sources(raw_dir)
@@ -176,47 +196,60 @@ def distinctive_terms_table(plans: list[PlanText], raw_dir: Path, top: int = 20)
     return terms
 
 
-def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
-    """Build all tables and replace ``out_dir`` atomically; on any error nothing is written."""
+def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
+          progress: bool = False) -> dict[str, pd.DataFrame]:
+    """Build all tables and swap them into ``out_dir``; on any error nothing is written.
+
+    Refuses, before parsing anything, an ``out_dir`` that is a file, the project root, the raw
+    folder, a folder holding either, or a non-empty folder that a build did not write
+    (:func:`planlib.outdir.check_output_dir`). Paths are taken from the current directory.
+    """
     raw = resolve(raw_dir, RAW_DIR)
     out = resolve(out_dir, PROCESSED_DIR)
+    if raw.exists() and not raw.is_dir():
+        raise PlanlibError(f"{raw}: is a file, not a folder; --raw takes the folder that holds the plan texts (*.txt)")
     if not raw.is_dir():
         raise PlanlibError(f"{raw}: raw folder not found")
-    tables = build_tables(raw)
+    protected = [(PROJECT_ROOT, "the project root"), (RAW_DIR, "the project's raw folder"), (raw, "the raw folder")]
+    check_output_dir(out, protected)
+    tables = build_tables(raw, progress=progress)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
-    tmp.chmod(0o755)
-    try:
-        for name, df in tables.items():
-            write_table(df, name, tmp)
-        if "comparison" in tables:
-            from .comparison import write_excel
-            write_excel(tables["comparison"], tmp / "comparison.xlsx")
-        manifest = {"planlib_version": __version__, "raw_fingerprint": raw_fingerprint(raw),
-                    "files": sorted(p.name for p in raw.glob("*.txt")),
-                    "rows": {name: int(len(df)) for name, df in tables.items()}}
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _swap_in(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with output_lock(out):
+        clean_leftovers(out)
+        check_output_dir(out, protected)  # again: it may have changed while we parsed
+        if old_path(out).exists() or old_path(out).is_symlink():
+            raise PlanlibError(f"{old_path(out)}: is in the way of the swap and was not made by planlib; "
+                               "move it elsewhere")
+        tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
+        try:
+            (tmp / BUILDING_MARK).touch()
+            tmp.chmod(0o755)
+            for name, df in tables.items():
+                write_table(df, name, tmp)
+            if "comparison" in tables:
+                from .comparison import write_excel
+                write_excel(tables["comparison"], tmp / "comparison.xlsx")
+            manifest = {"planlib_version": __version__, "raw_fingerprint": raw_fingerprint(raw),
+                        "files": sorted(p.name for p in raw.glob("*.txt")),
+                        "rows": {name: int(len(df)) for name, df in tables.items()}}
+            (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                        encoding="utf-8")
+            (tmp / BUILDING_MARK).unlink()
+            swap_in(tmp, out)
+        except BaseException:
+            if tmp.exists():
+                remove_output(tmp)
+            raise
     return tables
 
 
-def _swap_in(tmp: Path, out: Path) -> None:
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        out.rename(old)
-    tmp.rename(out)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
 def load_tables(processed_dir: str | Path | None = None, warn_stale: bool = True) -> dict[str, pd.DataFrame]:
-    """The finished tables as DataFrames; warn when they are stale against data/raw and this version."""
-    out = resolve(processed_dir, PROCESSED_DIR)
+    """The finished tables as DataFrames; warn when they are stale against data/raw and this version.
+
+    A relative ``processed_dir`` is taken from the current directory. If a build was stopped
+    while swapping its output in, the previous tables are put back (or read where they are).
+    """
+    out = readable_dir(resolve(processed_dir, PROCESSED_DIR))
     if not (out / "targets.csv").exists() and not (out / "targets.parquet").exists():
         raise PlanlibError(f"{out}: no tables here; run `planlib build` (or `make data`) first")
     tables = {name: read_table(name, out) for name in TABLE_NAMES

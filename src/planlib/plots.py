@@ -110,11 +110,17 @@ def caption(rows: pd.DataFrame, lang: str = "zh") -> str:
     return f"{_t(lang, 'source')}{sep}{'; '.join(parts)}"
 
 
-ADMIN_LEVELS = {
-    "zh": {"county": "县级", "county-level city": "县级市", "prefecture-level city": "地级市", "district": "市辖区"},
-    "en": {"county": "county", "county-level city": "county-level city", "prefecture-level city": "prefecture-level city",
-           "district": "district"},
-}
+def _admin_levels() -> dict:
+    """Admin levels in each language, from the reports' word list (one vocabulary for figures and pages)."""
+    import yaml
+
+    from .paths import PACKAGE_DATA
+
+    words = yaml.safe_load((PACKAGE_DATA / "report_labels.yml").read_text(encoding="utf-8"))
+    return {lang: words[lang]["admin_levels"] for lang in ("zh", "en")}
+
+
+ADMIN_LEVELS = _admin_levels()
 MEASURE_LABELS = {
     "zh": {"stock": "存量", "flow": "新增（流量）", "designation": "称号认定", "rate": "比率", "money": "金额", "other": "其他"},
     "en": {"stock": "stock", "flow": "flow (new, added)", "designation": "designation", "rate": "rate", "money": "money",

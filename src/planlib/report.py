@@ -2,29 +2,167 @@
 
 The batch (:func:`run_reports`) executes notebooks/county_report.ipynb once per county with
 papermill in a pool of worker processes, then the comparison notebook, and exports each to
-HTML (code hidden, figures embedded, CJK font embedded) in the same worker. One failure is
-recorded in reports/index.html and does not stop the others.
+HTML (code hidden, figures embedded, CJK font embedded) in the same worker. Each notebook and
+page is written under a temporary name and moved in only when complete, so an interrupted or
+failed run keeps the previous good report; reports/index.html is the landing page a reader
+starts from, with the build status of every report at the bottom.
+
+Every string that comes from a plan, sources.csv, corrections or a file name is escaped before
+it reaches HTML (tables through :meth:`_Report.table`, prose through :func:`html.escape`, the
+index through an autoescaping Jinja template), and every page carries a Content-Security-Policy
+that forbids scripts.
 """
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import logging
+import math
 import os
+import shutil
 import time
 import traceback
 import warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from markupsafe import Markup
+
 from . import paths
 
 COUNTY_NOTEBOOK = "county_report.ipynb"
 COMPARE_NOTEBOOK = "compare_counties.ipynb"
 COMPARISON = "compare"  #: folder and status name of the comparison report
+DOWNLOADS = "downloads"  #: folder of reports/ that holds copies of the built tables
 TABLE_NAMES = ("targets", "indicators", "plans", "schools", "checks")
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+#: the reports need no script: none may run, whatever a plan's text smuggles in
+CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+       "object-src 'none'; base-uri 'none'; form-action 'none'")
+PARTIAL = ".part-"  #: marks a notebook or page still being written (``.report.part-<pid>.ipynb``)
+FAILED = "failed"  #: stem of the notebook and page a failed run leaves for inspection
+
+
+# ---------------------------------------------------------------------------------------------
+# words and numbers as a reader sees them
+
+
+@functools.cache
+def _all_labels() -> dict:
+    import yaml
+
+    return yaml.safe_load((paths.PACKAGE_DATA / "report_labels.yml").read_text(encoding="utf-8"))
+
+
+def labels(lang: str) -> dict:
+    """The words shown to readers in ``lang`` (src/planlib/data/report_labels.yml)."""
+    return _all_labels()[lang]
+
+
+def _missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def format_number(value, decimals: int = 2) -> str:
+    """A number as a reader writes it: thousands separators, no trailing zeros, blank when missing.
+
+    >>> format_number(47700.0), format_number(98.50), format_number(1234567.891), format_number(None)
+    ('47,700', '98.5', '1,234,567.89', '')
+    """
+    if _missing(value):
+        return ""
+    value = float(value)
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_quantity(value, unit: str, lang: str = "zh") -> str:
+    """A value with its unit; large sums of yuan in 万元 / 亿元 (Chinese) or million / billion yuan (English).
+
+    >>> format_quantity(47700.0, "人"), format_quantity(3.2e9, "元"), format_quantity(95.0, "%")
+    ('47,700人', '32亿元', '95%')
+    >>> format_quantity(1.34e8, "元", "en"), format_quantity(3.2e9, "元", "en"), format_quantity(47700, "人", "en")
+    ('134 million yuan', '3.2 billion yuan', '47,700 persons')
+    """
+    if _missing(value):
+        return ""
+    value, unit = float(value), unit if isinstance(unit, str) else ""
+    if unit == "元" and lang == "en":
+        for size, word in ((1e9, "billion yuan"), (1e6, "million yuan")):
+            if abs(value) >= size:
+                return f"{format_number(value / size)} {word}"
+    elif unit == "元" and abs(value) >= 1e8:
+        value, unit = value / 1e8, "亿元"
+    elif unit == "元" and abs(value) >= 1e4:
+        value, unit = value / 1e4, "万元"
+    shown = labels(lang)["units"].get(unit, unit) if unit else ""
+    number = format_number(value)
+    if not shown:
+        return number
+    if shown == "%" or lang == "zh":
+        return f"{number}{shown}"
+    return f"{number} {shown}"
+
+
+def _utc(ts: float | None) -> str:
+    """A POSIX time as 'YYYY-MM-DD HH:MM:SS UTC' ('' for none)."""
+    if ts is None:
+        return ""
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _partial_name(path: Path) -> Path:
+    """Where ``path`` is written before it is complete: ``.report.part-<pid>.html`` (same folder, same suffix)."""
+    return path.with_name(f".{path.stem}{PARTIAL}{os.getpid()}{path.suffix}")
+
+
+def _remove_partials(folder: Path) -> list[Path]:
+    """Delete the half-written files an earlier, killed run left here (ours by name; live writers' kept)."""
+    removed = []
+    for leftover in folder.glob(f".*{PARTIAL}*"):
+        pid_text = leftover.name.split(PARTIAL, 1)[1].split(".", 1)[0]
+        if not pid_text.isdigit() or not leftover.is_file() or _pid_alive(int(pid_text)):
+            continue
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover)
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # no cheap probe without psutil: keep the file (it is hidden and small)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _write_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` under a temporary name beside ``path`` and move it in whole."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _partial_name(path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,6 +235,7 @@ class _Report:
 
             raise PlanlibError(f"lang must be 'zh' or 'en', not {lang!r}")
         self.lang = lang
+        self.labels = labels(lang)
         self.tables = load_tables(processed_dir)
         self.root = paths.resolve(out_dir, paths.PROJECT_ROOT)
         self.figures_dir = self.root / "figures" / name
@@ -169,14 +308,14 @@ class _Report:
                 f' ({len(rows)})</summary><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></details>')
 
     def warnings_summary(self) -> dict:
-        """What went wrong while drawing, as JSON output the tests read (expected: nothing)."""
+        """What went wrong while drawing, as JSON output the tests read (expected: nothing).
+
+        Invisible to readers: the exported page shows only an HTML comment in its place.
+        """
         summary = {"render_warnings": self.render_warnings, "figures": [str(p) for p in self.saved]}
         try:
-            from IPython.display import Markdown, display
+            from IPython.display import display
 
-            n = len(self.render_warnings)
-            display(Markdown(f"Rendering warnings: {n}" + ("" if not n else "\n\n- " + "\n- ".join(self.render_warnings))))
-            # machine-readable in the .ipynb; an HTML comment (invisible) in the exported page
             display({"application/json": summary, "text/html": "<!-- planlib render warnings -->"}, raw=True,
                     metadata={"planlib": "render-warnings"})
         except ImportError:  # pragma: no cover - outside IPython
@@ -190,17 +329,110 @@ class _Report:
     def _footer(self, counties) -> str:
         from . import __version__
 
-        lines = [f"planlib {__version__} · built {build_date()}" if self.lang == "en"
-                 else f"planlib {__version__} · 生成日期 {build_date()}"]
+        e = html.escape
+        lines = [f"planlib {e(__version__)} · {e(self.labels['text']['built'])} {e(build_date())}"]
         for _, row in self._plan_rows(counties).iterrows():
-            lines.append(f"`{row['source_file']}` sha256 `{row['sha256']}`")
-        return "\n\n".join(["---", *lines])
+            lines.append(f"<code>{e(str(row['source_file']))}</code> sha256 <code>{e(str(row['sha256']))}</code>")
+        return Markup('<hr><div class="planlib-footer">' + "<br>".join(lines) + "</div>")
+
+    def _display_html(self, markup: str, plain: str | None = None) -> str:
+        """Show ready-escaped HTML (``plain``: the text/plain fallback, tags stripped if not given)."""
+        import re
+
+        from IPython.display import display
+
+        plain = plain if plain is not None else html.unescape(re.sub(r"<[^>]+>", "", markup))
+        display({"text/html": markup, "text/plain": plain}, raw=True)
+        return markup
 
     def _display_md(self, text: str) -> str:
+        """Show Markdown with any HTML in it escaped (so a name from a plan cannot become markup).
+
+        Markdown syntax (headings, emphasis) still renders; inside backticks the escapes would show,
+        so callers put plan text in plain prose, not in code spans.
+        """
         from IPython.display import Markdown, display
 
-        display(Markdown(text))
+        if isinstance(text, Markup):  # already-escaped HTML built here (e.g. the footer)
+            return self._display_html(str(text))
+        display(Markdown(html.escape(text, quote=False)))
         return text
+
+    def section(self, key: str) -> str:
+        """A section heading in the report's language (``key`` in report_labels.yml ``sections``)."""
+        title = self.labels["sections"].get(key, key)
+        self._display_html(f"<h2>{html.escape(title)}</h2>", title)
+        return title
+
+    def place_name(self, county: str) -> str:
+        """The place's name in the report's language (sources.csv), else its slug."""
+        rows = self._plan_rows([county])
+        if rows.empty:
+            return county
+        row = rows.iloc[0]
+        for col in (("name_en", "name_zh") if self.lang == "en" else ("name_zh", "name_en")):
+            if col in row and isinstance(row[col], str) and row[col].strip():
+                return row[col].strip()
+        return county
+
+    def admin_level(self, county: str) -> str:
+        """plans.admin_level in the report's language ('' when sources.csv does not say)."""
+        rows = self._plan_rows([county])
+        raw = rows.iloc[0].get("admin_level") if not rows.empty else None
+        if not isinstance(raw, str) or not raw.strip():
+            return ""
+        return self.labels["admin_levels"].get(raw.strip(), raw.strip())
+
+    def indicator_name(self, indicator_id, fallback: str = "") -> str:
+        """An indicator's name in the report's language (the dictionary), else ``fallback`` or the id."""
+        if _missing(indicator_id) or not str(indicator_id):
+            return fallback
+        ind = self.tables["indicators"]
+        row = ind[ind["indicator_id"] == indicator_id]
+        col = "label_en" if self.lang == "en" else "indicator_zh"
+        if not row.empty and isinstance(row.iloc[0][col], str) and row.iloc[0][col]:
+            return row.iloc[0][col]
+        return fallback or str(indicator_id)
+
+    def table(self, df, columns: dict[str, str] | None = None, formats: dict | None = None,
+              caption: str | None = None, show: bool = True, right=None):
+        """Show ``df`` for readers: headers in the report's language, numbers formatted, every string escaped.
+
+        ``columns`` maps a column to a key of report_labels.yml ``columns`` (or to a header as is);
+        ``formats`` maps a column to a callable (value -> text) or to "number" / "int" / "year" (those, and
+        the columns in ``right``, are right-aligned).
+        Returns the Styler (cells, index labels and caption all HTML-escaped).
+        """
+        formats = dict(formats or {})
+        shown = df.reset_index(drop=True)
+        if columns:
+            shown = shown[list(columns)]
+            shown.columns = [self.labels["columns"].get(v, v) for v in columns.values()]
+            formats = {self.labels["columns"].get(columns.get(k, k), columns.get(k, k)): f for k, f in formats.items()}
+        named = {"number": format_number, "int": lambda v: format_number(v, 0),
+                 "year": lambda v: "" if _missing(v) else str(int(v))}
+        funcs = {}
+        for col in shown.columns:
+            f = formats.get(col)
+            f = named.get(f, f) if isinstance(f, str) else f
+            funcs[col] = f or (lambda v: "" if _missing(v) else (format_number(v) if isinstance(v, (int, float)) else str(v)))
+        numeric = [c for c in shown.columns if formats.get(c) in ("number", "int", "year")] + \
+            [self.labels["columns"].get(columns.get(c, c), columns.get(c, c)) if columns else c for c in (right or [])]
+        styler = (shown.style.hide(axis="index")
+                  .format(funcs, escape="html")
+                  .format_index(escape="html", axis=1)
+                  .set_table_attributes('class="planlib-table"')
+                  .set_table_styles([{"selector": "th", "props": [("white-space", "nowrap")]}])
+                  .set_properties(**{"text-align": "left", "white-space": "normal", "vertical-align": "top"}))
+        if numeric:
+            styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+        if caption:
+            styler = styler.set_caption(html.escape(caption))
+        if show:
+            from IPython.display import display
+
+            display(styler)
+        return styler
 
 
 def _short_lines(lines, limit: int = 12) -> str:
@@ -231,57 +463,114 @@ class CountyReport(_Report):
 
     def _draw(self, key: str):
         t = self.tables
-        kwargs = {"plans": t["plans"], "lang": self.lang}
+        kwargs = {"plans": t["plans"], "lang": self.lang, "checks": t.get("checks")}  # findings marked on values
         if key == "rates":
             kwargs["national"] = self.national
         return self.figure_functions[key](t["targets"], t["indicators"], self.county, **kwargs)
 
     def heading(self) -> str:
+        """Place name and admin level, the plan's title, issuer, document number and period."""
+        e = html.escape
         row = self._plan_rows([self.county]).iloc[0]
-        name = row["name_en"] if self.lang == "en" and isinstance(row["name_en"], str) else row["name_zh"]
-        title = row["title"] if isinstance(row["title"], str) else ""
+        text = self.labels["text"]
+        cols = self.labels["columns"]
+
+        def field(name):
+            value = row.get(name)
+            return value.strip() if isinstance(value, str) and value.strip() else ""
+
+        level = self.admin_level(self.county)
+        badge = f' <span class="planlib-level">{e(level)}</span>' if level else ""
+        facts = []
+        for key, value in (("title", field("title")), ("issuer", " ".join(filter(None, [field("issuer"), field("doc_number")]))),
+                           ("period", self._period(row))):
+            if value:
+                facts.append(f"<tr><th>{e(cols[key])}</th><td>{e(value)}</td></tr>")
         n = int((self.tables["targets"]["county"] == self.county).sum())
-        sub = f"{n} numbers read from `{row['source_file']}`" if self.lang == "en" else f"从 `{row['source_file']}` 读取的数字 {n} 个"
-        return self._display_md(f"# {name if isinstance(name, str) else self.county}\n\n{title}\n\n{sub}")
+        read = text["numbers_read"].format(n=format_number(n), file="\x00")
+        before, after = read.split("\x00")
+        markup = (f"<h1>{e(self.place_name(self.county))}{badge}</h1>"
+                  f'<table class="planlib-facts">{"".join(facts)}</table>'
+                  f"<p>{e(before)}<code>{e(field('source_file'))}</code>{e(after)}</p>")
+        return self._display_html(markup)
+
+    def _period(self, row) -> str:
+        start, end = row.get("period_start"), row.get("period_end")
+        if _missing(start) or _missing(end):
+            return ""
+        return self.labels["text"]["period"].format(start=int(start), end=int(end))
+
+    def title(self) -> str:
+        """The page title: '<place>教育事业发展规划报告' / '<place>: education plan report'."""
+        return self.labels["text"]["report_title"].format(place=self.place_name(self.county))
+
+    def key_numbers(self):
+        """Each indicator's baseline and target with units (the ``comparison`` table), lines cited."""
+        table = self.tables.get("comparison")
+        rows = None if table is None else table[table["county"] == self.county]
+        if rows is None or rows.empty:
+            return self._display_md(self.labels["text"]["no_key_numbers"])
+        self._display_md(self.labels["text"]["key_numbers_intro"])
+        levels = self.labels["levels"]
+
+        def stated(value, year, comparator, unit):
+            if _missing(value):
+                return ""
+            sign = {">=": "≥ ", "<=": "≤ ", ">": "> ", "<": "< ", "approx": "≈ "}.get(comparator if isinstance(comparator, str) else "", "")
+            when = "" if _missing(year) else f" ({int(year)})"
+            return f"{sign}{format_quantity(value, unit, self.lang)}{when}"
+
+        shown = rows.assign(
+            indicator=[self.indicator_name(i, zh) for i, zh in zip(rows["indicator_id"], rows["indicator_zh"])],
+            level=[levels.get(v, v) if isinstance(v, str) else "" for v in rows["level"]],
+            baseline=[stated(v, y, c, u) for v, y, c, u in zip(rows["baseline"], rows["baseline_year"],
+                                                               rows["baseline_comparator"], rows["unit"])],
+            target=[stated(v, y, c, u) for v, y, c, u in zip(rows["target"], rows["target_year"],
+                                                             rows["target_comparator"], rows["unit"])],
+            lines=[_short_lines(x) for x in rows["source_lines"]],
+        )
+        domains = {d: i for i, d in enumerate(("enrollment", "teachers", "funding", "schools"))}
+        shown = (shown.assign(_order=shown["domain"].map(domains).fillna(len(domains)))
+                 .sort_values(["_order", "indicator_id", "level"], kind="stable"))
+        self.table(shown, {"indicator": "indicator", "level": "level", "baseline": "baseline", "target": "target",
+                           "lines": "lines"}, right=["baseline", "target"])
+        return shown
 
     def checks(self):
         """The data-quality findings for this county, as a table (or a line saying there are none)."""
         checks = self.tables["checks"]
         rows = checks[checks["county"] == self.county][["severity", "check", "indicator_id", "year", "message", "lines"]]
         if rows.empty:
-            return self._display_md("No data-quality findings." if self.lang == "en" else "未发现数据质量问题。")
-        rows = rows.sort_values(["severity", "check"]).reset_index(drop=True)
-        if self.lang == "zh":
-            rows = rows.rename(columns={"severity": "严重程度", "check": "检查", "indicator_id": "指标",
-                                        "year": "年份", "message": "说明", "lines": "行号"})
-        from IPython.display import display
-
-        shown = rows.copy()
-        line_col = shown.columns[-1]
-        shown[line_col] = [_short_lines(x) for x in shown[line_col]]
-        display(shown.style.hide(axis="index")
-                .set_properties(**{"text-align": "left", "white-space": "normal", "vertical-align": "top"})
-                .set_properties(subset=[shown.columns[4]], **{"min-width": "28em"}))
+            return self._display_md(self.labels["text"]["no_findings"])
+        self._display_md(self.labels["text"]["checks_intro"])
+        order = {"error": 0, "warning": 1, "info": 2}
+        rows = rows.assign(_order=rows["severity"].map(order).fillna(3)).sort_values(["_order", "check"])
+        rows = rows.drop(columns="_order").reset_index(drop=True)
+        shown = rows.assign(
+            severity=[self.labels["severities"].get(v, v) for v in rows["severity"]],
+            check=[self.labels["checks"].get(v, v) for v in rows["check"]],
+            indicator=[self.indicator_name(i) for i in rows["indicator_id"]],
+            lines=[_short_lines(x) for x in rows["lines"]],
+        )
+        self.table(shown, {"severity": "severity", "check": "check", "indicator": "indicator", "year": "year",
+                           "message": "message", "lines": "lines"}, formats={"year": "year"})
         return rows
 
     def terms(self, top: int = 15):
         """The words that set this plan apart from the others (the `terms` table), with their first line."""
         terms = self.tables.get("terms")
         if terms is None or terms.empty or not (terms["county"] == self.county).any():
-            return self._display_md("No term analysis in these tables." if self.lang == "en" else "这些表中没有词语分析。")
+            return self._display_md(self.labels["text"]["no_terms"])
+        self._display_md(self.labels["text"]["terms_intro"])
         rows = terms[terms["county"] == self.county].sort_values("rank").head(top)
         rows = rows[["rank", "term", "count", "score", "first_line"]].reset_index(drop=True)
         rows["score"] = rows["score"].astype(float).round(2)
-        if self.lang == "zh":
-            rows = rows.rename(columns={"rank": "排名", "term": "词语", "count": "次数", "score": "区分度", "first_line": "首次出现行"})
-        from IPython.display import display
-
-        score = rows.columns[3]
-        display(rows.style.hide(axis="index").format({score: "{:.2f}"}))
+        self.table(rows, {c: c for c in rows.columns},
+                   formats={"rank": "int", "count": "int", "first_line": "int", "score": lambda v: f"{v:.2f}"})
         return rows
 
     def footer(self) -> str:
-        return self._display_md(self._footer([self.county]))
+        return self._display_html(str(self._footer([self.county])))
 
 
 def _notna(value) -> bool:
@@ -299,11 +588,6 @@ class Comparison(_Report):
     each place's admin level; growth, money per pupil and gaps to the national targets come from the
     `derived` table. A measure only one place states is listed as that place's figure.
     """
-
-    SECTIONS = {
-        "zh": {"enrollment": "在校生", "teachers": "教师队伍", "funding": "教育经费"},
-        "en": {"enrollment": "Enrolment", "teachers": "Teachers", "funding": "Funding"},
-    }
 
     def __init__(self, counties=None, indicators=None, processed_dir=None, out_dir=None, lang: str = "zh"):
         super().__init__(COMPARISON, processed_dir, out_dir, lang)
@@ -358,10 +642,6 @@ class Comparison(_Report):
             text = ("# 各地规划比较\n\n" + "、".join(names) + "\n\n只比较口径相同的指标：同一指标、学段、单位和统计口径"
                     "（时点数不与五年累计数相比，存量不与新增相比）。各地行政级别与规模不同，名称后注明行政级别。")
         return self._display_md(text)
-
-    def section(self, domain: str) -> str:
-        """A section heading: enrollment, teachers or funding."""
-        return self._display_md(f"## {self.SECTIONS.get(self.lang, self.SECTIONS['zh'])[domain]}")
 
     def single_place(self, domain: str):
         """Measures of ``domain`` that only one place states: that place's figures, not a comparison."""
@@ -478,8 +758,13 @@ def _exporter():
     return _EXPORTER
 
 
-def export_html(notebook_path: str | Path, html_path: str | Path, title: str | None = None) -> Path:
-    """Executed notebook -> one self-contained HTML page: code hidden, figures and CJK font embedded."""
+def export_html(notebook_path: str | Path, html_path: str | Path, title: str | None = None,
+                lang: str = "zh") -> Path:
+    """Executed notebook -> one self-contained HTML page: code hidden, figures and CJK font embedded.
+
+    The page carries the Content-Security-Policy :data:`CSP` (no script runs) and is written under a
+    temporary name, then moved in whole.
+    """
     import nbformat
 
     from .fonts import font_face_css
@@ -487,12 +772,11 @@ def export_html(notebook_path: str | Path, html_path: str | Path, title: str | N
     nb = nbformat.read(str(notebook_path), as_version=4)
     if title:
         nb.metadata["title"] = title
-    resources = {"planlib_font_css": font_face_css(_notebook_text(nb))}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
-    out = Path(html_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(body, encoding="utf-8")
-    return out
+    resources = {"planlib_font_css": font_face_css(_notebook_text(nb)), "planlib_csp": CSP}
+    exporter = _exporter()
+    exporter.language_code = lang if lang in ("zh", "en") else "en"
+    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    return _write_atomic(Path(html_path), body)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -508,6 +792,7 @@ def _error_text(exc: BaseException) -> str:
 
 _KERNEL = None  # this worker's kernel manager, reused from notebook to notebook
 _WARMING = None  # thread that builds the HTML exporter while the first notebook runs
+_STOPPING = False  # set in a worker once Ctrl-C reached it
 
 
 def _warm_exporter() -> None:
@@ -566,55 +851,142 @@ def _reset_namespace(km) -> None:
 
 
 def _run_notebook(job: dict) -> dict:
-    """Worker: execute one notebook with papermill, export it to HTML; never raises."""
+    """Worker: execute one notebook with papermill, export it to HTML; never raises (except on Ctrl-C).
+
+    Both are written under temporary names and moved in only when the notebook ran and exported
+    cleanly; a failed run is kept beside the good report as ``failed.ipynb`` / ``failed.html``, and
+    an interrupted one leaves nothing behind: the previous good report stays until replaced.
+    """
     import papermill as pm
 
-    start = time.perf_counter()
+    global _STOPPING
+    started, start = time.time(), time.perf_counter()
+    if _STOPPING:  # Ctrl-C reached this worker: run nothing more (its kernel may be half torn down)
+        return {"county": job["name"], "status": "interrupted", "started": None, "finished": None,
+                "seconds": None, "html": "", "failed_html": "", "error": ""}
     out_nb, out_html = Path(job["ipynb"]), Path(job["html"])
-    out_nb.parent.mkdir(parents=True, exist_ok=True)
+    folder = out_nb.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    _remove_partials(folder)
+    tmp_nb, tmp_html = _partial_name(out_nb), _partial_name(out_html)
+    failed_nb, failed_html = folder / f"{FAILED}.ipynb", folder / f"{FAILED}.html"
     status, error = "ok", ""
     kernel_name = job.get("kernel_name") or "python3"
     engine_kwargs = {}
     try:
-        if job.get("reuse_kernel"):
-            km = _kernel(kernel_name)
-            _reset_namespace(km)
-            engine_kwargs["km"] = km
-        pm.execute_notebook(job["notebook"], str(out_nb), parameters=job["parameters"], progress_bar=False,
-                            kernel_name=kernel_name, cwd=str(out_nb.parent), **engine_kwargs)
-    except Exception as exc:  # noqa: BLE001 - a failed notebook is a result, not a crash
-        status, error = "failed", _error_text(exc)
+        try:
+            if job.get("reuse_kernel"):
+                km = _kernel(kernel_name)
+                _reset_namespace(km)
+                engine_kwargs["km"] = km
+            pm.execute_notebook(job["notebook"], str(tmp_nb), parameters=job["parameters"], progress_bar=False,
+                                kernel_name=kernel_name, cwd=str(folder), **engine_kwargs)
+        except Exception as exc:  # noqa: BLE001 - a failed notebook is a result, not a crash
+            status, error = "failed", _error_text(exc)
+        try:
+            if _WARMING is not None:
+                _WARMING.join()
+            if tmp_nb.exists():
+                export_html(tmp_nb, tmp_html, title=job["title"], lang=job["parameters"].get("lang", "zh"))
+        except Exception as exc:  # noqa: BLE001
+            status, error = "failed", error or f"HTML export: {_error_text(exc)}"
+        if status == "ok":
+            os.replace(tmp_nb, out_nb)
+            os.replace(tmp_html, out_html)
+            failed_nb.unlink(missing_ok=True)  # an earlier failure's record (written by planlib, above)
+            failed_html.unlink(missing_ok=True)
+        else:
+            for tmp, kept in ((tmp_nb, failed_nb), (tmp_html, failed_html)):
+                if tmp.exists():
+                    os.replace(tmp, kept)
+    except KeyboardInterrupt:
+        _STOPPING = True
+        raise
+    finally:
+        tmp_nb.unlink(missing_ok=True)
+        tmp_html.unlink(missing_ok=True)
+    return {"county": job["name"], "status": status, "started": started, "finished": time.time(),
+            "seconds": round(time.perf_counter() - start, 2), "html": str(out_html) if status == "ok" else "",
+            "failed_html": str(failed_html) if status != "ok" and failed_html.exists() else "", "error": error}
+
+
+def default_counties(processed_dir=None) -> list[str]:
+    """Every plan in the built tables (plans.county), not the raw files' names."""
+    plans = load_tables(processed_dir, warn_stale=False)["plans"]
+    return sorted(str(c) for c in plans["county"])
+
+
+def _titles(processed_dir, lang: str) -> dict[str, str]:
+    """Page titles per report, in ``lang`` (the place's name from sources.csv, escaped by the exporter)."""
+    text = labels(lang)["text"]
+    titles = {COMPARISON: text["compare_link"]}
     try:
-        if _WARMING is not None:
-            _WARMING.join()
-        if out_nb.exists():
-            export_html(out_nb, out_html, title=job["title"])
-    except Exception as exc:  # noqa: BLE001
-        status, error = "failed", error or f"HTML export: {_error_text(exc)}"
-    return {"county": job["name"], "status": status, "seconds": round(time.perf_counter() - start, 2),
-            "html": str(out_html) if out_html.exists() else "", "error": error}
-
-
-def default_counties() -> list[str]:
-    """Every plan in data/raw: the stems of its .txt files."""
-    return sorted(p.stem for p in paths.RAW_DIR.glob("*.txt"))
+        plans = load_tables(processed_dir, warn_stale=False)["plans"]
+    except Exception:  # noqa: BLE001 - the notebook itself will say what is wrong with the tables
+        return titles
+    for _, row in plans.iterrows():
+        name = row.get("name_en" if lang == "en" else "name_zh")
+        place = name if isinstance(name, str) and name.strip() else row["county"]
+        titles[row["county"]] = text["report_title"].format(place=place)
+    return titles
 
 
 def _jobs(counties, root: Path, processed_dir, lang: str) -> list[dict]:
     processed = None if processed_dir is None else str(paths.resolve(processed_dir, paths.PROCESSED_DIR))
     common = {"processed_dir": processed, "out_dir": str(root), "lang": lang}
+    titles = _titles(processed_dir, lang)
     jobs = []
     for county in counties:
         folder = root / "reports" / county
         jobs.append({"name": county, "notebook": str(paths.NOTEBOOKS_DIR / COUNTY_NOTEBOOK),
                      "parameters": {"county": county, **common}, "ipynb": str(folder / "report.ipynb"),
-                     "html": str(folder / "report.html"), "title": f"{county} — planlib"})
+                     "html": str(folder / "report.html"), "title": titles.get(county, county)})
     folder = root / "reports" / COMPARISON
     jobs.append({"name": COMPARISON, "notebook": str(paths.NOTEBOOKS_DIR / COMPARE_NOTEBOOK),
                  "parameters": {"counties": list(counties), "indicators": [], **common},
                  "ipynb": str(folder / "report.ipynb"), "html": str(folder / "report.html"),
-                 "title": "compare — planlib"})
+                 "title": titles[COMPARISON]})
     return jobs
+
+
+def _execute(work: list[dict], n_workers: int, results: dict, progress: bool, reuse_kernels: bool,
+             kernel_name: str) -> None:
+    """Run the jobs in a process pool, filling ``results`` (name -> status) as they finish.
+
+    A KeyboardInterrupt propagates after the pool has shut down (its kernels with it); what finished
+    before is in ``results``.
+    """
+    from tqdm import tqdm
+
+    futures = {}
+    try:
+        with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
+                                 initargs=(reuse_kernels, kernel_name)) as pool, \
+                tqdm(total=len(work), desc="reports", unit="nb", disable=not progress) as bar:
+            # the comparison is the longest notebook: start it first so the counties fill in around it
+            futures = {pool.submit(_run_notebook, job): job["name"]
+                       for job in sorted(work, key=lambda j: j["name"] != COMPARISON)}
+            try:
+                for future in as_completed(futures):
+                    name = futures[future]
+                    try:
+                        results[name] = future.result()
+                    except Exception as exc:  # noqa: BLE001 - a dead worker process
+                        results[name] = {"county": name, "status": "failed", "seconds": 0.0, "html": "",
+                                         "error": _error_text(exc)}
+                    bar.set_postfix_str(f"{name}: {results[name]['status']}")
+                    bar.update()
+            except KeyboardInterrupt:
+                pool.shutdown(wait=True, cancel_futures=True)  # start nothing new; the workers stop
+                raise
+    except KeyboardInterrupt:
+        for future, name in futures.items():  # finished, but not yet collected when Ctrl-C came
+            if name not in results and future.done() and not future.cancelled():
+                try:
+                    results[name] = future.result()
+                except BaseException:  # noqa: BLE001 - interrupted or failed: settled by the caller
+                    pass
+        raise
 
 
 def run_reports(counties: list[str] | None = None, jobs: int = 2, out_dir: str | Path | None = None,
@@ -622,15 +994,15 @@ def run_reports(counties: list[str] | None = None, jobs: int = 2, out_dir: str |
                 reuse_kernels: bool = True, kernel_name: str = "python3") -> list[dict]:
     """Run the county notebook per county and the comparison in ``jobs`` worker processes; write index.html.
 
-    Returns one status dict per notebook: county, status ('ok' | 'failed'), seconds, html, error.
+    Returns one status dict per notebook: county, status ('ok' | 'failed' | 'interrupted'), started,
+    finished, seconds, html (the good report shown, possibly an earlier one), error.
     The comparison reads the tables, not the county reports, so it runs alongside them.
     With ``reuse_kernels`` each worker keeps one kernel and empties its namespace (``%reset -f``)
     between notebooks, so pandas and matplotlib are imported once per worker, not once per county;
-    ``False`` gives every notebook a fresh kernel.
+    ``False`` gives every notebook a fresh kernel. On Ctrl-C the reports not finished are recorded as
+    interrupted (index.html says so), their previous good reports kept, and KeyboardInterrupt re-raised.
     """
-    from tqdm import tqdm
-
-    counties = list(counties) if counties else default_counties()
+    counties = list(counties) if counties else default_counties(processed_dir)
     root = paths.resolve(out_dir, paths.PROJECT_ROOT)
     work = _jobs(counties, root, processed_dir, lang)
     for job in work:
@@ -638,31 +1010,41 @@ def run_reports(counties: list[str] | None = None, jobs: int = 2, out_dir: str |
     started = time.perf_counter()
     results: dict[str, dict] = {}
     n_workers = max(1, min(int(jobs), len(work)))
-    with ProcessPoolExecutor(max_workers=n_workers, initializer=_init_worker,
-                             initargs=(reuse_kernels, kernel_name)) as pool, \
-            tqdm(total=len(work), desc="reports", unit="nb", disable=not progress) as bar:
-        # the comparison is the longest notebook: start it first so the counties fill in around it
-        futures = {pool.submit(_run_notebook, job): job["name"] for job in sorted(work, key=lambda j: j["name"] != COMPARISON)}
-        for future in as_completed(futures):
-            name = futures[future]
-            try:
-                results[name] = future.result()
-            except Exception as exc:  # noqa: BLE001 - a dead worker process
-                results[name] = {"county": name, "status": "failed", "seconds": 0.0, "html": "",
-                                 "error": _error_text(exc)}
-            bar.set_postfix_str(f"{name}: {results[name]['status']}")
-            bar.update()
-    ordered = [results[job["name"]] for job in work]
+    interrupted = False
+    try:
+        _execute(work, n_workers, results, progress, reuse_kernels, kernel_name)
+    except KeyboardInterrupt:
+        interrupted = True
+        for result in results.values():  # a kernel stopped by the same Ctrl-C reports it as an error
+            if result["status"] == "failed" and "KeyboardInterrupt" in (result.get("error") or ""):
+                result["status"] = "interrupted"
+    for job in work:
+        results.setdefault(job["name"], {"county": job["name"], "status": "interrupted", "seconds": None,
+                                         "html": "", "error": ""})
+    ordered = [_settle(results[job["name"]], Path(job["html"])) for job in work]
+    reports_dir = root / "reports"
     for result in ordered:  # each report keeps its status, so a partial rerun does not drop the others
-        folder = root / "reports" / result["county"]
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / STATUS_FILE).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    write_index(_all_statuses(root / "reports", ordered), root / "reports" / "index.html",
-                total_seconds=time.perf_counter() - started, processed_dir=processed_dir)
+        _write_atomic(reports_dir / result["county"] / STATUS_FILE,
+                      json.dumps(result, ensure_ascii=False, indent=1) + "\n")
+    downloads = copy_downloads(processed_dir, reports_dir)
+    write_index(_all_statuses(reports_dir, ordered), reports_dir / "index.html",
+                total_seconds=time.perf_counter() - started, processed_dir=processed_dir, lang=lang,
+                downloads=downloads)
+    if interrupted:
+        raise KeyboardInterrupt
     return ordered
 
 
 STATUS_FILE = "status.json"
+
+
+def _settle(result: dict, good_html: Path) -> dict:
+    """A run's status with the report a reader is shown: this run's, or the previous good one (and its time)."""
+    result = {"started": None, "finished": None, "failed_html": "", **result}
+    if result["status"] != "ok":
+        result["html"] = str(good_html) if good_html.exists() else ""
+    result["report_built"] = good_html.stat().st_mtime if good_html.exists() else None
+    return result
 
 
 def _all_statuses(reports_dir: Path, latest: list[dict]) -> list[dict]:
@@ -674,67 +1056,186 @@ def _all_statuses(reports_dir: Path, latest: list[dict]) -> list[dict]:
             status = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        if status.get("county") not in seen and Path(status.get("html") or path).exists():
-            earlier.append(status)
+        if not isinstance(status, dict) or "county" not in status or status.get("county") in seen:
+            continue
+        html_path = status.get("html") or ""
+        if (html_path and Path(html_path).exists()) or status.get("status") != "ok":
+            earlier.append(_settle(status, path.parent / "report.html"))
     merged = latest + earlier
     return sorted(merged, key=lambda r: (r["county"] == COMPARISON, r["county"]))
 
 
-def _place_names(processed_dir) -> dict[str, str]:
+# ---------------------------------------------------------------------------------------------
+# the landing page
+
+
+def copy_downloads(processed_dir, reports_dir: Path) -> list[dict]:
+    """Copy the built tables (CSV, Parquet, xlsx) and the codebook into ``reports/downloads/``.
+
+    So the reports folder is self-contained wherever ``--out`` puts it. Each file is copied under a
+    temporary name and moved in; files an earlier copy wrote that the tables no longer have are removed
+    (the list of what was written is kept in ``downloads/.planlib-files.json``; nothing else is touched).
+    Returns one entry per table: name, rows, files (names in downloads/).
+    """
+    source = paths.resolve(processed_dir, paths.PROCESSED_DIR)
+    target = reports_dir / DOWNLOADS
+    target.mkdir(parents=True, exist_ok=True)
+    files = sorted(p for p in source.iterdir() if p.is_file() and not p.name.startswith(".")
+                   and p.suffix in (".csv", ".parquet", ".xlsx"))
+    codebook = paths.PROJECT_ROOT / "docs" / "codebook.md"
+    extra = [codebook] if codebook.is_file() else []
+    written = []
+    for src in files + extra:
+        tmp = _partial_name(target / src.name)
+        try:
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, target / src.name)
+        finally:
+            tmp.unlink(missing_ok=True)
+        written.append(src.name)
+    ledger = target / ".planlib-files.json"
     try:
-        plans = load_tables(processed_dir, warn_stale=False)["plans"]
-        return {c: n for c, n in zip(plans["county"], plans["name_zh"]) if isinstance(n, str)}
-    except Exception:  # noqa: BLE001 - the index is still useful without names
-        return {}
+        before = json.loads(ledger.read_text(encoding="utf-8")) if ledger.exists() else []
+    except ValueError:
+        before = []
+    for name in before:
+        if name not in written and "/" not in name and "\\" not in name:
+            (target / name).unlink(missing_ok=True)
+    _write_atomic(ledger, json.dumps(written, ensure_ascii=False) + "\n")
+    rows = {}
+    manifest = source / "_build.json"
+    if manifest.exists():
+        try:
+            rows = json.loads(manifest.read_text(encoding="utf-8")).get("rows", {})
+        except ValueError:
+            rows = {}
+    tables: dict[str, dict] = {}
+    for path in files:
+        stem = path.name.rsplit(".", 1)[0]
+        entry = tables.setdefault(stem, {"name": stem, "rows": rows.get(stem), "files": []})
+        entry["files"].append(path.name)
+        if path.suffix == ".parquet":  # the count from the file itself, not only the build's manifest
+            import pyarrow.parquet as pq
+
+            entry["rows"] = pq.ParquetFile(path).metadata.num_rows
+    out = list(tables.values())
+    if extra:
+        out.append({"name": "codebook", "rows": None, "files": [codebook.name]})
+    return out
 
 
-def write_index(results: list[dict], path: Path, total_seconds: float | None = None, processed_dir=None) -> Path:
-    """reports/index.html: every report with its status, run time and link; a failure shows its error."""
+def _index_places(processed_dir, reports_dir: Path, index_dir: Path, lang: str) -> list[dict]:
+    """One entry per plan in the tables: names, admin level, plan facts, counts, link to its report."""
+    L = labels(lang)
+    try:
+        t = load_tables(processed_dir, warn_stale=False)
+    except Exception:  # noqa: BLE001 - the index still lists the status of every report
+        return []
+    targets, checks = t["targets"], t["checks"]
+    places = []
+    for _, row in t["plans"].iterrows():
+        def field(name, row=row):
+            value = row.get(name)
+            return value.strip() if isinstance(value, str) and value.strip() else ""
+
+        county = row["county"]
+        report = reports_dir / county / "report.html"
+        level = field("admin_level")
+        start, end = row.get("period_start"), row.get("period_end")
+        places.append({
+            "county": county,
+            "name": field("name_en" if lang == "en" else "name_zh") or county,
+            "other_name": field("name_zh" if lang == "en" else "name_en"),
+            "province": field("province"),
+            "admin_level": L["admin_levels"].get(level, level),
+            "admin_level_raw": level,
+            "title": field("title"),
+            "issuer": " ".join(filter(None, [field("issuer"), field("doc_number")])),
+            "period": "" if _missing(start) or _missing(end) else L["text"]["period"].format(start=int(start), end=int(end)),
+            "n_targets": format_number(int((targets["county"] == county).sum()), 0),
+            "n_findings": format_number(int((checks["county"] == county).sum()), 0),
+            "href": os.path.relpath(report, index_dir).replace(os.sep, "/") if report.exists() else "",
+        })
+    return places
+
+
+def write_index(results: list[dict], path: Path, total_seconds: float | None = None, processed_dir=None,
+                lang: str = "zh", downloads: list[dict] | None = None) -> Path:
+    """reports/index.html: the landing page (places, comparison, tables) with the build status at the bottom.
+
+    Rendered by templates/index.html.j2 with autoescaping: every name, title and error is escaped.
+    """
+    import jinja2
+
     from . import __version__
     from .fonts import font_face_css
 
-    names = _place_names(processed_dir)
-    rows = []
+    L = labels(lang)
+    index_dir = path.parent
+    places = _index_places(processed_dir, index_dir, index_dir, lang)
+    names = {p["county"]: p["name"] for p in places}
+    levels = sorted({p["admin_level"] for p in places if p["admin_level"]})
+
+    def rel(target):
+        return os.path.relpath(target, index_dir).replace(os.sep, "/") if target else ""
+
+    statuses = []
     for r in results:
-        link = os.path.relpath(r["html"], path.parent) if r["html"] else ""
-        label = names.get(r["county"], "比较 comparison" if r["county"] == COMPARISON else "")
-        cell = f'<a href="{html.escape(link)}">{html.escape(r["county"])}</a>' if link else html.escape(r["county"])
-        error = f"<pre>{html.escape(r['error'])}</pre>" if r["error"] else ""
-        rows.append(f'<tr class="{r["status"]}"><td>{cell}</td><td>{html.escape(label)}</td>'
-                    f'<td>{r["status"]}</td><td>{r["seconds"]:.1f} s</td><td>{error}</td></tr>')
-    n_failed = sum(r["status"] != "ok" for r in results)
-    total = f" in {total_seconds:.1f} s" if total_seconds is not None else ""
-    text = "".join(rows) + "planlib 规划报告 目录 比较"
-    page = f"""<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8"><title>planlib reports 规划报告</title>
-<style id="planlib-font">{font_face_css(text)}</style>
-<style>body{{font-family:'Noto Sans SC','DejaVu Sans',sans-serif;margin:2em;}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.3em .8em;text-align:left;vertical-align:top}}
-tr.failed{{background:#fde8e8}} tr.ok td:nth-child(3){{color:#1a7f37}} pre{{white-space:pre-wrap;margin:0}}</style>
-</head><body>
-<h1>planlib 规划报告 · reports</h1>
-<p>{len(results) - n_failed} ok, {n_failed} failed{total} · planlib {__version__} · {build_date()}</p>
-<table><thead><tr><th>report</th><th>place</th><th>status</th><th>time</th><th>error</th></tr></thead>
-<tbody>{''.join(rows)}</tbody></table>
-</body></html>
-"""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
-    return path
+        status = r.get("status", "failed")
+        statuses.append({
+            "name": names.get(r["county"], L["text"]["compare_link"] if r["county"] == COMPARISON else r["county"]),
+            "county": r["county"], "status": status, "status_label": L["statuses"].get(status, status),
+            "started": _utc(r.get("started")), "finished": _utc(r.get("finished")),
+            "seconds": "" if r.get("seconds") is None else L["text"]["seconds"].format(s=float(r["seconds"])),
+            "error": r.get("error") or "",
+            "href": rel(r.get("html")) if r.get("html") and Path(r["html"]).exists() else "",
+            "failed_href": rel(r.get("failed_html")) if r.get("failed_html") and Path(r["failed_html"]).exists() else "",
+            "note": (L["text"]["previous_report"].format(when=_utc(r.get("report_built")))
+                     if status != "ok" and r.get("html") and r.get("report_built") else ""),
+        })
+    compare_html = index_dir / COMPARISON / "report.html"
+    counts = {k: sum(r.get("status") == k for r in results) for k in ("ok", "failed", "interrupted")}
+    summary = L["text"]["summary"].format(**counts)
+    if total_seconds is not None:
+        summary += " · " + L["text"]["seconds"].format(s=total_seconds)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+                             autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+                             undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    context = {
+        "lang": lang, "L": L, "csp": CSP, "version": __version__, "date": build_date(),
+        "places": places, "statuses": statuses, "summary": summary,
+        "admin_note": L["text"]["admin_note"].format(levels="、".join(levels) if lang == "zh" else ", ".join(levels))
+        if len(levels) > 1 else "",
+        "compare_href": rel(compare_html) if compare_html.exists() else "",
+        "downloads": [{**d, "rows": "" if d.get("rows") is None else format_number(d["rows"], 0),
+                       "about": L["tables"].get(d["name"], ""),
+                       "links": [{"name": f, "href": f"{DOWNLOADS}/{f}"} for f in d["files"]]}
+                      for d in (downloads or [])],
+        "font_css": "",
+    }
+    page = env.get_template("index.html.j2").render(**context)
+    context["font_css"] = Markup(font_face_css(page))  # the subset covers every character on the page
+    page = env.get_template("index.html.j2").render(**context)
+    return _write_atomic(path, page)
 
 
 def main_report(counties=None, jobs: int = 2, out_dir=None, processed_dir=None, lang: str = "zh") -> int:
     """CLI body: run every report; exit code 0 if all succeeded, else 1 (failures are listed)."""
     import sys
 
-    results = run_reports(counties, jobs=jobs, out_dir=out_dir, processed_dir=processed_dir, lang=lang)
+    index = paths.resolve(out_dir, paths.PROJECT_ROOT) / "reports" / "index.html"
+    try:
+        results = run_reports(counties, jobs=jobs, out_dir=out_dir, processed_dir=processed_dir, lang=lang)
+    except KeyboardInterrupt:
+        print(f"planlib report: interrupted; earlier good reports kept; see {index}", file=sys.stderr)
+        raise
     failed = [r for r in results if r["status"] != "ok"]
     for r in failed:
         print(f"planlib report: {r['county']} failed: {r['error']}", file=sys.stderr)
-    index = paths.resolve(out_dir, paths.PROJECT_ROOT) / "reports" / "index.html"
     print(f"{len(results) - len(failed)}/{len(results)} reports ok; see {index}")
     return 1 if failed else 0
 
 
 __all__ = ["CountyReport", "Comparison", "run_reports", "main_report", "export_html", "load_tables",
-           "national_targets", "write_index", "default_counties"]
+           "national_targets", "write_index", "default_counties", "copy_downloads", "format_number",
+           "format_quantity", "labels", "CSP"]

@@ -10,7 +10,7 @@ from PIL import Image
 
 from planlib import paths
 from planlib.plots import COUNTY_FIGURES
-from planlib.report import COMPARISON, run_reports
+from planlib.report import COMPARISON, labels, run_reports
 
 COUNTY_NB = paths.NOTEBOOKS_DIR / "county_report.ipynb"
 COMPARE_NB = paths.NOTEBOOKS_DIR / "compare_counties.ipynb"
@@ -92,7 +92,7 @@ def test_county_report_has_every_figure_and_no_glyph_warnings(batch, county):
         assert _not_blank(png)
     text = json.dumps(nb.dict(), ensure_ascii=False)
     assert "sha256" in text and f"data/raw/{county}.txt" in text  # the citable footer
-    assert "sum_mismatch" in text  # the data-quality table
+    assert labels("zh")["checks"]["sum_mismatch"] in text  # the data-quality table, in the reader's words
 
 
 @pytest.mark.slow

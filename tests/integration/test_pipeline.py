@@ -77,13 +77,13 @@ def test_bad_raw_file_fails_the_build_and_leaves_output_untouched(tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "good.txt").write_text(make_plan(1).text, encoding="utf-8")
-    (raw / "broken.txt").write_bytes(b"\x00\x01\x02binary")
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "marker").write_text("previous build")
+    build(raw, out)  # the previous build
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (raw / "broken.txt").write_bytes(b"\x00\x01\x02binary")
     with pytest.raises(PlanlibError, match=r"broken\.txt"):
         build(raw, out)
-    assert [p.name for p in out.iterdir()] == ["marker"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out-")]  # no temporary folder left
 
 

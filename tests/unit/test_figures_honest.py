@@ -107,7 +107,7 @@ def test_cumulative_investment_is_compared_annualised_and_a_single_place_is_not_
     assert annual["value"].tolist() == [pytest.approx(3.4e9 / 5)]
     assert annual["line"].tolist() == ["40"]
     text = _texts(fig)
-    assert "仅甲县（县级）给出" in text and "亿元/年" in text
+    assert "仅甲县（县）给出" in text and "亿元/年" in text
     assert not (data["series"] == "baseline").any() or set(data[data["series"] == "baseline"]["indicator_id"]) == {"budget_share"}
 
 

@@ -110,7 +110,7 @@ def test_rates_draw_other_places_and_national_lines(fixture_tables):
     fig = plots.rates(t["targets"], t["indicators"], "alpha", plans=t["plans"], national=nat)
     ax = fig.axes[0]
     texts = {x.get_text().strip() for x in ax.texts}
-    assert {"乙市（县级）", "丙县（县级）"} <= texts  # the other places, by name and admin level
+    assert {"乙市（县）", "丙县（县）"} <= texts  # the other places, by name and admin level
     dashed = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
     shown = set(t["targets"][(t["targets"]["county"] == "alpha") & (t["targets"]["unit"] == "%")]["indicator_id"])
     assert len(dashed) == len(set(nat["indicator_id"]) & shown & set(t["targets"][t["targets"]["domain"] == "enrollment"]["indicator_id"]))
