@@ -681,14 +681,27 @@ class Comparison(_Report):
         m = m[m["county"].isin(self.counties) & m["derived_id"].isin(list(derived_ids))]
         if m.empty:
             return m
+        import re
+
+        from . import plots
+        from .derived import in_language
+        from .schema import LEVELS
+
         names = dict(zip(self.tables["indicators"]["indicator_id"],
                          self.tables["indicators"]["label_en" if self.lang == "en" else "indicator_zh"]))
         lead = "Not computed, and why:" if self.lang == "en" else "未能计算的可比指标及原因："
-        from .derived import in_language
+        sep = "、" if self.lang == "zh" else ", "
 
-        items = [f"<li>{html.escape(self._place(r['county']))} · {html.escape(names.get(r['indicator_id'], r['indicator_id']) or '')}"
-                 f"{'：' if self.lang == 'zh' else ': '}{html.escape(in_language(r['reason'], self.lang))}</li>"
-                 for _, r in m.iterrows()]
+        def words(reason: str) -> str:
+            text = in_language(reason, self.lang)
+            return re.sub(r"(?<![A-Za-z_])(" + "|".join(sorted(LEVELS, key=len, reverse=True)) + r")(?![A-Za-z_])",
+                          lambda x: plots.level_label(x.group(1), self.lang), text)
+
+        items = []  # one line per place and reason, the indicators it applies to listed together
+        for (county, reason), group in m.groupby(["county", "reason"], sort=False):
+            inds = sep.join(dict.fromkeys(names.get(i, i) for i in group["indicator_id"] if i))
+            items.append(f"<li>{html.escape(self._place(county))}{' · ' + html.escape(inds) if inds else ''}"
+                         f"{'：' if self.lang == 'zh' else ': '}{html.escape(words(reason))}</li>")
         display(HTML(f"<p>{html.escape(lead)}</p><ul>{''.join(items)}</ul>"))
         return m
 
