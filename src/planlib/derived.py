@@ -192,6 +192,7 @@ def derived_tables(targets: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
                    national: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The `derived` and `derived_missing` frames (not yet conformed to the schema)."""
     t = with_meaning(targets, indicators)
+    unnamed = t[t["indicator_id"].fillna("") == ""].assign(level=lambda x: x["level"].fillna(""))
     t = t[t["indicator_id"].fillna("") != ""]
     t = t.assign(level=t["level"].fillna(""))
     if national is None:
@@ -203,7 +204,7 @@ def derived_tables(targets: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
         base_year, end_year = _period(plans, county)
         _changes(out, mine, county, base_year, end_year)
         _gaps(out, mine, county, end_year, national)
-        _money(out, mine, county)
+        _money(out, mine, county, unnamed[unnamed["county"] == county])
         _per_teacher(out, mine, county)
     derived = pd.DataFrame(out.rows, columns=DERIVED_COLUMNS)
     missing = pd.DataFrame(out.missing, columns=MISSING_COLUMNS)
@@ -275,7 +276,7 @@ def _gaps(out: _Out, mine: pd.DataFrame, county: str, end_year, national: pd.Dat
                 f"{row['source_file']}:{int(row['line'])};{NATIONAL_FILE}:{int(nat['line'])}", year=end_year)
 
 
-def _money(out: _Out, mine: pd.DataFrame, county: str) -> None:
+def _money(out: _Out, mine: pd.DataFrame, county: str, unnamed: pd.DataFrame | None = None) -> None:
     """Money totals annualised (a cumulative total ÷ its years) and divided by the pupils of the same level and year."""
     r = rules()
     pupils = _pupils(mine)
@@ -319,6 +320,14 @@ def _money(out: _Out, mine: pd.DataFrame, county: str) -> None:
                 why = (f"no pupil count for {scope} in {int(year)}"
                        + (f" (pupils are stated only by level: {', '.join(sorted(set(others['level'])))})"
                           if len(others) else ""))
+                # a count the dictionary cannot name (在校学生76293人): said, not used — its scope is unknown
+                if unnamed is not None and len(unnamed):
+                    loose = unnamed[(unnamed["year"] == int(year)) & unnamed["unit"].isin(PERSON_UNITS)
+                                    & (unnamed["domain"] == rules()["pupils_domain"]) & (unnamed["basis"] == "point")
+                                    & (unnamed["level"].map(_scope) == _scope(level))]
+                    if len(loose):
+                        lines = ", ".join(str(int(x)) for x in sorted(set(loose["line"])))
+                        why += f"; a pupil count on line {lines} has no indicator in the dictionary"
                 out.miss(county, PER_PUPIL, ind, level, why)
                 continue
             per = value / float(head["value"])
@@ -388,7 +397,8 @@ _ZH = [
     (r"no pupil count for all levels in (\d{4})", r"未给出\1年各学段合计在校生数"),
     (r"no pupil count for (\w+) in (\d{4})", r"未给出\2年\1在校生数"),
     (r"no pupil count for the teachers' level \((\w+)\) in (\d{4})", r"未给出\2年与教师同学段（\1）的在校生数"),
-    (r" \(pupils are stated only by level: (.*)\)", r"（仅分学段给出：\1）"),
+    (r" \(pupils are stated only by level: ([^)]*)\)", r"（仅分学段给出：\1）"),
+    (r"; a pupil count on line ([\d, ]+) has no indicator in the dictionary", r"；第\1行的在校生数未被指标词典识别"),
     (r"the plan states no count of full-time teachers", "规划未给出专任教师数"),
 ]
 

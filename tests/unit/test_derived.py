@@ -152,3 +152,13 @@ def test_tables_built_before_basis_existed_still_derive():
     old = pd.DataFrame(rows).drop(columns=["basis", "span_start", "span_end", "measure_type"])
     d, _ = derived.derived_tables(old, INDICATORS.drop(columns="measure_type"), PLANS)
     assert d[d["derived_id"] == "growth_pct"]["value"].tolist() == [pytest.approx(10.0)]
+
+
+def test_an_unnamed_pupil_count_is_named_in_the_reason_not_used():
+    # 在校学生76293人 without an indicator: its scope is unknown, so no ratio, but the reader is told where it is
+    unnamed = dict(_row("a", "total_enrollment", 2020, "baseline", 76293, 23), indicator_id="")
+    _, d, m = _tables([_row("a", "edu_investment", 2020, "baseline", 6e9, 25, level="", basis="cumulative",
+                            span=(2016, 2020)), unnamed])
+    assert not (d["derived_id"] == "per_pupil").any()
+    reason = m[(m["derived_id"] == "per_pupil") & (m["indicator_id"] == "edu_investment")]["reason"].iloc[0]
+    assert "line 23 has no indicator" in reason
