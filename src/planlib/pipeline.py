@@ -23,7 +23,7 @@ from .outdir import (BUILDING_MARK, MANIFEST, TABLE_NAMES, check_output_dir, cle
                      output_lock, readable_dir, remove_output, swap_in, temp_prefix)
 from .paths import CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, check_slug, resolve
 from .periods import plan_period
-from .text import PlanText, has_plan_heading, read_plan
+from .text import PlanText, has_plan_heading, not_a_plan_message, read_plan
 
 
 class StaleTablesWarning(UserWarning):
@@ -71,8 +71,7 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     targets = _dedupe(tables.rows + schools.target_rows + prose_rows)  # each cites plan.source_file
     assign_meaning(targets, plan, period)  # basis, span, measure_type: what each number is
     if not has_plan_heading(plan) and not targets:
-        raise PlanFileError(plan.path, "not an education plan: no plan title (规划/计划 with 教育) in its opening "
-                            "and no number in the four domains (enrollment, teachers, funding, schools)")
+        raise PlanFileError(plan.path, not_a_plan_message(plan))
     return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings,
                       describe(plan, period=period))
 

@@ -20,7 +20,7 @@ takes the measures just before it. The word lists live in ``data/prose_rules.yml
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -71,6 +71,44 @@ DETACHED_MEANING = {"不低于": ">=", "不少于": ">=", "不小于": ">=", "�
 LEADING_COMPARATOR = re.compile(r"(至少|最少|至多|最多|不低于|不少于|不超过|超过)[^，,；;：:。、！？\d０-９]{0,6}$")
 #: 每12个班级配备…: a number right after 每 is the size of the unit a norm counts per, no target.
 PER_UNIT_TAIL = re.compile(r"每\s*$")
+#: The longest match of DETACHED_COMPARATOR and LEADING_COMPARATOR (3-character word, gap, 的).
+_DETACHED_REACH = 3 + 12 + 1
+_LEADING_REACH = 3 + 6
+
+#: The longest clause and sentence prose reads as one. The five plans' run to about 150 and 350
+#: characters; a longer run (a line with no comma or full stop, a hostile file) is cut, the
+#: sentence at a clause end, so the work per number stays bounded and a line of any length is
+#: read in time proportional to its length.
+MAX_CLAUSE = 300
+MAX_SENTENCE = 800
+
+
+def _cut_long(bounds: list[int], length: int, limit: int, prefer: list[int] = ()) -> list[int]:
+    """``bounds`` (ascending starts of spans ending at the next bound or ``length``) with cuts
+    added so that no span is longer than ``limit``; a cut goes on the last of ``prefer``
+    (ascending) that fits, else at ``limit`` characters.
+
+    >>> _cut_long([0, 5], 25, 8)
+    [0, 5, 13, 21]
+    >>> _cut_long([0], 25, 10, prefer=[4, 9, 12, 22])
+    [0, 9, 12, 22]
+    """
+    out: list[int] = []
+    ends = list(bounds[1:]) + [length]
+    for start, end in zip(bounds, ends):
+        out.append(start)
+        while end - start > limit:
+            i = bisect_right(prefer, start + limit) - 1
+            start = prefer[i] if i >= 0 and prefer[i] > start else start + limit
+            out.append(start)
+    return out
+
+
+def _ends_with_per(line: str, start: int, end: int) -> bool:
+    """PER_UNIT_TAIL.search(line, start, end), looking back only over the spaces before ``end``."""
+    while end > start and line[end - 1].isspace():
+        end -= 1
+    return end > start and line[end - 1] == "每"
 #: A count written in Chinese numerals with 个 is a slogan (“八个”, 一个) unless an indicator names it.
 CN_NUMERAL = re.compile(r"[零〇一二三四五六七八九十百千万两]+")
 #: “十四五”, 十三五: a plan's name left in a label.
@@ -362,14 +400,16 @@ CLASSIFIERS = frozenset("个所名位家支人班间套")
 NOUN_AFTER = re.compile(r"[^，,；;。：:、！？!?\d０-９（(]{1,20}")
 
 
-def _noun_after(line: str, q, qs) -> str:
-    """The noun a classifier counts (9个名师工作室 -> 名师工作室), '' if none follows."""
+def _noun_after(line: str, q, nxt: int) -> str:
+    """The noun a classifier counts (9个名师工作室 -> 名师工作室), '' if none follows.
+
+    ``nxt`` is where the next number starts (len(line) if none): the noun stops there.
+    """
     if not q.unit_raw or q.unit_raw[-1] not in CLASSIFIERS or q.end >= len(line):
         return ""
     m = NOUN_AFTER.match(line, q.end)
     if not m or not CJK.match(line, q.end):
         return ""
-    nxt = min((o.start for o in qs if o.start >= q.end), default=len(line))
     noun = line[q.end:min(m.end(), nxt)]
     noun = rules().label_trailing.sub("", noun)
     return noun if CJK.search(noun) else ""
@@ -405,13 +445,17 @@ class _Candidate:
     group: list = field(default_factory=list)
 
 
-def _keep(q, line: str, programme_spans: list[tuple[int, int]]) -> bool:
+def _keep(q, line: str, programme_spans: list[tuple[int, int]], programme_ends: list[int]) -> bool:
+    """A quantity with a unit prose reads, outside any programme name (``programme_spans``, from
+    one finditer: in order, not overlapping, so ``programme_ends`` ascend and one bisect finds the
+    only span that can overlap the number)."""
     r = rules()
     if q.role != "quantity" or not q.unit:
         return False
     if q.unit in r.excluded_units or (q.unit_raw or "") in r.excluded_units:
         return False
-    return not any(a < q.num_end and q.num_start < b for a, b in programme_spans)
+    i = bisect_right(programme_ends, q.num_start)  # the first span ending after the number starts
+    return not (i < len(programme_spans) and programme_spans[i][0] < q.num_end)
 
 
 def _is_threshold(q, line: str) -> bool:
@@ -435,14 +479,18 @@ RATIO = re.compile(r"(?<![\d.])\d+(?:\s*[+＋:：]\s*\d+)+(?![\d.])")
 def _ratio_parts(line: str, start: int, end: int, qs: list) -> set[int]:
     """“1+10+100”的模式，实现1名…指导10名…带动100名: the numbers that spell out a ratio (ids)."""
     dropped: set[int] = set()
+    starts = [q.start for q in qs]
     for m in RATIO.finditer(line, start, end):
         parts = _DIGITS.findall(m.group(0))
-        following = [q for q in qs if q.start >= m.end() and id(q) not in dropped]
         matched, i = [], 0
-        for q in following:
-            if i < len(parts) and q.value_raw == parts[i]:
+        for q in qs[bisect_left(starts, m.end()):]:  # the numbers after the ratio, in order
+            if id(q) in dropped:
+                continue
+            if q.value_raw == parts[i]:
                 matched.append(q)
                 i += 1
+                if i == len(parts):
+                    break
         if i == len(parts):
             dropped.update(id(q) for q in matched)
     return dropped
@@ -472,7 +520,10 @@ def _slogan_ones(line: str, start: int, qs: list) -> set[int]:
 
 
 def _year_kind(line: str, cand: _Candidate, scopes: list[Scope], sentence_start: int,
-               section: str | None, period: Period | None) -> tuple[int | None, str]:
+               section: str | None, period: Period | None,
+               scope_positions: list[int] | None = None) -> tuple[int | None, str]:
+    if scope_positions is None:
+        scope_positions = [s.pos for s in scopes]
     r = rules()
     q = cand.q
     tail = line[cand.clause_start:q.start]
@@ -483,7 +534,9 @@ def _year_kind(line: str, cand: _Candidate, scopes: list[Scope], sentence_start:
     if fyp and direct_year is None:
         number = fyp_ordinal(fyp.group(0))
         direct_year = fyp_years(number)[1] if number else None
-    scope = next((s for s in reversed(scopes) if sentence_start <= s.pos < q.start), None)
+    # the last scope before the number, if it lies in this sentence (scopes are sorted by pos)
+    i = bisect_left(scope_positions, q.start) - 1
+    scope = scopes[i] if i >= 0 and scopes[i].pos >= sentence_start else None
     context = scope.context if scope else (section or PLAN)
     if direct_year is None and period is not None and ORIGIN_TAIL.search(tail):
         direct_year = period.base_year - (period.end - period.start + 1) if context == REVIEW else period.base_year
@@ -526,45 +579,52 @@ def extract_prose(plan: PlanText, skip_lines: Collection[int] = (), period: Peri
         if not quantities:
             continue
         programme_spans = [m.span() for m in r.programme.finditer(line)]
-        quantities = [q for q in quantities if _keep(q, line, programme_spans)]
+        programme_ends = [b for _, b in programme_spans]
+        quantities = [q for q in quantities if _keep(q, line, programme_spans, programme_ends)]
         if not quantities:
             continue
         scopes = _scopes(line, period)
-        sentence_starts = [0] + [m.end() for m in SENTENCE_END.finditer(line)]
+        scope_positions = [sc.pos for sc in scopes]
         clause_ends = [m.end() for m in CLAUSE_END.finditer(line)]
+        sentence_starts = [0] + [m.end() for m in SENTENCE_END.finditer(line)]
+        if len(line) > MAX_CLAUSE:  # a shorter line holds no span to cut
+            clause_ends = _cut_long([0] + clause_ends, len(line), MAX_CLAUSE)[1:]
+            sentence_starts = _cut_long(sentence_starts, len(line), MAX_SENTENCE, prefer=clause_ends)
         by_sentence: dict[int, list] = {}
         for q in quantities:
-            s = sentence_starts[bisect_right(sentence_starts, q.start) - 1]  # the last start <= q.start
-            by_sentence.setdefault(s, []).append(q)
-        for s_start, qs in by_sentence.items():
+            k = bisect_right(sentence_starts, q.start) - 1  # the last start <= q.start
+            by_sentence.setdefault(k, []).append(q)
+        for k, qs in by_sentence.items():
+            s_start = sentence_starts[k]
             s_end = qs[-1].end
             noise = _ratio_parts(line, s_start, s_end, qs) | _slogan_ones(line, s_start, qs)
             qs = [q for q in qs if id(q) not in noise and not _is_threshold(q, line)
-                  and not PER_UNIT_TAIL.search(line, s_start, q.num_start)]
+                  and not _ends_with_per(line, s_start, q.num_start)]
             if not qs:
                 continue
+            sentence_end = sentence_starts[k + 1] if k + 1 < len(sentence_starts) else len(line)
             made = _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes,
-                                  contexts[n - 1], period, source_file)
+                                  contexts[n - 1], period, source_file, sentence_end, scope_positions)
             for row in made:
                 row["level"] = row["level"] or heading_levels[n - 1]
             rows.extend(made)
     return rows
 
 
-def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, period, source_file):
+def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, period, source_file, s_end,
+                   scope_positions):
     r = rules()
-    s_end_m = SENTENCE_END.search(line, qs[-1].end)
-    sentence = line[s_start:s_end_m.end() if s_end_m else len(line)]
+    sentence = line[s_start:s_end]
     groups: list[list[_Candidate]] = []
     prev_end = s_start
-    for q in qs:
+    for index, q in enumerate(qs):
         i = bisect_right(clause_ends, q.start)  # clause_ends ascend: [:i] are those <= q.start
         clause_start = max(s_start, clause_ends[i - 1]) if i else s_start
         seg_start = max(clause_start, prev_end)
         label = clean_label(line[seg_start:q.start])
         if label and r.recurring.fullmatch(label):
             label = ""  # 年均增长20.82%: a rate of the measure just named
-        after = _noun_after(line, q, qs)
+        after = _noun_after(line, q, qs[index + 1].start if index + 1 < len(qs) else len(line))
         if after:  # 建成9个名师工作室: the measure follows the classifier
             label = label + after if label and not label.endswith(after) else after
         seg = line[seg_start:q.start]
@@ -597,7 +657,7 @@ def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, per
         for cand, label, ref in zip(group, labels, refs):
             previous = emitted[-1] if emitted and _listed_after(line, emitted[-1], cand) else None
             row = _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, period, source_file,
-                       previous)
+                       previous, scope_positions)
             emitted.append(row)
             if row["domain"]:
                 out.append(row)
@@ -630,7 +690,7 @@ def _in_list_context(label: str, previous: dict | None):
 
 
 def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, period, source_file,
-         previous: dict | None = None) -> dict:
+         previous: dict | None = None, scope_positions: list[int] | None = None) -> dict:
     r = rules()
     q = cand.q
     clause = line[cand.clause_start:q.end]
@@ -659,11 +719,13 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
                 if domain == "schools" and q.unit in PEOPLE_UNITS:  # 为农村学校培养补充100名…教师: people, not schools
                     domain = "teachers" if TEACHER_WORDS.search(whole_clause) else "enrollment"
             level = level or level_of(label)
-    year, kind = _year_kind(line, cand, scopes, s_start, section, period)
+    year, kind = _year_kind(line, cand, scopes, s_start, section, period, scope_positions)
     comparator = q.comparator
     if comparator == "=":
-        detached = DETACHED_COMPARATOR.search(line, cand.clause_start, q.start)
-        detached = detached or LEADING_COMPARATOR.search(line, cand.clause_start, q.num_start)
+        # both patterns end at the number and match a few characters: look only that far back
+        detached = DETACHED_COMPARATOR.search(line, max(cand.clause_start, q.start - _DETACHED_REACH), q.start)
+        detached = detached or LEADING_COMPARATOR.search(
+            line, max(cand.clause_start, q.num_start - _LEADING_REACH), q.num_start)
         comparator = DETACHED_MEANING[detached.group(1)] if detached else comparator
     quote_start = cand.clause_start
     while quote_start < q.num_start and line[quote_start] in " \u3000\t":

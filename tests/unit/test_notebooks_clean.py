@@ -1,4 +1,5 @@
-"""Notebooks are committed without outputs (executed copies go to reports/)."""
+"""Notebooks are committed without outputs (executed copies go to reports/): the one test of it, for every
+notebook under notebooks/ (the report templates, the explorer, the lessons and their exercises)."""
 import json
 
 import pytest
