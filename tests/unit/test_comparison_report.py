@@ -7,6 +7,8 @@ import pytest
 from planlib import plots
 from planlib.report import Comparison, CountyReport
 
+pytestmark = pytest.mark.filterwarnings("ignore::planlib.pipeline.StaleTablesWarning")  # the fixtures have no manifest
+
 
 @pytest.fixture(scope="module")
 def comparison(fixture_processed_dir, tmp_path_factory):
