@@ -422,22 +422,6 @@ def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 and float(x).is_integer() else f"{x:g}"
 
 
-def format_value(value: float, unit: str, lang: str = "zh") -> str:
-    """A value with its unit for text: yuan in 亿元 or 万元, counts with thousands separators.
-
-    >>> format_value(7.8e9, "元"), format_value(84810200.0, "元"), format_value(1500.0, "人"), format_value(98.5, "%")
-    ('78亿元', '8,481.02万元', '1,500人', '98.5%')
-    """
-    units = UNIT_LABELS.get(lang, UNIT_LABELS["zh"])
-    sep = "" if lang == "zh" else " "
-    if unit == "元" and abs(value) >= 1e8:
-        return f"{value / 1e8:,.6g}{sep}{units['亿元']}"
-    if unit == "元" and abs(value) >= 1e4:
-        return f"{value / 1e4:,.2f}".rstrip("0").rstrip(".") + f"{sep}{units['万元']}"
-    shown = f"{value:,.0f}" if abs(value) >= 1000 and float(value).is_integer() else f"{value:g}"
-    return f"{shown}{'' if unit == '%' else sep}{units.get(unit, unit)}"
-
-
 def _bar_label(x: float) -> str:
     """A bar's value: thousands separated, at most two decimals (0.848102 亿元 → 0.85).
 
@@ -1136,6 +1120,24 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     d = d[d["county"].isin(counties) & d["derived_id"].isin([ANNUAL_MEAN, PER_PUPIL])]
     d = d[d["unit"].isin(["元/年", "元/人/年", "元/人"])]
     money_panels = [(k, g) for k, g in d.groupby(["derived_id", "indicator_id", "unit"], sort=True)]
+    # amounts two or more places state alike (学生资助 2016–2020 累计), not already shown as a yearly mean
+    amounts = _labelled(targets[targets["county"].isin(counties)], indicators)
+    amounts = amounts[(amounts["domain"] == "funding") & (amounts["measure_type"] == "money") & (amounts["unit"] == "元")
+                      & amounts["basis"].isin(["point", "cumulative"])
+                      & ~(amounts["indicator_id"].isin(set(d["indicator_id"])) & (amounts["basis"] == "cumulative"))]
+    for key in _shared(amounts, counties)[:3]:
+        ind, level, basis, unit, _mtype, span = key
+        keyed = _with_key_columns(amounts)
+        part = amounts[(keyed["indicator_id"] == ind) & (keyed["level"] == level) & (keyed["basis"] == basis)
+                       & (keyed["_span"] == span)]
+        picked = part.assign(_prose=(part["source"] != "table").astype(int)).sort_values(
+            ["county", "year", "_prose", "line"], ascending=[True, False, True, True]).drop_duplicates("county")
+        g = pd.DataFrame({"county": picked["county"], "derived_id": "stated", "indicator_id": ind, "level": level,
+                          "year": picked["year"], "span_start": picked["span_start"], "span_end": picked["span_end"],
+                          "value": picked["value"].astype(float), "unit": "元", "comparator": picked["comparator"],
+                          "method": "", "inputs": [f"{f}:{int(ln)}" for f, ln in zip(picked["source_file"], picked["line"])],
+                          "_basis": basis})
+        money_panels.append((("stated", ind, basis), g))
     title = _t(lang, "compare_funding")
     if not rate_keys and not money_panels:
         return no_data_figure(title, lang, message=_t(lang, "not_shared"))
@@ -1165,7 +1167,12 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         g = g.set_index("county").reindex([c for c in counties if c in set(g["county"])]).reset_index()
         span = "/".join(sorted({f"{int(a)}–{int(b)}" for a, b in zip(g["span_start"], g["span_end"])
                                 if pd.notna(a) and pd.notna(b)}))
-        if derived_id == ANNUAL_MEAN:
+        if derived_id == "stated":
+            values, unit_label = _scaled_amounts(g["value"].astype(float), "元", lang)
+            basis = g.iloc[0]["_basis"]
+            panel_title = (f"{_t(lang, 'cumulative')}（{span}）" if lang == "zh" else f"{_t(lang, 'cumulative')} ({span})") \
+                if basis == "cumulative" else "/".join(sorted({f"{int(y)}{_t(lang, 'year')}" for y in g["year"].dropna()}))
+        elif derived_id == ANNUAL_MEAN:
             values, unit_label = g["value"] / 1e8, _t(lang, "per_year")
             panel_title = _t(lang, "annual_mean").format(span=span)
         else:
@@ -1190,7 +1197,11 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         ax.set_xlabel(unit_label, fontsize=8)
         ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
         ax.set_title(panel_title, fontsize=9)
-        data += _derived_rows(g, "funding", f"{derived_id}|{ind}|{unit}", plans, lang, targets)
+        rows_here = _derived_rows(g, "funding", f"{derived_id}|{ind}|{unit}", plans, lang, targets)
+        if derived_id == "stated":  # an amount as stated: its own basis, its words as the quote
+            for row in rows_here:
+                row.update(basis=g.iloc[0]["_basis"], series="baseline", quote=row["quote"].replace(" ← ", "", 1))
+        data += rows_here
     handles = _comparator_legend(axes[0], comparators, lang, fig=fig, dumbbell=bool(rate_keys))
     used = pd.DataFrame(data)
     lines = used.assign(line=used["line"].str.split(";"), source_file=used["source_file"].str.split(";").str[0])
@@ -1202,6 +1213,8 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     # each amount in the plan's own words: what a total covers (全市基础教育投入 vs 累计教育投入) is read there
     words = [f"{_place(plans, r['county'], lang)}“{r['quote'].split(' ← ', 1)[1]}”" for r in data
              if r.get("basis") == "derived" and " ← " in str(r.get("quote"))]
+    words += [f"{_place(plans, r['county'], lang)}“{r['quote']}”" for r in data
+              if str(r.get("panel", "")).startswith("stated|") and r.get("quote")]
     if words:
         note = _join_notes(note, _t(lang, "as_stated") + _sep(lang) + "; ".join(dict.fromkeys(words)))
     _finish(fig, title, _join_notes(note, findings.note() if findings else ""), legend=handles)

@@ -661,8 +661,10 @@ class Comparison(_Report):
             parts = []
             for (_, r) in group.sort_values(["indicator_id", "year"]).head(12).iterrows():
                 year = "" if r["year"] is None or str(r["year"]) == "<NA>" else f"{int(r['year'])} "
+                if r.get("basis") in ("cumulative", "annual") and _notna(r.get("span_start")) and _notna(r.get("span_end")):
+                    year = f"{int(r['span_start'])}–{int(r['span_end'])} {plots.TEXT[self.lang][r['basis']]} "
                 parts.append(f"{r[name_col]} {year}{plots._cmp_prefix(r['comparator'])}"
-                             f"{plots.format_value(float(r['value']), r['unit'], self.lang)}"
+                             f"{format_quantity(float(r['value']), r['unit'], self.lang)}"
                              f" ({Path(str(r['source_file'])).name}:{int(r['line'])})")
             more = len(group) - 12
             if more > 0:
@@ -694,7 +696,8 @@ class Comparison(_Report):
 
         def words(reason: str) -> str:
             text = in_language(reason, self.lang)
-            return re.sub(r"(?<![A-Za-z_])(" + "|".join(sorted(LEVELS, key=len, reverse=True)) + r")(?![A-Za-z_])",
+            ids = sorted((lv for lv in LEVELS if lv != "all"), key=len, reverse=True)  # 'all levels' is prose
+            return re.sub(r"(?<![A-Za-z_])(" + "|".join(ids) + r")(?![A-Za-z_])",
                           lambda x: plots.level_label(x.group(1), self.lang), text)
 
         items = []  # one line per place and reason, the indicators it applies to listed together
@@ -706,8 +709,7 @@ class Comparison(_Report):
         return m
 
     def growth_table(self):
-        from IPython.display import display
-
+        """Enrolment growth per place and level, from the `derived` table, with the two lines it rests on."""
         from . import plots
 
         table = plots.growth_table(self.tables["targets"], self.tables["indicators"], self.counties,
@@ -725,7 +727,7 @@ class Comparison(_Report):
         headers = (["地区", "指标", "年份", "基期（人）", "目标（人）", "增长（%）", "文件", "行"] if self.lang == "zh"
                    else ["Place", "Indicator", "Years", "Base (persons)", "End (persons)", "Growth (%)", "File", "Lines"])
         shown.columns = headers
-        display(shown.style.hide(axis="index").format(escape="html"))
+        self.table(shown, right=headers[3:6])
         return table
 
     def footer(self) -> str:

@@ -255,3 +255,15 @@ def test_a_past_five_year_total_is_not_set_beside_a_future_one():
     t.loc[1, ["year", "kind", "span_start", "span_end", "value"]] = [2020, "baseline", 2016, 2020, 300]
     fig = plots.compare_teachers(t, IND, ["a", "b"], plans=PLANS)
     assert sorted(plots.figure_data(fig)["value"]) == [190.0, 300.0]
+
+
+def test_amounts_two_places_state_alike_are_compared_and_a_years_amount_is_not_among_them():
+    t = pd.DataFrame([
+        _r("a", "student_aid", 2020, "baseline", 1.61e8, 48, basis="cumulative", span=(2016, 2020)),
+        _r("b", "student_aid", 2020, "baseline", 2.87e8, 25, basis="cumulative", span=(2016, 2020)),
+        _r("c", "student_aid", 2020, "baseline", 0.5e8, 7),  # one year's amount: another measure
+    ])
+    fig = plots.compare_funding(t, IND, ["a", "b", "c"], plans=PLANS)
+    data = plots.figure_data(fig)
+    assert sorted(data["value"]) == [1.61e8, 2.87e8] and set(data["basis"]) == {"cumulative"}
+    assert "累计（2016–2020）" in _texts(fig) and {2.87, 1.61} <= set().union(*_bar_axes(fig))
