@@ -901,8 +901,10 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
                             if pd.notna(a) and pd.notna(b)})
             tags.append(_t(lang, basis) + (f"（{', '.join(spans)}）" if lang == "zh" and spans
                                            else f" ({', '.join(spans)})" if spans else ""))
-        ax.set_title(" · ".join(tags), fontsize=9)
+        # a long English name would run into the next panel: wrapped to the panel's width
+        ax.set_title(wrap_note(" · ".join(tags), columns=int(WIDTH_IN / ncols * 8)), fontsize=9)
         ax.tick_params(labelsize=8)
+        ax.margins(x=0.3)  # room for the value labels beside the outermost markers
         unit_label = _t(lang, "pct") if unit in RATE_UNITS else UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
         if unit in RATE_UNITS:
             ax.set_xlabel(unit_label, fontsize=8)
