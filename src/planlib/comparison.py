@@ -14,7 +14,7 @@ COLUMNS = ["county", "indicator_id", "indicator_zh", "domain", "level", "unit",
            "baseline_year", "baseline", "baseline_comparator", "baseline_line",
            "target_year", "target", "target_comparator", "target_line",
            "change", "change_unit", "change_comparator", "change_line",
-           "growth_pct", "source_file", "source_lines"]
+           "growth_pct", "growth_start_year", "growth_end_year", "source_file", "source_lines"]
 
 
 def _pick(g: pd.DataFrame) -> pd.Series | None:
@@ -25,8 +25,17 @@ def _pick(g: pd.DataFrame) -> pd.Series | None:
     return g.iloc[0]
 
 
-def comparison_table(targets: pd.DataFrame) -> pd.DataFrame:
-    """Wide table from tidy targets; ``growth_pct`` = (target − baseline) / baseline × 100 where both are counts or rates."""
+def comparison_table(targets: pd.DataFrame, derived: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Wide table from tidy targets; ``growth_pct`` from the `derived` table (point-basis headcounts only).
+
+    One source for one number: growth is computed once, in :mod:`planlib.derived`, and looked up here
+    by county, indicator and level; a row without a derived growth (a rate, an amount, a flow) has none.
+    """
+    from .derived import growth_for_comparison
+
+    if derived is None:
+        raise TypeError("comparison_table needs the derived table (planlib.derived.derived_tables)")
+    growth = {(c, i, lv or ""): (v, s, e) for c, i, lv, v, s, e in growth_for_comparison(derived).itertuples(index=False)}
     named = targets[targets["indicator_id"].fillna("") != ""]
     rows = []
     for (county, ind), g in named.groupby(["county", "indicator_id"], sort=True):
@@ -50,19 +59,20 @@ def comparison_table(targets: pd.DataFrame) -> pd.DataFrame:
                 row["change_unit"] = r["unit"] if r is not None else pd.NA
             if r is not None:
                 lines.append(int(r["line"]))
-        if base is not None and target is not None and base["value"] and base["unit"] == target["unit"]:
-            row["growth_pct"] = round((target["value"] - base["value"]) / base["value"] * 100, 4)
-        else:
-            row["growth_pct"] = pd.NA
+        level = "" if pd.isna(first["level"]) else first["level"]
+        value, start, end = growth.get((county, ind, level), (pd.NA, pd.NA, pd.NA))
+        row["growth_pct"] = round(value, 4) if pd.notna(value) else pd.NA
+        row["growth_start_year"], row["growth_end_year"] = start, end
         row["source_lines"] = ";".join(str(n) for n in lines)
         rows.append(row)
     df = pd.DataFrame(rows, columns=COLUMNS)
-    for c in ("baseline_year", "target_year", "baseline_line", "target_line", "change_line"):
+    for c in ("baseline_year", "target_year", "baseline_line", "target_line", "change_line",
+              "growth_start_year", "growth_end_year"):
         df[c] = df[c].astype("Int64")
     for c in ("baseline", "target", "change", "growth_pct"):
         df[c] = pd.to_numeric(df[c]).astype("Float64")
     for c in set(COLUMNS) - {"baseline_year", "target_year", "baseline_line", "target_line", "change_line",
-                             "baseline", "target", "change", "growth_pct"}:
+                             "growth_start_year", "growth_end_year", "baseline", "target", "change", "growth_pct"}:
         df[c] = df[c].astype("string")
     return df
 

@@ -129,6 +129,7 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     from .build.checks import run_checks
     from .comparison import comparison_table
     from .build.corrections import apply_corrections, read_corrections
+    from .derived import derived_tables
     from .extract.dictionary import indicators_frame
     from .extract.metadata import SOURCE_FIELDS, read_sources
 
@@ -172,7 +173,10 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
         "checks": checks,
     }
     tables = {name: schema.validate(schema.conform(df.reset_index(drop=True), name), name) for name, df in tables.items()}
-    tables["comparison"] = comparison_table(tables["targets"])
+    derived, missing = derived_tables(tables["targets"], tables["indicators"], tables["plans"])
+    tables["derived"] = schema.validate(schema.conform(derived, "derived"), "derived")
+    tables["derived_missing"] = schema.validate(schema.conform(missing, "derived_missing"), "derived_missing")
+    tables["comparison"] = comparison_table(tables["targets"], tables["derived"])
     return tables
 
 

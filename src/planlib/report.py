@@ -247,7 +247,8 @@ class _Report:
         raise NotImplementedError
 
     def figure(self, key: str, show: bool = True):
-        """Draw figure ``key``, save PNG and SVG, show the PNG; warnings are recorded (and still shown)."""
+        """Draw figure ``key``; save PNG, SVG and CSV (its values with their source lines); show the PNG and,
+        below it, the source lines of what it plots. Warnings are recorded (and still shown)."""
         from . import plots
 
         log = logging.getLogger("matplotlib")
@@ -265,10 +266,46 @@ class _Report:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno)
         self.saved += files
         if show:
-            from IPython.display import Image, display
+            from IPython.display import HTML, Image, display
 
             display(Image(data=files[0].read_bytes(), format="png"))
+            table = self._sources_html(plots.figure_data(fig))
+            if table:
+                display(HTML(table))
         return fig
+
+    _SOURCE_HEADERS = {"zh": ("地区", "指标", "学段", "数值", "单位", "年份", "来源（文件:行）", "原文或算法"),
+                       "en": ("Place", "Indicator", "Level", "Value", "Unit", "Year", "Source (file:line)", "Quote or method")}
+
+    def _sources_html(self, data) -> str:
+        """The plotted values and the lines they come from, as an HTML table (plan text escaped)."""
+        from . import plots
+
+        if data is None or data.empty:
+            return ""
+        names = dict(zip(self.tables["indicators"]["indicator_id"],
+                         self.tables["indicators"]["label_en" if self.lang == "en" else "indicator_zh"]))
+        rows = []
+        for _, r in data.iterrows():
+            files = str(r["source_file"]).split(";")
+            lines = str(r["line"]).split(";")
+            where = "; ".join(f"{Path(f).name}:{ln}" for f, ln in zip(files * len(lines) if len(files) == 1 else files, lines))
+            year = r["year"] if _notna(r["year"]) else (f"{int(r['span_start'])}–{int(r['span_end'])}"
+                                                        if _notna(r["span_start"]) and _notna(r["span_end"]) else "")
+            year = str(int(year)) if isinstance(year, float) else str(year)
+            value = float(r["value"])
+            shown = f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1e4 else f"{value:,.0f}"
+            quote = r["quote"] if isinstance(r["quote"], str) else ""
+            if r["basis"] == "derived":
+                from .derived import in_language
+
+                quote = in_language(quote, self.lang)
+            cells = [r["place"], names.get(r["indicator_id"], r["indicator_id"]), plots.level_label(r["level"], self.lang),
+                     f"{plots._cmp_prefix(r['comparator'])}{shown}", r["unit"], year, where, quote]
+            rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
+        head = "".join(f"<th>{h}</th>" for h in self._SOURCE_HEADERS.get(self.lang, self._SOURCE_HEADERS["zh"]))
+        return (f'<details class="planlib-sources"><summary>{"图中数值的来源" if self.lang == "zh" else "Sources of the values shown"}'
+                f' ({len(rows)})</summary><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></details>')
 
     def warnings_summary(self) -> dict:
         """What went wrong while drawing, as JSON output the tests read (expected: nothing).
@@ -426,7 +463,7 @@ class CountyReport(_Report):
 
     def _draw(self, key: str):
         t = self.tables
-        kwargs = {"plans": t["plans"], "lang": self.lang}
+        kwargs = {"plans": t["plans"], "lang": self.lang, "checks": t.get("checks")}  # findings marked on values
         if key == "rates":
             kwargs["national"] = self.national
         return self.figure_functions[key](t["targets"], t["indicators"], self.county, **kwargs)
@@ -536,8 +573,21 @@ class CountyReport(_Report):
         return self._display_html(str(self._footer([self.county])))
 
 
+def _notna(value) -> bool:
+    """True for a real value (not None, NaN or pd.NA)."""
+    import pandas as pd
+
+    return value is not None and not (isinstance(value, float) and value != value) and not (value is pd.NA)
+
+
 class Comparison(_Report):
-    """The cross-place report: rates and growth, never raw counts (the places differ in scale)."""
+    """The cross-place report: enrollment, teachers and funding, each compared on like measures only.
+
+    Like measures: the same indicator, level, basis (a level at a date, a cumulative total ...), unit and
+    measure type (stock, flow, rate, money, designation). Raw counts are set side by side per level with
+    each place's admin level; growth, money per pupil and gaps to the national targets come from the
+    `derived` table. A measure only one place states is listed as that place's figure.
+    """
 
     def __init__(self, counties=None, indicators=None, processed_dir=None, out_dir=None, lang: str = "zh"):
         super().__init__(COMPARISON, processed_dir, out_dir, lang)
@@ -545,31 +595,139 @@ class Comparison(_Report):
         self.counties = [c for c in (counties or known) if c in known]
         self.indicator_ids = list(indicators or [])
         self.national = national_targets(self.tables["indicators"])
+        if "derived" in self.tables:
+            self.derived = self.tables["derived"]
+            self.derived_missing = self.tables.get("derived_missing")
+        else:  # tables built before the derived table: the same computation, in memory
+            from .derived import derived_tables
+
+            self.derived, self.derived_missing = derived_tables(self.tables["targets"], self.tables["indicators"],
+                                                                self.tables["plans"])
 
     def _draw(self, key: str):
         from . import plots
 
         t = self.tables
+        common = {"plans": t["plans"], "lang": self.lang, "checks": self._checks()}
+        args = (t["targets"], t["indicators"], self.counties)
+        if key == "enrollment":
+            return plots.compare_enrollment(*args, **common)
         if key == "rates":
-            return plots.compare_rates(t["targets"], t["indicators"], self.counties, indicator_ids=self.indicator_ids,
-                                       plans=t["plans"], national=self.national, lang=self.lang)
+            return plots.compare_rates(*args, indicator_ids=self.indicator_ids, national=self.national,
+                                       domain=None if self.indicator_ids else "enrollment", **common)
         if key == "growth":
-            return plots.compare_growth(t["targets"], t["indicators"], self.counties, plans=t["plans"], lang=self.lang)
+            return plots.compare_growth(*args, derived=self.derived, **common)
+        if key == "teachers":
+            return plots.compare_teachers(*args, national=self.national, **common)
+        if key == "funding":
+            return plots.compare_funding(*args, derived=self.derived, national=self.national, **common)
         raise KeyError(key)
 
-    def heading(self) -> str:
-        names = self._plan_rows(self.counties)["name_en" if self.lang == "en" else "name_zh"].fillna("").tolist()
-        title = "# Comparison of plans" if self.lang == "en" else "# 各地规划比较"
-        return self._display_md(f"{title}\n\n{'、'.join(n for n in names if n)}")
+    def _checks(self):
+        checks = self.tables.get("checks")
+        return None if checks is None else checks[checks["county"].isin(self.counties)]
 
-    def growth_table(self):
-        from IPython.display import display
+    def _place(self, county: str) -> str:
+        from . import plots
+
+        return plots._place(self.tables["plans"], county, self.lang, with_admin=True)
+
+    def heading(self) -> str:
+        names = [self._place(c) for c in self.counties]
+        if self.lang == "en":
+            text = ("# Comparison of plans\n\n" + ", ".join(names) + "\n\nPlaces are compared only on like measures: "
+                    "the same indicator, level, unit and basis (a level at a date is never set beside a five-year total, "
+                    "a stock never beside a flow). Places differ in kind and size: each carries its administrative level.")
+        else:
+            text = ("# 各地规划比较\n\n" + "、".join(names) + "\n\n只比较口径相同的指标：同一指标、学段、单位和统计口径"
+                    "（时点数不与五年累计数相比，存量不与新增相比）。各地行政级别与规模不同，名称后注明行政级别。")
+        return self._display_md(text)
+
+    def single_place(self, domain: str):
+        """Measures of ``domain`` that only one place states: that place's figures, not a comparison."""
+        from IPython.display import HTML, display
 
         from . import plots
 
-        table = plots.growth_table(self.tables["targets"], self.tables["indicators"], self.counties)
-        table = table.assign(growth_pct=table["growth_pct"].round(1))
-        display(table.style.hide(axis="index").format(precision=1))
+        rows = plots.single_place_measures(self.tables["targets"], self.tables["indicators"], self.counties, domain)
+        rows = rows[rows["kind"].isin(["baseline", "target"])]
+        if rows.empty:
+            return rows
+        name_col = "label_en" if self.lang == "en" else "name_zh"
+        lead = ("Stated by one place only (that place's figures, not a comparison):" if self.lang == "en"
+                else "仅一地给出的指标（为该地数值，不作比较）：")
+        items = []
+        for county, group in rows.groupby("county", sort=True):
+            parts = []
+            for (_, r) in group.sort_values(["indicator_id", "year"]).head(12).iterrows():
+                year = "" if r["year"] is None or str(r["year"]) == "<NA>" else f"{int(r['year'])} "
+                if r.get("basis") in ("cumulative", "annual") and _notna(r.get("span_start")) and _notna(r.get("span_end")):
+                    year = f"{int(r['span_start'])}–{int(r['span_end'])} {plots.TEXT[self.lang][r['basis']]} "
+                parts.append(f"{r[name_col]} {year}{plots._cmp_prefix(r['comparator'])}"
+                             f"{format_quantity(float(r['value']), r['unit'], self.lang)}"
+                             f" ({Path(str(r['source_file'])).name}:{int(r['line'])})")
+            more = len(group) - 12
+            if more > 0:
+                parts.append(f"… +{more}")
+            items.append(f"<li><b>{html.escape(self._place(county))}</b>: {html.escape('; '.join(parts))}</li>")
+        display(HTML(f"<p>{html.escape(lead)}</p><ul>{''.join(items)}</ul>"))
+        return rows
+
+    def missing(self, derived_ids=("per_pupil", "annual_mean")):
+        """Why a derived measure could not be made for a place (from `derived_missing`)."""
+        from IPython.display import HTML, display
+
+        m = self.derived_missing
+        if m is None or m.empty:
+            return m
+        m = m[m["county"].isin(self.counties) & m["derived_id"].isin(list(derived_ids))]
+        if m.empty:
+            return m
+        import re
+
+        from . import plots
+        from .derived import in_language
+        from .schema import LEVELS
+
+        names = dict(zip(self.tables["indicators"]["indicator_id"],
+                         self.tables["indicators"]["label_en" if self.lang == "en" else "indicator_zh"]))
+        lead = "Not computed, and why:" if self.lang == "en" else "未能计算的可比指标及原因："
+        sep = "、" if self.lang == "zh" else ", "
+
+        def words(reason: str) -> str:
+            text = in_language(reason, self.lang)
+            ids = sorted((lv for lv in LEVELS if lv != "all"), key=len, reverse=True)  # 'all levels' is prose
+            return re.sub(r"(?<![A-Za-z_])(" + "|".join(ids) + r")(?![A-Za-z_])",
+                          lambda x: plots.level_label(x.group(1), self.lang), text)
+
+        items = []  # one line per place and reason, the indicators it applies to listed together
+        for (county, reason), group in m.groupby(["county", "reason"], sort=False):
+            inds = sep.join(dict.fromkeys(names.get(i, i) for i in group["indicator_id"] if i))
+            items.append(f"<li>{html.escape(self._place(county))}{' · ' + html.escape(inds) if inds else ''}"
+                         f"{'：' if self.lang == 'zh' else ': '}{html.escape(words(reason))}</li>")
+        display(HTML(f"<p>{html.escape(lead)}</p><ul>{''.join(items)}</ul>"))
+        return m
+
+    def growth_table(self):
+        """Enrolment growth per place and level, from the `derived` table, with the two lines it rests on."""
+        from . import plots
+
+        table = plots.growth_table(self.tables["targets"], self.tables["indicators"], self.counties,
+                                   plans=self.tables["plans"], derived=self.derived)
+        names = dict(zip(self.tables["indicators"]["indicator_id"],
+                         self.tables["indicators"]["label_en" if self.lang == "en" else "indicator_zh"]))
+        shown = table.assign(place=[self._place(c) for c in table["county"]],
+                             indicator=[names.get(i, i) for i in table["indicator_id"]],
+                             growth=[f"{plots._cmp_prefix(c)}{v:+.1f}" for c, v in zip(table["comparator"], table["growth_pct"])],
+                             span=[f"{int(a)}→{int(b)}" for a, b in zip(table["start_year"], table["end_year"])],
+                             start=[f"{v:,.0f}" if v is not None and v == v else "" for v in table["start"]],
+                             end=[f"{v:,.0f}" if v is not None and v == v else "" for v in table["end"]])
+        shown = shown[["place", "indicator", "span", "start", "end", "growth", "source_file", "lines"]]
+        shown = shown.assign(source_file=[Path(str(f)).name for f in shown["source_file"]])
+        headers = (["地区", "指标", "年份", "基期（人）", "目标（人）", "增长（%）", "文件", "行"] if self.lang == "zh"
+                   else ["Place", "Indicator", "Years", "Base (persons)", "End (persons)", "Growth (%)", "File", "Lines"])
+        shown.columns = headers
+        self.table(shown, right=headers[3:6])
         return table
 
     def footer(self) -> str:

@@ -154,6 +154,35 @@ TERMS = [
     _c("source_file", "string", "Raw file", required=True),
 ]
 
+DERIVED_IDS = ("growth_pct", "change_pp", "gap_to_national", "annual_mean", "per_pupil", "pupils_per_teacher")
+
+DERIVED = [
+    _c("county", "string", "Slug of the plan", required=True),
+    _c("derived_id", "string", "What was computed: growth_pct (point-basis headcount, base year → end year, %), "
+       "change_pp (rate, base → end year, percentage points), gap_to_national (end-year target − national 十四五 target), "
+       "annual_mean (a cumulative total ÷ its years), per_pupil (money ÷ pupils of the same level and year; "
+       "a cumulative total annualised first), pupils_per_teacher (same level and year)", allowed=DERIVED_IDS, required=True),
+    _c("indicator_id", "string", "Indicator the number is made from (the numerator of a ratio)", required=True),
+    _c("level", "string", "Education level of the inputs (all inputs share it)", allowed=LEVELS + ("",)),
+    _c("year", "Int64", "Year the number refers to (a ratio, a gap); empty for a change over a span"),
+    _c("span_start", "Int64", "First year of the span (a change: the plan's base year, period_start − 1; an annual mean: the total's first year)"),
+    _c("span_end", "Int64", "Last year of the span (a change: the plan's period_end)"),
+    _c("value", "Float64", "The derived number, in `unit`", required=True),
+    _c("unit", "string", "% (growth), pp (percentage points), 元/年, 元/人, 元/人/年, 人/教师, or the national target's unit", required=True),
+    _c("comparator", "string", "From the inputs' comparators: a floor on the end value (以上) stays a floor; a floor on the base or divisor becomes a ceiling",
+       allowed=COMPARATORS, required=True),
+    _c("method", "string", "How it was computed, in words", required=True),
+    _c("inputs", "string", "Every input as `file:line`, ';'-joined (raw plan lines; national targets as src/planlib/data/national_targets.csv:<line>)", required=True),
+]
+
+DERIVED_MISSING = [
+    _c("county", "string", "Slug of the plan", required=True),
+    _c("derived_id", "string", "What could not be computed", allowed=DERIVED_IDS, required=True),
+    _c("indicator_id", "string", "Indicator concerned, empty where none applies"),
+    _c("level", "string", "Education level concerned", allowed=LEVELS + ("",)),
+    _c("reason", "string", "Why not: an input not stated, stated for another level or year, a range, a zero base ...", required=True),
+]
+
 TABLES: dict[str, dict] = {
     "targets": {"columns": TARGETS, "key": ["source_file", "line", "char_start"],
                 "description": "One row per number in the four domains, with its indicator, year, kind and the line it came from."},
@@ -165,6 +194,11 @@ TABLES: dict[str, dict] = {
                 "description": "School-by-school adjustment tables in long form."},
     "terms": {"columns": TERMS, "key": ["county", "term"],
               "description": "The words that set each plan apart from the others (20 per plan), with the first line they occur on."},
+    "derived": {"columns": DERIVED, "key": ["county", "derived_id", "indicator_id", "level", "year", "span_start"],
+                "description": "Comparable measures computed only from the plans' own numbers (growth, change in points, "
+                               "gap to the national target, money per pupil, pupils per teacher), each citing its inputs."},
+    "derived_missing": {"columns": DERIVED_MISSING, "key": None,
+                        "description": "Derived measures that could not be made for a place, and why (an input missing or of another scope)."},
     "checks": {"columns": CHECKS, "key": None,
                "description": "Data-quality findings in the sources themselves (and corrections applied)."},
 }

@@ -108,8 +108,15 @@ def test_comparison_notebook_draws_rates_and_growth(batch):
     out, _ = batch
     nb = nbformat.read(str(out / "reports" / COMPARISON / "report.ipynb"), as_version=4)
     assert _render_warnings(nb)["render_warnings"] == []
-    for key in ("rates", "growth"):
+    for key in ("enrollment", "rates", "growth", "teachers", "funding"):
         assert _not_blank(out / "figures" / COMPARISON / f"{key}.png")
+        assert (out / "figures" / COMPARISON / f"{key}.svg").stat().st_size > 1000
+        data = (out / "figures" / COMPARISON / f"{key}.csv").read_text(encoding="utf-8-sig")
+        assert data.startswith("figure,panel,county")  # empty below the header where the places share nothing
+    rates = (out / "figures" / COMPARISON / "rates.csv").read_text(encoding="utf-8-sig")
+    assert "data/raw/alpha.txt" in rates and "data/raw/gamma.txt" in rates  # every value with its source line
+    for key in COUNTY_FIGURES:  # county figures are written with their data too
+        assert (out / "figures" / "alpha" / f"{key}.csv").exists()
 
 
 @pytest.mark.slow

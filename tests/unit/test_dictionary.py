@@ -329,3 +329,22 @@ def test_level_named_prefers_the_longest_level_word():
     assert level_named("（四）着力普及普惠，推进特殊教育品质提升") == "special"
     assert level_named("2.学前教育快速发展") == "preschool"
     assert level_named("专栏5 各类教育发展主要目标任务") == ""
+
+
+def test_pupils_of_every_level_are_their_own_measure():
+    """A sentence that names every level (各级各类) makes a bare 在校生 the place's total, which the
+    per-pupil ratios divide by; without such words the level stays unknown (see above)."""
+    assert _id("在校学生", "全区有各级各类学校88所，在校学生3.2万人") == "enrollment_total"
+    assert _id("在校生人数", "各级各类教育稳步发展，在校生人数达到12万人") == "enrollment_total"
+    assert _id("在校学生数（万人）", "") is None
+
+
+@pytest.mark.parametrize("label,expected", [
+    ("累计投入教育经费", "edu_investment"),      # the place's education investment over a period
+    ("全区基础教育投入", "basic_edu_investment"),  # basic education only: another scope
+    ("其中，区本级投入", "own_level_edu_investment"),  # a part paid from the government's own level
+    ("校舍改造工程总投资", "project_investment"),   # one programme, not the place's spending
+])
+def test_investment_totals_of_different_scope_are_different_measures(label, expected):
+    """Per-pupil funding divides an all-level total by all pupils: a part or a project must not pass for it."""
+    assert _id(label) == expected

@@ -35,6 +35,9 @@ def _draw_all(tables, county, lang):
     figs["compare_rates"] = plots.compare_rates(t["targets"], t["indicators"], counties, plans=t["plans"],
                                                 national=nat, lang=lang)
     figs["compare_growth"] = plots.compare_growth(t["targets"], t["indicators"], counties, plans=t["plans"], lang=lang)
+    for key in ("enrollment", "teachers", "funding"):
+        figs[f"compare_{key}"] = plots.COMPARISON_FIGURES[key](t["targets"], t["indicators"], counties, plans=t["plans"],
+                                                                lang=lang, checks=t["checks"])
     return figs
 
 
@@ -107,7 +110,7 @@ def test_rates_draw_other_places_and_national_lines(fixture_tables):
     fig = plots.rates(t["targets"], t["indicators"], "alpha", plans=t["plans"], national=nat)
     ax = fig.axes[0]
     texts = {x.get_text().strip() for x in ax.texts}
-    assert {"乙市", "丙县"} <= texts  # the other places, by name
+    assert {"乙市（县）", "丙县（县）"} <= texts  # the other places, by name and admin level
     dashed = [ln for ln in ax.lines if ln.get_linestyle() == "--"]
     shown = set(t["targets"][(t["targets"]["county"] == "alpha") & (t["targets"]["unit"] == "%")]["indicator_id"])
     assert len(dashed) == len(set(nat["indicator_id"]) & shown & set(t["targets"][t["targets"]["domain"] == "enrollment"]["indicator_id"]))
@@ -125,10 +128,10 @@ def test_a_plan_without_a_domain_says_so(fixture_tables):
 
 def test_growth_compares_percentages_not_counts(fixture_tables):
     t = fixture_tables
-    growth = plots.growth_table(t["targets"], t["indicators"], ["alpha", "beta"])
+    growth = plots.growth_table(t["targets"], t["indicators"], ["alpha", "beta"], plans=t["plans"])
     row = growth[(growth["county"] == "beta") & (growth["indicator_id"] == "primary_enrollment")].iloc[0]
     assert row["growth_pct"] == pytest.approx((row["end"] - row["start"]) / row["start"] * 100)
-    fig = plots.compare_growth(t["targets"], t["indicators"], ["alpha", "beta"])
+    fig = plots.compare_growth(t["targets"], t["indicators"], ["alpha", "beta"], plans=t["plans"])
     heights = [p.get_height() for p in fig.axes[0].patches if isinstance(p, Rectangle)]
     assert max(abs(h) for h in heights) < 100  # percentages, not headcounts in the thousands
 

@@ -8,7 +8,10 @@ from ..comparison import COLUMNS as COMPARISON_COLUMNS
 from ..paths import PROJECT_ROOT, resolve
 
 COMPARISON_NOTES = {
-    "growth_pct": "Derived: (target − baseline) / baseline × 100, where both are in the same unit",
+    "growth_pct": "From the `derived` table (derived_id growth_pct): point-basis headcounts only, the plan's base year "
+                  "(period_start − 1) to its end year, in %; empty for rates, amounts, flows and where an input is missing",
+    "growth_start_year": "Base year of growth_pct (the plan's period_start − 1)",
+    "growth_end_year": "End year of growth_pct (the plan's period_end)",
     "source_lines": "Lines of the baseline, target and change, ';'-joined",
 }
 

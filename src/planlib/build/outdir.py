@@ -26,7 +26,7 @@ from ..errors import PlanlibError
 
 MANIFEST = "_build.json"
 #: The tables ``build`` writes (``comparison`` is written beside them).
-TABLE_NAMES = ("targets", "indicators", "plans", "schools", "terms", "checks")
+TABLE_NAMES = ("targets", "indicators", "plans", "schools", "terms", "checks", "derived", "derived_missing")
 #: Present in a temporary folder while it is being written; removed just before the swap.
 BUILDING_MARK = ".planlib-building"
 #: Every name a finished output folder may hold.
