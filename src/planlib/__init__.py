@@ -25,13 +25,16 @@ except PackageNotFoundError:  # running from a source tree without install
 __all__ = ["load_tables", "parse_plan", "PlanlibError", "PlanFileError", "__version__"]
 
 
-#: Former flat module name -> where the module lives now. (``planlib.course`` is a real module,
-#: so that ``python -m planlib.course`` runs.)
+#: Former flat module name -> where the module lives now. (``planlib.course`` is a real package,
+#: so that ``python -m planlib.course`` runs; ``planlib.report`` is the package that holds the
+#: former module as report/batch.py and looks up its names there.)
 MOVED = {
     **{m: f"read.{m}" for m in ("text", "patterns", "document", "periods", "numbers")},
     **{m: f"extract.{m}" for m in ("tables", "tablecells", "tablerows", "schools", "prose", "meaning",
                                     "metadata", "sections", "dictionary")},
-    **{m: f"build.{m}" for m in ("checks", "corrections", "provenance", "codebook", "outdir", "io")},
+    **{m: f"build.{m}" for m in ("checks", "corrections", "provenance", "codebook", "outdir", "io",
+                                  "pipeline", "comparison", "derived")},
+    **{m: f"report.{m}" for m in ("plots", "fonts")},
     **{m: f"teach.{m}" for m in ("explore", "textmine")},
 }
 
@@ -58,7 +61,7 @@ if not any(isinstance(f, _Moved) for f in sys.meta_path):
 
 def __getattr__(name):  # lazy: importing planlib stays cheap (no pandas until needed)
     if name in ("load_tables", "parse_plan"):
-        return getattr(import_module(".pipeline", __name__), name)
+        return getattr(import_module(".build.pipeline", __name__), name)
     if name in MOVED:
         return import_module(f".{name}", __name__)
     raise AttributeError(name)

@@ -10,7 +10,7 @@ import pytest
 
 from planlib.teach import course
 from planlib import paths
-from planlib.pipeline import build
+from planlib.build.pipeline import build
 
 pytestmark = pytest.mark.slow
 

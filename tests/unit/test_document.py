@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 import planlib.read.document as document
-import planlib.pipeline as pipeline
+import planlib.build.pipeline as pipeline
 from planlib.read.document import Document, chrome_kind, match_heading
 from planlib.read.text import read_plan
 

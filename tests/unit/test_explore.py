@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from planlib.teach.explore import Explorer, explorer
-from planlib.pipeline import load_tables
+from planlib.build.pipeline import load_tables
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "processed"
 

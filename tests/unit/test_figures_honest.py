@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from planlib import fonts, plots
+from planlib.report import fonts, plots
 
 IND = pd.DataFrame([
     # id, zh, en, domain, level, unit, measure type

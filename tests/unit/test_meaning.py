@@ -195,7 +195,7 @@ def test_review_table_columns_are_levels():
 
 def test_parse_plan_sets_the_columns_on_table_and_prose_rows(tmp_path):
     """End to end: a table row whose label says 累计 and prose with 生均 / 每年 / a review total."""
-    from planlib.pipeline import parse_plan
+    from planlib.build.pipeline import parse_plan
 
     text = ("某县教育事业发展“十四五”规划（2021—2025年）\n\n"
             "一、“十三五”发展成就\n“十三五”期间，累计投入教育经费12亿元，新建学校6所。\n"

@@ -82,7 +82,8 @@ def test_no_import_cycle():
 
 
 @pytest.mark.parametrize("old, new", [("text", "read.text"), ("prose", "extract.prose"), ("sections", "extract.sections"),
-                                      ("outdir", "build.outdir"), ("textmine", "teach.textmine")])
+                                      ("outdir", "build.outdir"), ("textmine", "teach.textmine"),
+                                      ("pipeline", "build.pipeline"), ("plots", "report.plots"), ("fonts", "report.fonts")])
 def test_former_flat_module_names_import_the_same_module(old, new):
     import importlib
 
@@ -102,3 +103,10 @@ def test_python_m_planlib_course_still_runs(tmp_path):
     r = subprocess.run([sys.executable, "-m", "planlib.course", str(tmp_path / "src"), str(tmp_path / "out")],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_the_report_folder_finds_the_former_report_modules_names():
+    from planlib.report import batch, run_reports
+
+    assert run_reports is batch.run_reports
+    assert batch.TEMPLATES_DIR.is_dir()

@@ -182,7 +182,7 @@ def test_too_large_file_is_refused_before_reading(tmp_path, monkeypatch):
 
 def test_big5_plan_refused_naming_the_script(tmp_path):
     """A traditional-script plan is not silently 'not a plan': the message names Big5 and the script."""
-    from planlib.pipeline import parse_plan
+    from planlib.build.pipeline import parse_plan
 
     path = tmp_path / "trad.txt"
     path.write_bytes("某縣教育事業發展規劃\n學前三年毛入園率達到九成。\n".encode("big5"))
@@ -219,7 +219,7 @@ def test_the_five_plans_read_the_same_in_gb18030_and_gbk():
 
 def test_a_gbk_plan_gives_the_rows_of_its_utf8_twin(tmp_path):
     from planlib.paths import RAW_DIR
-    from planlib.pipeline import parse_plan
+    from planlib.build.pipeline import parse_plan
 
     text = read_plan(RAW_DIR / "wuxi.txt").text
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()

@@ -1,3 +1,3 @@
-"""Building the tables: checks on the sources, a researcher's corrections, provenance, the codebook,
-and the output folder's guard, lock and swap. (planlib.pipeline, schema and comparison join
-this package once the work on them elsewhere has merged.)"""
+"""Building the tables: the pipeline (parse every plan, check, correct, validate, write all or
+nothing), source checks, a researcher's corrections, provenance, derived measures, the comparison,
+the codebook, and the output folder's guard, lock and swap."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import schema
-from ..comparison import COLUMNS as COMPARISON_COLUMNS
+from .comparison import COLUMNS as COMPARISON_COLUMNS
 from ..paths import PROJECT_ROOT, resolve
 
 COMPARISON_NOTES = {

@@ -364,7 +364,7 @@ def outline(lines: list[str], candidates: list[Candidate]) -> Outline:
     (prose.py ranked styles in a fixed order; sections.py ranks them by first appearance
     and checks that numbers continue) disagree on some lines, and the targets table
     depends on the fixed-rank reading (each number's review/plan context and level),
-    the checks on the tree (:func:`planlib.pipeline.innermost_sections`). Both now read
+    the checks on the tree (:func:`planlib.build.pipeline.innermost_sections`). Both now read
     the same candidates from :func:`scan_headings`; the outline keeps its own rules so
     that no table changes. Unifying them is a change of output and belongs to the
     accuracy issue.

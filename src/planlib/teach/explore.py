@@ -43,7 +43,7 @@ def select_rows(targets: pd.DataFrame, counties, domain: str, indicator_id: str 
 
 def chart(rows: pd.DataFrame, title: str = "") -> Figure:
     """Values by year, one line per place (and level), baselines hollow, targets filled; a note when empty."""
-    from ..fonts import setup_fonts
+    from ..report.fonts import setup_fonts
 
     setup_fonts()
     fig = Figure(figsize=(7.5, 3.8), layout="constrained")
@@ -86,7 +86,7 @@ class Explorer:
 
     def __init__(self, tables: dict[str, pd.DataFrame] | None = None):
         if tables is None:
-            from ..pipeline import load_tables
+            from ..build.pipeline import load_tables
 
             tables = load_tables()
         self.targets = tables["targets"]

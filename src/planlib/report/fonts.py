@@ -36,7 +36,7 @@ def variable_font_path() -> Path:
 
 
 def _cache_dir() -> Path:
-    from .paths import CACHE_DIR
+    from ..paths import CACHE_DIR
 
     for folder in (CACHE_DIR / "fonts", Path(tempfile.gettempdir()) / "planlib-fonts"):
         try:

@@ -28,13 +28,13 @@ def _pick(g: pd.DataFrame) -> pd.Series | None:
 def comparison_table(targets: pd.DataFrame, derived: pd.DataFrame | None = None) -> pd.DataFrame:
     """Wide table from tidy targets; ``growth_pct`` from the `derived` table (point-basis headcounts only).
 
-    One source for one number: growth is computed once, in :mod:`planlib.derived`, and looked up here
+    One source for one number: growth is computed once, in :mod:`planlib.build.derived`, and looked up here
     by county, indicator and level; a row without a derived growth (a rate, an amount, a flow) has none.
     """
     from .derived import growth_for_comparison
 
     if derived is None:
-        raise TypeError("comparison_table needs the derived table (planlib.derived.derived_tables)")
+        raise TypeError("comparison_table needs the derived table (planlib.build.derived.derived_tables)")
     growth = {(c, i, lv or ""): (v, s, e) for c, i, lv, v, s, e in growth_for_comparison(derived).itertuples(index=False)}
     named = targets[targets["indicator_id"].fillna("") != ""]
     rows = []

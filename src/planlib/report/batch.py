@@ -30,14 +30,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from . import paths
+from .. import paths
 
 COUNTY_NOTEBOOK = "county_report.ipynb"
 COMPARE_NOTEBOOK = "compare_counties.ipynb"
 COMPARISON = "compare"  #: folder and status name of the comparison report
 DOWNLOADS = "downloads"  #: folder of reports/ that holds copies of the built tables
 TABLE_NAMES = ("targets", "indicators", "plans", "schools", "checks")
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 #: the reports need no script: none may run, whatever a plan's text smuggles in
 CSP = ("default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
        "object-src 'none'; base-uri 'none'; form-action 'none'")
@@ -172,12 +172,12 @@ def _write_atomic(path: Path, text: str) -> Path:
 def load_tables(processed_dir: str | Path | None = None, warn_stale: bool = True) -> dict:
     """The five processed tables; ``planlib.load_tables`` when the pipeline provides it."""
     try:
-        from .pipeline import load_tables as pipeline_load
+        from ..build.pipeline import load_tables as pipeline_load
     except ImportError:
         pipeline_load = None
     if pipeline_load is not None:
         return pipeline_load(processed_dir, warn_stale=warn_stale)
-    from .build.io import read_table
+    from ..build.io import read_table
 
     folder = paths.resolve(processed_dir, paths.PROCESSED_DIR)
     return {name: read_table(name, folder) for name in TABLE_NAMES}
@@ -231,7 +231,7 @@ class _Report:
         from . import fonts
 
         if lang not in ("zh", "en"):
-            from .errors import PlanlibError
+            from ..errors import PlanlibError
 
             raise PlanlibError(f"lang must be 'zh' or 'en', not {lang!r}")
         self.lang = lang
@@ -297,7 +297,7 @@ class _Report:
             shown = f"{value:,.2f}".rstrip("0").rstrip(".") if abs(value) < 1e4 else f"{value:,.0f}"
             quote = r["quote"] if isinstance(r["quote"], str) else ""
             if r["basis"] == "derived":
-                from .derived import in_language
+                from ..build.derived import in_language
 
                 quote = in_language(quote, self.lang)
             cells = [r["place"], names.get(r["indicator_id"], r["indicator_id"]), plots.level_label(r["level"], self.lang),
@@ -327,7 +327,7 @@ class _Report:
         return plans[plans["county"].isin(counties)]
 
     def _footer(self, counties) -> str:
-        from . import __version__
+        from .. import __version__
 
         e = html.escape
         lines = [f"planlib {e(__version__)} · {e(self.labels['text']['built'])} {e(build_date())}"]
@@ -450,7 +450,7 @@ class CountyReport(_Report):
 
     def __init__(self, county: str, processed_dir=None, out_dir=None, lang: str = "zh"):
         from . import plots
-        from .errors import PlanlibError
+        from ..errors import PlanlibError
 
         super().__init__(county, processed_dir, out_dir, lang)
         self.county = county
@@ -599,7 +599,7 @@ class Comparison(_Report):
             self.derived = self.tables["derived"]
             self.derived_missing = self.tables.get("derived_missing")
         else:  # tables built before the derived table: the same computation, in memory
-            from .derived import derived_tables
+            from ..build.derived import derived_tables
 
             self.derived, self.derived_missing = derived_tables(self.tables["targets"], self.tables["indicators"],
                                                                 self.tables["plans"])
@@ -686,8 +686,8 @@ class Comparison(_Report):
         import re
 
         from . import plots
-        from .derived import in_language
-        from .schema import LEVELS
+        from ..build.derived import in_language
+        from ..schema import LEVELS
 
         names = dict(zip(self.tables["indicators"]["indicator_id"],
                          self.tables["indicators"]["label_en" if self.lang == "en" else "indicator_zh"]))
@@ -1182,7 +1182,7 @@ def write_index(results: list[dict], path: Path, total_seconds: float | None = N
     """
     import jinja2
 
-    from . import __version__
+    from .. import __version__
     from .fonts import font_face_css
 
     L = labels(lang)

@@ -3,7 +3,7 @@
 Every figure carries its own caption (the source lines it drew on), so a figure copied
 out of a report can still be cited. Which indicators go where follows the indicator
 dictionary (domain, level, unit), never a list of ids, so a new plan needs no code change.
-Call :func:`planlib.fonts.setup_fonts` (or ``use_style``) before drawing.
+Call :func:`planlib.report.fonts.setup_fonts` (or ``use_style``) before drawing.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.figure import Figure  # Figure objects, not pyplot: no global state, no backend needed
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from .schema import LEVELS
+from ..schema import LEVELS
 
 RATE_UNITS = ("%",)
 PALETTE = ("#1f5a99", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#7f8c8d", "#16a085", "#b7950b")
@@ -114,7 +114,7 @@ def _admin_levels() -> dict:
     """Admin levels in each language, from the reports' word list (one vocabulary for figures and pages)."""
     import yaml
 
-    from .paths import PACKAGE_DATA
+    from ..paths import PACKAGE_DATA
 
     words = yaml.safe_load((PACKAGE_DATA / "report_labels.yml").read_text(encoding="utf-8"))
     return {lang: words[lang]["admin_levels"] for lang in ("zh", "en")}
@@ -152,7 +152,7 @@ def _sep(lang: str) -> str:
 
 def _labelled(targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     """Targets with a name (both languages), the dictionary's unit, one level per row, basis and measure type."""
-    from .derived import with_meaning
+    from ..build.derived import with_meaning
 
     ind = indicators[["indicator_id", "indicator_zh", "label_en", "unit", "level"]].rename(
         columns={"indicator_zh": "name_zh", "unit": "ind_unit", "level": "ind_level"})
@@ -205,7 +205,7 @@ def _level_order(level: str) -> int:
 
 
 def _period(plans, county) -> tuple[int | None, int | None]:
-    from .derived import _period as period
+    from ..build.derived import _period as period
 
     return period(plans, county)
 
@@ -997,7 +997,7 @@ def single_place_measures(targets, indicators, counties: Sequence[str], domain: 
 def _derived(targets, indicators, plans, derived) -> pd.DataFrame:
     if derived is not None:
         return derived
-    from .derived import derived_tables
+    from ..build.derived import derived_tables
 
     return derived_tables(targets, indicators, plans)[0]
 
@@ -1036,7 +1036,7 @@ def _derived_rows(d: pd.DataFrame, figure: str, panel: str, plans, lang, targets
 
 def growth_table(targets, indicators, counties: Sequence[str], *, plans=None, derived=None) -> pd.DataFrame:
     """Enrolment growth in % per place and level, from the `derived` table (point-basis headcounts only)."""
-    from .derived import GROWTH
+    from ..build.derived import GROWTH
 
     d = _derived(targets, indicators, plans, derived)
     ind = indicators.set_index("indicator_id")
@@ -1113,7 +1113,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     """Funding measures places state alike: budget shares (dumbbells), and the derived yearly mean of a
     cumulative total and money per pupil (bars in 亿元/年 and 元/人/年). A measure only one place has is
     titled as that place's figure, not as a comparison."""
-    from .derived import ANNUAL_MEAN, PER_PUPIL
+    from ..build.derived import ANNUAL_MEAN, PER_PUPIL
 
     rows = _labelled(targets[targets["county"].isin(counties)], indicators)
     rows = rows[(rows["domain"] == "funding") & rows["unit"].isin(RATE_UNITS) & (rows["basis"] == "point")]

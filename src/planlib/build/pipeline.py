@@ -16,14 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, schema
-from .errors import PlanFileError, PlanlibError
-from .build.io import read_table, write_table
-from .build.outdir import (BUILDING_MARK, MANIFEST, TABLE_NAMES, check_output_dir, clean_leftovers, old_path,
+from .. import __version__, schema
+from ..errors import PlanFileError, PlanlibError
+from .io import read_table, write_table
+from .outdir import (BUILDING_MARK, MANIFEST, TABLE_NAMES, check_output_dir, clean_leftovers, old_path,
                      output_lock, readable_dir, remove_output, swap_in, temp_prefix)
-from .paths import CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, check_slug, resolve
-from .read.document import Document, as_document
-from .read.text import PlanText, has_plan_heading, not_a_plan_message, read_plan
+from ..paths import CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, check_slug, resolve
+from ..read.document import Document, as_document
+from ..read.text import PlanText, has_plan_heading, not_a_plan_message, read_plan
 
 
 class StaleTablesWarning(UserWarning):
@@ -54,11 +54,11 @@ class ParsedPlan:
 
 def parse_plan(path: str | Path) -> ParsedPlan:
     """Parse one plan file in memory (tables, prose, schools, metadata); raise PlanFileError if it is not a plan."""
-    from .extract.meaning import assign_meaning
-    from .extract.metadata import describe
-    from .extract.prose import extract_prose
-    from .extract.schools import extract_school_tables
-    from .extract.tables import extract_tables
+    from ..extract.meaning import assign_meaning
+    from ..extract.metadata import describe
+    from ..extract.prose import extract_prose
+    from ..extract.schools import extract_school_tables
+    from ..extract.tables import extract_tables
 
     check_slug(Path(path).stem, path)
     plan = read_plan(path)
@@ -126,12 +126,12 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
 
     ``progress`` shows a tqdm bar per plan on stderr (only when stderr is a terminal).
     """
-    from .build.checks import run_checks
+    from .checks import run_checks
     from .comparison import comparison_table
-    from .build.corrections import apply_corrections, read_corrections
+    from .corrections import apply_corrections, read_corrections
     from .derived import derived_tables
-    from .extract.dictionary import indicators_frame
-    from .extract.metadata import SOURCE_FIELDS, read_sources
+    from ..extract.dictionary import indicators_frame
+    from ..extract.metadata import SOURCE_FIELDS, read_sources
 
     from tqdm import tqdm
 
@@ -182,7 +182,7 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
 
 def distinctive_terms_table(plans: list[PlanText | Document], raw_dir: Path, top: int = 20) -> pd.DataFrame:
     """The `terms` table: each plan's most distinctive words, place names excluded (names from sources.csv)."""
-    from .teach.textmine import distinctive_terms, place_names, term_frequencies
+    from ..teach.textmine import distinctive_terms, place_names, term_frequencies
 
     tf = term_frequencies(plans)
     terms = distinctive_terms(tf, top=top, exclude=place_names(raw_dir))

@@ -15,9 +15,9 @@ from functools import lru_cache
 import pandas as pd
 import yaml
 
-from . import paths
+from .. import paths
 
-from .schema import DERIVED_IDS
+from ..schema import DERIVED_IDS
 
 GROWTH, CHANGE_PP, GAP, ANNUAL_MEAN, PER_PUPIL, PUPILS_PER_TEACHER = DERIVED_IDS
 PERSON_UNITS = ("人", "名")
