@@ -182,3 +182,17 @@ def test_prose_reads_no_number_from_furniture(tmp_path):
     doc = doc_of(tmp_path, f"某县教育事业发展“十四五”规划\n{bar}\n一、发展基础\n{body}\n")
     assert doc.furniture == {2: "document_bar"}
     assert [r["line"] for r in extract_prose(doc) if r["value"] == 3000] == [4]
+
+
+def test_the_outline_and_the_tree_read_the_same_candidates_by_their_own_rules(tmp_path):
+    """一.发展基础 is an outline heading (prose's review context) but not a tree heading (the tree
+    reads 一、 only); a long run-in line is a tree heading but no outline heading."""
+    text = ("某县教育规划\n一.发展基础\n全县有学校12所。\n2.学前教育快速发展\n在园幼儿3000人。\n"
+            "二、主要任务\n（一）义务教育。到2025年，全县义务教育巩固率达到98%，新建学校3所，扩建学校5所。\n")
+    doc = doc_of(tmp_path, text)
+    # the tree: 一. is not its style, 二、 and 2. do not start a list; （一） starts its own (run-in)
+    assert [(h.line, h.title, h.run_in) for h in doc.headings] == [(7, "义务教育", True)]
+    # the outline: 一. opens a review, 二、 a plan; 2.学前教育快速发展 names a level until 二、 closes it;
+    # the run-in line (it holds 。) is no outline heading, so it names no level there
+    assert doc.outline.contexts[1:] == ["review", "review", "review", "review", "plan", "plan"]
+    assert doc.outline.levels[3:] == ["preschool", "preschool", "", ""]

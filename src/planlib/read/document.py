@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from .patterns import (CHAPTER_STYLES, HEADING_START, HEADING_STYLES, ITEM_STYLES, LEADER, LEADER_RUNS,
-                       NUMBERING, cn_ordinal, has_leader)
+                       NUMBERING, cn_ordinal)
 from .periods import Period, plan_period
 from .text import PlanText
 
@@ -314,20 +314,23 @@ _OUTLINE_NUMERAL = frozenset("一二三四五六七八九十百零〇两")
 OUTLINE_ITEM_RANK = len(CHAPTER_STYLES)  # numbered items and boxes: below every chapter-like style
 
 
-def outline_marks(lines: list[str], candidates: list[Candidate]) -> list[tuple[int, int, str]]:
+def outline_marks(lines: list[str], candidates: list[Candidate],
+                  leaders: set[int] | None = None) -> list[tuple[int, int, str]]:
     """(line, rank, title) of each heading the outline reads, in order.
 
     The outline ranks chapter-like styles in the fixed order of
     :data:`planlib.read.patterns.CHAPTER_STYLES` and reads only a short line (up to 40
     characters, no 。, no leader) with a tight numbering as such a heading; any other
     line is an item (rank :data:`OUTLINE_ITEM_RANK`) when it is a short numbered title
-    alone (2.学前教育快速发展) or a 专栏 box.
+    alone (2.学前教育快速发展) or a 专栏 box. ``leaders``: the lines with dot leaders, when known.
     """
+    if leaders is None:
+        leaders = leader_lines(lines)
     marks = []
     for c in candidates:
         line = lines[c.line - 1]
         if (c.style in CHAPTER_STYLES and c.tight and set(c.numeral) <= _OUTLINE_NUMERAL
-                and len(line.strip()) <= 40 and "。" not in line and not has_leader(line)):
+                and len(line.strip()) <= 40 and "。" not in line and c.line not in leaders):
             marks.append((c.line, CHAPTER_STYLES.index(c.style), line[c.title_start:]))
         elif c.style in ITEM_STYLES and c.tight:
             m = _ITEM_TITLE.match(line, c.title_start)
@@ -357,7 +360,7 @@ class Outline:
     levels: list[str]
 
 
-def outline(lines: list[str], candidates: list[Candidate]) -> Outline:
+def outline(lines: list[str], candidates: list[Candidate], leaders: set[int] | None = None) -> Outline:
     """The outline view of the heading candidates, for prose.
 
     Why a second view next to the tree: the two readings of headings that planlib had
@@ -376,7 +379,7 @@ def outline(lines: list[str], candidates: list[Candidate]) -> Outline:
     from ..extract import dictionary
 
     review, plan = _context_words()
-    by_line: dict[int, tuple[int, str]] = {n: (rank, title) for n, rank, title in outline_marks(lines, candidates)}
+    by_line = {n: (rank, title) for n, rank, title in outline_marks(lines, candidates, leaders)}
     ctx_stack: list[tuple[int, str | None]] = []
     lv_stack: list[tuple[int, str]] = []
     contexts: list[str | None] = []
@@ -520,7 +523,7 @@ class Document:
 
     @cached_property
     def outline(self) -> Outline:
-        return outline(self.plan.lines, self.heading_candidates)
+        return outline(self.plan.lines, self.heading_candidates, self.leaders)
 
     @cached_property
     def paragraphs(self) -> list[Paragraph]:
