@@ -150,7 +150,7 @@ def test_the_period(tmp_path):
 
 def test_headings_period_and_furniture_are_computed_once_per_parse(tmp_path, monkeypatch):
     """parse_plan reads the plan once: every extractor asks the same Document."""
-    calls = {"scan_headings": 0, "plan_period": 0, "toc_lines": 0, "chrome_kind": 0, "resolve_tree": 0, "outline": 0}
+    calls = {"scan_headings": 0, "plan_period": 0, "toc_lines": 0, "chrome_lines": 0, "resolve_tree": 0, "outline": 0}
     for name in calls:
         original = getattr(document, name)
 
@@ -163,14 +163,13 @@ def test_headings_period_and_furniture_are_computed_once_per_parse(tmp_path, mon
     path.write_text(TOC + "（一）发展基础。全县有学校12所，在校生3000人。\n到2025年，学前三年毛入园率达95%。\n"
                     "表1 主要指标\n指标\n2020年\n2025年\n在校生数（人）\n3000\n3500\n", encoding="utf-8")
     parsed = pipeline.parse_plan(path)
-    n_lines = len(parsed.plan.lines)
     assert parsed.targets  # the parse did read numbers (from prose and the table)
     assert calls["scan_headings"] == 1
     assert calls["plan_period"] == 1
     assert calls["toc_lines"] == 1
     assert calls["resolve_tree"] == 1
     assert calls["outline"] == 1
-    assert calls["chrome_kind"] == n_lines - len(parsed.document.toc)  # each line once, never again
+    assert calls["chrome_lines"] == 1
     assert parsed.document.tables  # the table's grid was filled from the reconstruction
 
 
@@ -196,3 +195,13 @@ def test_the_outline_and_the_tree_read_the_same_candidates_by_their_own_rules(tm
     # the run-in line (it holds 。) is no outline heading, so it names no level there
     assert doc.outline.contexts[1:] == ["review", "review", "review", "review", "plan", "plan"]
     assert doc.outline.levels[3:] == ["preschool", "preschool", "", ""]
+
+
+def test_chrome_lines_answers_as_each_line_would():
+    from planlib.read.document import chrome_lines
+
+    lines = ["您当前的位置:首页>政务公开", "", "【打印】", "  发 文 字 号 某政〔2022〕13号", "中小学", "首页改版后访问量增长20%。",
+             "x" * 300 + "首页>政务公开", "大 中 小", "打印机120台。", "标题 某县教育规划"]
+    expected = {n: chrome_kind(line) for n, line in enumerate(lines, 1) if chrome_kind(line)}
+    assert chrome_lines(lines) == expected == {1: "breadcrumb", 3: "page_tools", 4: "document_bar", 8: "page_tools",
+                                               10: "document_bar"}
