@@ -205,3 +205,23 @@ def test_chrome_lines_answers_as_each_line_would():
     expected = {n: chrome_kind(line) for n, line in enumerate(lines, 1) if chrome_kind(line)}
     assert chrome_lines(lines) == expected == {1: "breadcrumb", 3: "page_tools", 4: "document_bar", 8: "page_tools",
                                                10: "document_bar"}
+
+
+def test_a_flattened_table_becomes_a_grid_with_its_lines(tmp_path):
+    from planlib.extract.tables import extract_tables
+
+    text = ("某县教育事业发展“十四五”规划\n表1 主要发展指标\n指标\n2020年\n2025年\n"
+            "在校生数（人）\n3000\n3500\n专任教师数（人）\n200\n260\n")
+    doc = doc_of(tmp_path, text)
+    result = extract_tables(doc)
+    assert len(doc.tables) == len(result.tables) == 1
+    grid = doc.tables[0]
+    assert [(c.row, c.col, c.text, c.line) for c in grid.cells if c.header] == [
+        (0, 0, "指标", 3), (0, 2, "2020年", 4), (0, 3, "2025年", 5)]  # each header above its values
+    body = [(c.row, c.col, c.role, c.text, c.line) for c in grid.cells if not c.header]
+    assert body == [(1, 0, "label", "在校生数（人）", 6), (1, 2, "value", "3000", 7), (1, 3, "value", "3500", 8),
+                    (2, 0, "label", "专任教师数（人）", 9), (2, 2, "value", "200", 10), (2, 3, "value", "260", 11)]
+    assert grid.n_rows == 3 and grid.lines == list(range(3, 12))
+    # every value cell is a number the targets rows cite, at the same line and characters
+    cited = {(r["line"], r["char_start"], r["char_end"]) for r in result.rows}
+    assert {(c.line, c.start, c.end) for c in grid.cells if c.role == "value"} <= cited

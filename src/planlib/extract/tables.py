@@ -163,14 +163,33 @@ def extract_tables(plan: PlanText | Document, period: Period | None = None,
 def _grid(table: Table, head_cells: list[Cell], grid_rows: list) -> TableGrid:
     """The table as a grid: row 0 its header cells, then one row per row read.
 
-    Columns of a body row: 0 the label (earlier label cells of the same row, such as a
-    section cell, are kept in it, joined), 1 the unit cell, then one per value column,
-    then the attribute (约束性/预期性).
+    Columns: 0 the label (earlier label cells of the same row, such as a section cell, are
+    kept in it, joined), 1 the unit, then one per value column (a year or a change, in the
+    header's order), then the attribute (约束性/预期性), then any index or note column. A header
+    cell sits in the column it heads (a lone “十三五” heads the change column after it).
     """
     grid = TableGrid(table.table_id, table.title, table.first_line, table.last_line)
-    for col, c in enumerate(head_cells):
+    n_values = sum(1 for c in table.columns if c.role in ("year", "change"))
+    value_col, extra, pending_fyp = 2, 3 + n_values, False
+    for c in head_cells:
+        role = c.head[0] if c.head else "label"
+        if role in ("year", "change", "fyp"):
+            if role == "change" and pending_fyp:
+                col = value_col - 1  # “十三五” above 累计增长: one column
+            else:
+                col, value_col = value_col, value_col + 1
+            pending_fyp = role == "fyp"
+        else:
+            pending_fyp = False
+            if role == "label":
+                col = 0
+            elif role == "unit":
+                col = 1
+            elif role == "attribute":
+                col = 2 + n_values
+            else:
+                col, extra = extra, extra + 1
         grid.cells.append(GridCell(0, col, c.text, c.line, c.start, c.end, header=True, role="header"))
-    n_values = max((len(nums) for _, _, nums, _ in grid_rows), default=0)
     for row, (labels, unit_cell, nums, attr) in enumerate(grid_rows, 1):
         if labels:
             first = labels[0]
