@@ -267,3 +267,17 @@ def test_amounts_two_places_state_alike_are_compared_and_a_years_amount_is_not_a
     data = plots.figure_data(fig)
     assert sorted(data["value"]) == [1.61e8, 2.87e8] and set(data["basis"]) == {"cumulative"}
     assert "累计（2016–2020）" in _texts(fig) and {2.87, 1.61} <= set().union(*_bar_axes(fig))
+
+
+def test_figure_data_writes_years_as_whole_numbers():
+    """A figure's CSV is cited and re-plotted: 2016, not 2016.0; a value that is no whole year is kept as it is."""
+    import matplotlib.figure
+
+    from planlib.plots import figure_data
+
+    fig = matplotlib.figure.Figure()
+    fig.planlib_data = pd.DataFrame({"year": [2020.0, None], "span_start": [2016.0, None], "value": [1.5, 2.0]})
+    text = figure_data(fig).to_csv(index=False, lineterminator="\n")
+    assert text.splitlines()[1] == "2020,2016,1.5"
+    fig.planlib_data = pd.DataFrame({"year": ["2016–2020"], "value": [1.0]})
+    assert figure_data(fig)["year"].tolist() == ["2016–2020"]

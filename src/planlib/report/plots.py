@@ -268,7 +268,16 @@ def _attach(fig: Figure, data: list[dict] | pd.DataFrame, findings: "_Findings |
 def figure_data(fig: Figure) -> pd.DataFrame:
     """The values a figure plots, one row each with source_file and line (empty frame for a 'no data' figure)."""
     data = getattr(fig, "planlib_data", None)
-    return data if data is not None else pd.DataFrame(columns=DATA_COLUMNS)
+    if data is None:
+        return pd.DataFrame(columns=DATA_COLUMNS)
+    data = data.copy()
+    for col in ("year", "span_start", "span_end"):  # years stay whole numbers in the CSV (not 2016.0)
+        if col in data.columns:
+            try:
+                data[col] = pd.to_numeric(data[col]).astype("Int64")
+            except (ValueError, TypeError):  # not all whole years: written as they are, never blanked
+                pass
+    return data
 
 
 def _value_rows(ends: pd.DataFrame, figure: str, panel: str, plans, lang) -> list[dict]:
