@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from planlib.paths import RAW_DIR
-from planlib.pipeline import parse_plan
+from planlib.build.pipeline import parse_plan
 
 TITLE = "某县教育事业发展“十四五”规划（2021—2025年）\n"
 #: One clause of counts and rates, repeated without a line break: every number is read as prose.

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from planlib.paths import RAW_DIR
-from planlib.pipeline import parse_plan
+from planlib.build.pipeline import parse_plan
 from planlib.synth import LAYOUTS, make_plan
 
 

@@ -16,7 +16,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from planlib.pipeline import parse_plan
+from planlib.build.pipeline import parse_plan
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "prose_oos"
 FIELDS = ("year", "kind", "unit", "comparator", "indicator_id")

@@ -19,13 +19,13 @@ import time
 from pathlib import Path
 
 from planlib import paths
-from planlib.report import COMPARISON, TEMPLATES_DIR, default_counties
+from planlib.report.batch import COMPARISON, TEMPLATES_DIR, default_counties
 
 BIN = Path(sys.executable).parent
 
 
 def run_batch(out: Path, counties: list[str], jobs: int, processed: str | None) -> float:
-    code = ("import sys; from planlib.report import run_reports; "
+    code = ("import sys; from planlib.report.batch import run_reports; "
             f"r = run_reports({counties!r}, jobs={jobs}, out_dir={str(out)!r}, processed_dir={processed!r}, "
             "progress=False); sys.exit(any(x['status'] != 'ok' for x in r))")
     start = time.perf_counter()

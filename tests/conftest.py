@@ -16,8 +16,8 @@ def fixture_processed_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_tables(fixture_processed_dir) -> dict:
-    """The synthetic tables read back through planlib.io, conformed to the schema."""
-    from planlib.io import read_table
+    """The synthetic tables read back through planlib.build.io, conformed to the schema."""
+    from planlib.build.io import read_table
 
     names = ("targets", "indicators", "plans", "schools", "checks")
     return {name: read_table(name, fixture_processed_dir) for name in names}

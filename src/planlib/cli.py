@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             return _report(args)
         if args.command == "codebook":
-            from .codebook import write_codebook
+            from .build.codebook import write_codebook
 
             print(f"planlib: wrote {write_codebook(args.output)}")
             return 0
@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args) -> int:
-    from .pipeline import build
+    from .build.pipeline import build
     from .paths import PROCESSED_DIR, resolve
 
     tables = build(args.raw, args.out, progress=not args.quiet)
@@ -85,7 +85,7 @@ def _build(args) -> int:
 def _extract(args) -> int:
     import pandas as pd
 
-    from .pipeline import parse_plan
+    from .build.pipeline import parse_plan
 
     out = Path(args.output) if args.output else None
     if out is not None and out.is_dir():
@@ -138,12 +138,12 @@ def _write_atomically(out: Path, write) -> None:
 
 def _report(args) -> int:
     from .paths import SLUG_RULE, slug_problem
-    from .report import main_report
+    from .report.batch import main_report
 
     if args.jobs < 1:
         raise PlanlibError("--jobs must be at least 1")
     if not args.county:
-        from .report import default_counties
+        from .report.batch import default_counties
 
         bad = [problem for slug in default_counties() if (problem := slug_problem(slug))]
         if bad:
@@ -152,7 +152,7 @@ def _report(args) -> int:
     if bad:
         raise PlanlibError(f"--county: {'; '.join(bad)}; {SLUG_RULE}")
     if args.county:
-        from .io import read_table
+        from .build.io import read_table
         from .paths import PROCESSED_DIR, resolve
 
         processed = resolve(args.processed, PROCESSED_DIR)

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from planlib.paths import RAW_DIR
-from planlib.pipeline import parse_plan
+from planlib.build.pipeline import parse_plan
 
 R = (2016, 2020)  # the 十三五 period reviewed by the five 十四五 plans
 P = (2021, 2025)  # the 十四五 plan period

@@ -15,7 +15,7 @@ import pytest
 from fixtures.hostile import IMG, SCRIPT, hostile_tables  # tests/fixtures/hostile.py
 from PIL import Image, ImageChops
 
-from planlib.report import COMPARISON, run_reports
+from planlib.report.batch import COMPARISON, run_reports
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -180,7 +180,7 @@ def test_the_dialog_detector_sees_a_live_script(browser, tmp_path):
 
 
 def test_the_csp_alone_stops_a_live_script(browser, tmp_path):
-    from planlib.report import CSP
+    from planlib.report.batch import CSP
 
     page = tmp_path / "csp.html"
     page.write_text(f'<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="{CSP}">'

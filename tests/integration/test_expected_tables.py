@@ -82,8 +82,8 @@ ATTRIBUTES = [("wuxi", 186, "expected"), ("chengkou", 182, "binding"), ("chengko
 
 @pytest.fixture(scope="module")
 def table_rows():
-    from planlib.tables import extract_tables
-    from planlib.text import read_plan
+    from planlib.extract.tables import extract_tables
+    from planlib.read.text import read_plan
 
     rows = {}
     for slug in ("wuxi", "chengkou", "yunyang"):

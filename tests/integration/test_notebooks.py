@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from planlib import paths
-from planlib.plots import COUNTY_FIGURES
-from planlib.report import COMPARISON, labels, run_reports
+from planlib.report.plots import COUNTY_FIGURES
+from planlib.report.batch import COMPARISON, labels, run_reports
 
 COUNTY_NB = paths.NOTEBOOKS_DIR / "county_report.ipynb"
 COMPARE_NB = paths.NOTEBOOKS_DIR / "compare_counties.ipynb"

@@ -11,7 +11,7 @@ import pytest
 from planlib import schema
 from planlib.errors import PlanlibError
 from planlib.paths import PROCESSED_DIR, RAW_DIR
-from planlib.pipeline import StaleTablesWarning, build, load_tables
+from planlib.build.pipeline import StaleTablesWarning, build, load_tables
 from planlib.synth import make_plan
 
 pytestmark = pytest.mark.slow

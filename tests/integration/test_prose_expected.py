@@ -12,7 +12,7 @@ import math
 import pytest
 
 from planlib.paths import RAW_DIR
-from planlib.text import read_plan
+from planlib.read.text import read_plan
 
 EXPECTED = [
     # chengkou: 发展成就 (review) and 发展目标 / 专栏 (targets)
@@ -143,7 +143,7 @@ AUDITED = [
 
 @pytest.fixture(scope="module")
 def rows_by_county():
-    from planlib.prose import extract_prose
+    from planlib.extract.prose import extract_prose
 
     out = {}
     for slug in sorted({e[0] for e in EXPECTED + AUDITED}):
@@ -226,7 +226,7 @@ NOT_TARGETS = [
 
 @pytest.mark.parametrize("slug,line,value,unit", NOT_TARGETS, ids=[f"{e[0]}:{e[1]}:{e[2]}" for e in NOT_TARGETS])
 def test_hand_checked_non_targets_are_not_rows(slug, line, value, unit):
-    from planlib.prose import extract_prose
+    from planlib.extract.prose import extract_prose
 
     rows = extract_prose(read_plan(RAW_DIR / f"{slug}.txt"))
     hits = [r["quote"] for r in rows if r["line"] == line and math.isclose(r["value"], value) and r["unit"] == unit]
@@ -244,7 +244,7 @@ EXPECTED_IDS = [
 
 @pytest.mark.parametrize("slug,line,value,iid,level", EXPECTED_IDS, ids=[f"{e[0]}:{e[1]}:{e[2]}" for e in EXPECTED_IDS])
 def test_hand_checked_indicator_and_level(slug, line, value, iid, level):
-    from planlib.prose import extract_prose
+    from planlib.extract.prose import extract_prose
 
     rows = extract_prose(read_plan(RAW_DIR / f"{slug}.txt"))
     hits = [(r["indicator_id"], r["level"]) for r in rows if r["line"] == line and math.isclose(r["value"], value)]

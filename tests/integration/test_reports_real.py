@@ -4,8 +4,8 @@ import shutil
 import pytest
 
 from planlib.paths import RAW_DIR
-from planlib.pipeline import build
-from planlib.report import COMPARISON, run_reports
+from planlib.build.pipeline import build
+from planlib.report.batch import COMPARISON, run_reports
 from planlib.synth import make_plan
 
 pytestmark = pytest.mark.slow
@@ -42,7 +42,7 @@ def test_report_has_its_figures_and_cites_its_file(reports, county):
 
 
 def test_a_partial_rerun_keeps_the_other_reports_in_the_index(reports, tmp_path):
-    from planlib.report import _all_statuses
+    from planlib.report.batch import _all_statuses
 
     out, _ = reports
     latest = [{"county": "wuxi", "status": "failed", "seconds": 1.0, "html": "", "error": "boom"}]

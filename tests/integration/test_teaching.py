@@ -8,8 +8,9 @@ from __future__ import annotations
 import nbformat
 import pytest
 
-from planlib import course, paths
-from planlib.pipeline import build
+from planlib.teach import course
+from planlib import paths
+from planlib.build.pipeline import build
 
 pytestmark = pytest.mark.slow
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from planlib import paths, textmine
-from planlib.sections import is_leader_line, sections, toc_lines
-from planlib.text import read_plan
+from planlib import paths
+from planlib.teach import textmine
+from planlib.extract.sections import is_leader_line, sections, toc_lines
+from planlib.read.text import read_plan
 
 PLAN_FILES = sorted(paths.RAW_DIR.glob("*.txt"))
 

@@ -4,8 +4,8 @@ import textwrap
 import pandas as pd
 import pytest
 
-from planlib.checks import half_unit, unnamed_numbers
-from planlib.pipeline import build_tables
+from planlib.build.checks import half_unit, unnamed_numbers
+from planlib.build.pipeline import build_tables
 
 HEAD = "某县教育事业发展“十四五”规划（2021—2025年）\n\n表1 主要指标\n"
 

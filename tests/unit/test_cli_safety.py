@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import planlib
-from planlib.pipeline import build_tables
+from planlib.build.pipeline import build_tables
 
 PLAN = "某县教育事业发展“十四五”规划（2021—2025年）\n\n指标 2020年 2025年\n在校学生数（人） 1.3263 1.65\n学前三年毛入园率（%） 85.1 95\n"
 SRC = str(Path(planlib.__file__).resolve().parents[1])
@@ -108,14 +108,14 @@ def test_build_progress_is_off_when_stderr_is_not_a_terminal_and_with_quiet(tmp_
 
 def test_fonts_need_no_fcntl(tmp_path, monkeypatch):
     """fcntl is Unix-only: the font cache lock must work where it cannot be imported (Windows)."""
-    import filelock  # noqa: F401 - imported for real first, so only planlib.fonts sees fcntl missing
+    import filelock  # noqa: F401 - imported for real first, so only planlib.report.fonts sees fcntl missing
     import fontTools.varLib.instancer as instancer
 
-    original = importlib.import_module("planlib.fonts")
-    monkeypatch.setattr(planlib, "fonts", original)  # both restored after the test
-    monkeypatch.delitem(sys.modules, "planlib.fonts")
+    original = importlib.import_module("planlib.report.fonts")
+    monkeypatch.setattr(importlib.import_module("planlib.report"), "fonts", original)  # both restored after the test
+    monkeypatch.delitem(sys.modules, "planlib.report.fonts")
     monkeypatch.setitem(sys.modules, "fcntl", None)  # `import fcntl` now raises ImportError
-    fonts = importlib.import_module("planlib.fonts")
+    fonts = importlib.import_module("planlib.report.fonts")
     monkeypatch.setattr(fonts, "_cache_dir", lambda: tmp_path)
 
     class FakeFont(dict):  # instancing the real font takes ~20 s; the lock is what is tested

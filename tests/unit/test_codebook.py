@@ -1,4 +1,4 @@
-from planlib.codebook import render
+from planlib.build.codebook import render
 from planlib.paths import PROJECT_ROOT
 from planlib.schema import TABLES
 

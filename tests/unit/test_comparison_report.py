@@ -4,10 +4,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from planlib import plots
-from planlib.report import Comparison, CountyReport
+from planlib.report import plots
+from planlib.report.batch import Comparison, CountyReport
 
-pytestmark = pytest.mark.filterwarnings("ignore::planlib.pipeline.StaleTablesWarning")  # the fixtures have no manifest
+pytestmark = pytest.mark.filterwarnings("ignore::planlib.build.pipeline.StaleTablesWarning")  # the fixtures have no manifest
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 import pytest
 
 from planlib.errors import PlanlibError
-from planlib.pipeline import build_tables
+from planlib.build.pipeline import build_tables
 
 PLAN = "某县教育事业发展“十四五”规划（2021—2025年）\n\n指标 2020年 2025年\n在校学生数（人） 1.3263 1.65\n学前三年毛入园率（%） 85.1 95\n"
 

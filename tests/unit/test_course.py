@@ -5,7 +5,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from planlib import course
+from planlib.teach import course
 
 
 def lesson(*cells) -> nbformat.NotebookNode:

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from planlib import derived, schema
-from planlib.comparison import comparison_table
+from planlib.build.comparison import comparison_table
 
 INDICATORS = pd.DataFrame([
     ("primary_enrollment", "小学在校生", "enrollment", "primary", "人", "stock"),

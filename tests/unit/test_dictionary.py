@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from planlib import schema
-from planlib.dictionary import (
+from planlib.extract.dictionary import (
     INDICATORS_FILE,
     DictionaryError,
     domain_of,
@@ -300,7 +300,7 @@ def test_plausible_refuses_bad_arguments():
 
 
 def test_fit_unit_keeps_agreeing_units_and_finds_shares():
-    from planlib.dictionary import fit_unit, match_indicator
+    from planlib.extract.dictionary import fit_unit, match_indicator
 
     master = match_indicator("名师")
     assert fit_unit(master, "名") is master and fit_unit(master, "人") is master
@@ -314,7 +314,7 @@ def test_fit_unit_keeps_agreeing_units_and_finds_shares():
 
 
 def test_yuan_counts_as_money_only_after_a_number():
-    from planlib.dictionary import domain_of
+    from planlib.extract.dictionary import domain_of
 
     assert domain_of("建成白马、天元等5个幼儿园") == "schools"
     assert domain_of("发放补助400元") == "funding"
@@ -324,7 +324,7 @@ def test_yuan_counts_as_money_only_after_a_number():
 
 
 def test_level_named_prefers_the_longest_level_word():
-    from planlib.dictionary import level_named
+    from planlib.extract.dictionary import level_named
 
     assert level_named("（四）着力普及普惠，推进特殊教育品质提升") == "special"
     assert level_named("2.学前教育快速发展") == "preschool"

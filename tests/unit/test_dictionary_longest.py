@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planlib.dictionary import _longest, _matcher
+from planlib.extract.dictionary import _longest, _matcher
 
 CHARS = "学前教育毛入园率在校生高中阶段师"
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from planlib.explore import Explorer, explorer
-from planlib.pipeline import load_tables
+from planlib.teach.explore import Explorer, explorer
+from planlib.build.pipeline import load_tables
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "processed"
 

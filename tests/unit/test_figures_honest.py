@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
-from planlib import fonts, plots
+from planlib.report import fonts, plots
 
 IND = pd.DataFrame([
     # id, zh, en, domain, level, unit, measure type
@@ -273,7 +273,7 @@ def test_figure_data_writes_years_as_whole_numbers():
     """A figure's CSV is cited and re-plotted: 2016, not 2016.0; a value that is no whole year is kept as it is."""
     import matplotlib.figure
 
-    from planlib.plots import figure_data
+    from planlib.report.plots import figure_data
 
     fig = matplotlib.figure.Figure()
     fig.planlib_data = pd.DataFrame({"year": [2020.0, None], "span_start": [2016.0, None], "value": [1.5, 2.0]})

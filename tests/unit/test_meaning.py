@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from planlib.meaning import Meaning, basis_of, infer_measure_type, measure_types
-from planlib.periods import Period
+from planlib.extract.meaning import Meaning, basis_of, infer_measure_type, measure_types
+from planlib.read.periods import Period
 
 PLAN = Period(2021, 2025)  # a 十四五 plan: the review covers 2016–2020
 
@@ -114,7 +114,7 @@ def test_the_period_comes_from_the_ordinal_not_a_fixed_year():
 # --- measure_type --------------------------------------------------------------------------
 
 def test_every_indicator_has_a_measure_type():
-    from planlib.dictionary import indicators_frame
+    from planlib.extract.dictionary import indicators_frame
 
     frame = indicators_frame()
     assert frame["measure_type"].notna().all()
@@ -130,7 +130,7 @@ def test_every_indicator_has_a_measure_type():
     ("mean_years_schooling", "other"), ("new_building_area", "other"),
 ])
 def test_dictionary_measure_types(indicator_id, expected):
-    from planlib.dictionary import indicators_frame
+    from planlib.extract.dictionary import indicators_frame
 
     frame = indicators_frame().set_index("indicator_id")
     assert frame.loc[indicator_id, "measure_type"] == expected
@@ -195,7 +195,7 @@ def test_review_table_columns_are_levels():
 
 def test_parse_plan_sets_the_columns_on_table_and_prose_rows(tmp_path):
     """End to end: a table row whose label says 累计 and prose with 生均 / 每年 / a review total."""
-    from planlib.pipeline import parse_plan
+    from planlib.build.pipeline import parse_plan
 
     text = ("某县教育事业发展“十四五”规划（2021—2025年）\n\n"
             "一、“十三五”发展成就\n“十三五”期间，累计投入教育经费12亿元，新建学校6所。\n"

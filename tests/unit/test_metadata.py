@@ -1,6 +1,6 @@
 """What a plan says of itself: title, issuer, document number, dates, period."""
-from planlib.metadata import describe
-from planlib.text import read_plan
+from planlib.extract.metadata import describe
+from planlib.read.text import read_plan
 
 
 def describe_text(tmp_path, text):

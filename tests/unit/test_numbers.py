@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from planlib.numbers import (
+from planlib.read.numbers import (
     COMPARATOR_PREFIXES,
     COMPARATOR_SUFFIXES,
     UNITS,
@@ -14,7 +14,7 @@ from planlib.numbers import (
     parse_numeral,
     unit_scale,
 )
-from planlib.numbers import _find
+from planlib.read.numbers import _find
 
 D = Decimal
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planlib.numbers import _find as find_unguarded
-from planlib.numbers import COMPARATOR_PREFIXES, COMPARATOR_SUFFIXES, UNITS, Quantity, find_quantities, format_quantity, parse_cell
+from planlib.read.numbers import _find as find_unguarded
+from planlib.read.numbers import COMPARATOR_PREFIXES, COMPARATOR_SUFFIXES, UNITS, Quantity, find_quantities, format_quantity, parse_cell
 
 #: Characters plan text is made of, so generated text hits the grammar often.
 PLAN_CHARS = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planlib.numbers import find_quantities
+from planlib.read.numbers import find_quantities
 
 PIECES = ["到", "2025", "年", "底", "新建", "学校", "3", "所", "第一", "章", "1+X", "〔2021〕", "198号", "％", "%",
           "95.5", "万人", "—", "2021", "12月", "“十四五”", "以上", "约", "不低于", "，", "百分之九十五", "两", "个"]

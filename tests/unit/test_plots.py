@@ -11,8 +11,8 @@ from matplotlib import font_manager
 from matplotlib.collections import PathCollection
 from matplotlib.patches import Rectangle
 
-from planlib import fonts, plots
-from planlib.report import national_targets
+from planlib.report import fonts, plots
+from planlib.report.batch import national_targets
 
 LANGS = ("zh", "en")
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from planlib.periods import Period
-from planlib.prose import extract_prose
+from planlib.read.periods import Period
+from planlib.extract.prose import extract_prose
 from planlib.schema import columns
-from planlib.text import PlanText
+from planlib.read.text import PlanText
 
 REVIEW = "一、发展基础"
 TARGETS = "三、发展目标"
@@ -37,7 +37,7 @@ def pick(rows, value, **fields):
 
 
 def indicator_id(label: str) -> str:
-    from planlib.dictionary import match_indicator
+    from planlib.extract.dictionary import match_indicator
 
     ind = match_indicator(label)
     assert ind is not None, f"the dictionary should know {label}"
@@ -222,13 +222,13 @@ def test_rows_cite_the_file_relative_to_the_project_like_every_table():
 
 
 def test_rows_have_the_targets_columns_and_cite_their_line():
-    from planlib.meaning import COLUMNS as MEANING_COLUMNS
+    from planlib.extract.meaning import COLUMNS as MEANING_COLUMNS
 
     plan = make_plan(TITLE, REVIEW, "全县有各级各类学校202所，在校学生76293人，在编教职工6016人。")
     rows = extract_prose(plan)
     assert [r["value"] for r in rows] == [202, 76293, 6016]
     for r in rows:
-        assert set(columns("targets")) - set(MEANING_COLUMNS) <= set(r)  # planlib.meaning adds the rest
+        assert set(columns("targets")) - set(MEANING_COLUMNS) <= set(r)  # planlib.extract.meaning adds the rest
         assert r["source"] == "prose" and r["county"] == "testcounty" and r["table_id"] == ""
         assert r["source_file"] == str(plan.path) and r["attribute"] == ""
         assert r["source_file"] == plan.source_file  # as tables and schools cite the file

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from planlib import dictionary, prose
-from planlib.prose import MAX_CLAUSE, MAX_SENTENCE, _cut_long, extract_prose
-from planlib.text import PlanText
+from planlib.extract import dictionary, prose
+from planlib.extract.prose import MAX_CLAUSE, MAX_SENTENCE, _cut_long, extract_prose
+from planlib.read.text import PlanText
 
 TITLE = "某县教育事业发展“十四五”规划（2021—2025年）"
 

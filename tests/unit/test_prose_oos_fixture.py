@@ -4,8 +4,8 @@ import csv
 import math
 from decimal import Decimal
 
-from planlib.dictionary import load_indicators
-from planlib.numbers import find_quantities
+from planlib.extract.dictionary import load_indicators
+from planlib.read.numbers import find_quantities
 from planlib.paths import PROJECT_ROOT
 from planlib.schema import COMPARATORS, KINDS
 

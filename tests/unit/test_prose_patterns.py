@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planlib.datafiles import package_yaml
-from planlib.prose import LEADER, _gated, has_leader, rules
+from planlib.extract.prose import LEADER, _gated, has_leader, rules
 
 #: Characters that open, close or fill the programme patterns, and some that do not.
 ALPHABET = "0123456789.+＋GgＧNnXxＸA“”《》个年制学前每一二三十两方面教育%％ ，。…·．⋯"

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from planlib import report as rp
+from planlib.report import batch as rp
 
 from fixtures.hostile import IMG, SCRIPT, hostile_tables  # tests/fixtures/hostile.py (tests/ is on sys.path via conftest)
 LIVE = re.compile(r"<\s*(script|img)\b", re.I)  # a live element made from a payload

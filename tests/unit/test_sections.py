@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from planlib.sections import cn_to_int, section_of, sections, toc_lines
-from planlib.text import read_plan
+from planlib.extract.sections import cn_to_int, section_of, sections, toc_lines
+from planlib.read.text import read_plan
 
 PLAN_WITH_TOC = """\
 某县教育事业发展“十四五”规划

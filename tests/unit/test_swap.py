@@ -12,7 +12,7 @@ import pytest
 
 from planlib import pipeline
 from planlib.errors import PlanlibError
-from planlib.pipeline import build, load_tables
+from planlib.build.pipeline import build, load_tables
 
 PLAN = "某县教育事业发展“十四五”规划（2021—2025年）\n\n指标 2020年 2025年\n在校学生数（人） 1.3263 1.65\n学前三年毛入园率（%） 85.1 95\n"
 
@@ -205,7 +205,7 @@ def test_a_build_waits_for_the_lock_and_can_give_up_without_touching_anything(ra
                                                                               monkeypatch):
     from filelock import FileLock
 
-    from planlib import outdir
+    from planlib.build import outdir
 
     old_raw, new_raw = raws
     out = tmp_path / "out"
@@ -220,7 +220,7 @@ def test_a_build_waits_for_the_lock_and_can_give_up_without_touching_anything(ra
 
 def test_overlapping_builds_take_turns(raws, fast_tables, tmp_path, monkeypatch):
     """Build A is inside its swap when build B starts: B waits for A's lock, then replaces A's output."""
-    from planlib import outdir
+    from planlib.build import outdir
 
     old_raw, new_raw = raws
     out = tmp_path / "out"

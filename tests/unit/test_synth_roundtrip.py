@@ -3,7 +3,7 @@ import math
 
 import pytest
 
-from planlib.pipeline import parse_plan
+from planlib.build.pipeline import parse_plan
 from planlib.synth import LAYOUTS, make_plan
 
 

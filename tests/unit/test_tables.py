@@ -3,8 +3,8 @@ import textwrap
 
 import pytest
 
-from planlib.tables import extract_tables
-from planlib.text import read_plan
+from planlib.extract.tables import extract_tables
+from planlib.read.text import read_plan
 
 
 def plan_from(tmp_path, body: str, name: str = "fixture"):

@@ -1,8 +1,8 @@
 """Cells are classified once per line per plan; callers still get cells of their own to relabel."""
 from pathlib import Path
 
-from planlib.tables import cells_of
-from planlib.text import PlanText
+from planlib.extract.tables import cells_of
+from planlib.read.text import PlanText
 
 
 def plan_of(text: str, name: str = "fixture") -> PlanText:

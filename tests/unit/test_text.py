@@ -2,7 +2,7 @@
 import pytest
 
 from planlib.errors import PlanFileError
-from planlib.text import decode_bytes, has_plan_heading, read_plan
+from planlib.read.text import decode_bytes, has_plan_heading, read_plan
 
 SAMPLE = "某县教育事业发展“十四五”规划\n\n到2025年，学前三年毛入园率达到95%以上。\n九年义务教育巩固率100%\n"
 
@@ -169,7 +169,7 @@ def test_replacement_characters_are_refused_naming_file_and_line(tmp_path):
 
 
 def test_too_large_file_is_refused_before_reading(tmp_path, monkeypatch):
-    import planlib.text as text_module
+    import planlib.read.text as text_module
 
     monkeypatch.setattr(text_module, "MAX_PLAN_BYTES", 1000)
     path = tmp_path / "huge.txt"
@@ -182,7 +182,7 @@ def test_too_large_file_is_refused_before_reading(tmp_path, monkeypatch):
 
 def test_big5_plan_refused_naming_the_script(tmp_path):
     """A traditional-script plan is not silently 'not a plan': the message names Big5 and the script."""
-    from planlib.pipeline import parse_plan
+    from planlib.build.pipeline import parse_plan
 
     path = tmp_path / "trad.txt"
     path.write_bytes("某縣教育事業發展規劃\n學前三年毛入園率達到九成。\n".encode("big5"))
@@ -193,7 +193,7 @@ def test_big5_plan_refused_naming_the_script(tmp_path):
 def test_encoding_evidence_matches_the_codecs():
     """The common-character lists in data/encoding_evidence.yml are what the codecs say they are."""
     from planlib.datafiles import package_yaml
-    from planlib.text import codec_common_characters
+    from planlib.read.text import codec_common_characters
 
     data = package_yaml("encoding_evidence.yml")
     for key, chars in codec_common_characters().items():
@@ -219,7 +219,7 @@ def test_the_five_plans_read_the_same_in_gb18030_and_gbk():
 
 def test_a_gbk_plan_gives_the_rows_of_its_utf8_twin(tmp_path):
     from planlib.paths import RAW_DIR
-    from planlib.pipeline import parse_plan
+    from planlib.build.pipeline import parse_plan
 
     text = read_plan(RAW_DIR / "wuxi.txt").text
     (tmp_path / "a").mkdir(), (tmp_path / "b").mkdir()

@@ -4,8 +4,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from planlib import paths, textmine
-from planlib.text import read_plan
+from planlib import paths
+from planlib.teach import textmine
+from planlib.read.text import read_plan
 
 PLAN = """\
 某县教育事业发展规划

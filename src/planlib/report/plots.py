@@ -1,0 +1,1274 @@
+"""Figures from tidy tables: each function takes frames and returns a matplotlib Figure (no I/O, no parsing).
+
+Every figure carries its own caption (the source lines it drew on), so a figure copied
+out of a report can still be cited. Which indicators go where follows the indicator
+dictionary (domain, level, unit), never a list of ids, so a new plan needs no code change.
+Call :func:`planlib.report.fonts.setup_fonts` (or ``use_style``) before drawing.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import matplotlib
+import pandas as pd
+from matplotlib.figure import Figure  # Figure objects, not pyplot: no global state, no backend needed
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from ..schema import LEVELS
+
+RATE_UNITS = ("%",)
+PALETTE = ("#1f5a99", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#7f8c8d", "#16a085", "#b7950b")
+OTHERS_COLOR = "#9aa5b1"
+NATIONAL_COLOR = "#c0392b"
+WIDTH_IN = 8.0
+
+LEVEL_LABELS = {
+    "zh": {"preschool": "学前教育", "primary": "小学", "junior": "初中", "compulsory": "义务教育",
+           "senior_secondary": "高中阶段", "general_high": "普通高中", "vocational": "中等职业教育",
+           "higher": "高等教育", "special": "特殊教育", "lifelong": "终身教育", "all": "合计", "": "未分学段"},
+    "en": {"preschool": "Pre-primary", "primary": "Primary", "junior": "Lower secondary",
+           "compulsory": "Compulsory (1-9)", "senior_secondary": "Upper secondary", "general_high": "General upper sec.",
+           "vocational": "Vocational upper sec.", "higher": "Tertiary", "special": "Special education",
+           "lifelong": "Lifelong learning", "all": "All levels", "": "Level not given"},
+}
+TEXT = {
+    "zh": {"no_data": "本规划无此类数据", "source": "来源", "national": "全国“十四五”目标", "baseline": "基期",
+           "target": "目标", "others": "其他地区", "persons": "人数（人）", "growth": "2020→2025 增长（%）",
+           "enrollment": "各学段在校生（在园）人数", "rates": "主要入学率：基期 → 目标",
+           "teachers": "教师队伍目标", "funding": "教育经费", "schools": "学校建设（按学段）",
+           "compare_rates": "主要比率：各地基期 → 目标", "compare_growth": "在校生规模增长（2020→2025，%）",
+           "compare_growth_span": "在校生规模增长（{span}，%）",
+           "year": "年", "no_year": "未注明年份", "pct": "比例（%）", "value": "数值",
+           "log": "（对数刻度）", "floor": "▶ 目标为下限（≥ 以上）", "ceiling": "◀ 目标为上限（≤ 以内）",
+           "approx": "◆ 约数（约、近、左右）", "cumulative": "累计", "annual": "每年", "per_unit": "单位量",
+           "keep": "┈ 保持在下限以上（非削减）", "finding": "数据质量发现", "lines": "行",
+           "compare_enrollment": "在校生规模：各地基期 → 目标（按学段）", "compare_teachers": "教师队伍：各地可比指标",
+           "compare_funding": "教育经费：各地可比指标", "not_shared": "没有两地及以上以相同口径给出的指标",
+           "only_one": "仅{place}给出（单地数值，非比较）", "growth_floor": "▲ 目标为下限：增长至少如此",
+           "growth_ceiling": "▼ 目标为上限：增长至多如此", "annual_mean": "累计投入年均（{span}）",
+           "per_pupil": "生均投入（{span}年均 ÷ {year}年在校生）", "per_year": "亿元/年", "yuan_per_pupil": "元/人/年",
+           "national_gap": "全国目标", "as_stated": "原文口径"},
+    "en": {"no_data": "No data in this plan", "source": "Source", "national": "National 14th FYP target",
+           "baseline": "baseline", "target": "target", "others": "other places", "persons": "Persons",
+           "growth": "Growth 2020→2025 (%)", "enrollment": "Enrolment by level", "rates": "Key rates: baseline → target",
+           "teachers": "Teacher targets", "funding": "Education funding", "schools": "School construction by level",
+           "compare_rates": "Key rates by place: baseline → target",
+           "compare_growth": "Enrolment growth, base year → end year (%)",
+           "compare_growth_span": "Enrolment growth {span} (%)", "year": "", "no_year": "no year stated",
+           "pct": "Share (%)", "value": "Value",
+           "log": " (log scale)", "floor": "▶ target is a floor (≥, at least)", "ceiling": "◀ target is a ceiling (≤, at most)",
+           "approx": "◆ approximate (about, nearly)", "cumulative": "cumulative", "annual": "per year", "per_unit": "per unit",
+           "keep": "┈ kept above a floor (not a cut)", "finding": "Data-quality finding", "lines": "lines",
+           "compare_enrollment": "Enrolment by level and place: baseline → target",
+           "compare_teachers": "Teachers: measures places state alike", "compare_funding": "Education funding: comparable measures",
+           "not_shared": "No measure is stated alike by two or more places",
+           "only_one": "only {place} states this (one place's figure, not a comparison)",
+           "growth_floor": "▲ target is a floor: growth at least this", "growth_ceiling": "▼ target is a ceiling: growth at most this",
+           "annual_mean": "Cumulative investment, yearly mean ({span})",
+           "per_pupil": "Per pupil ({span} yearly mean ÷ pupils in {year})", "per_year": "100 million yuan a year",
+           "yuan_per_pupil": "yuan per pupil a year", "national_gap": "national target",
+           "as_stated": "As the plans word them"},
+}
+UNIT_LABELS = {
+    "zh": {"人": "人", "名": "人", "所": "所", "个": "个", "元": "元", "亿元": "亿元", "万元": "万元", "%": "%"},
+    "en": {"人": "persons", "名": "persons", "所": "schools", "个": "units", "元": "yuan", "亿元": "100 million yuan",
+           "万元": "10,000 yuan", "%": "%", "年": "years", "人次": "person-times", "班": "classes",
+           "平方米": "m²", "m2": "m²", "pp": "percentage points", "岁": "years of age", "台": "units", "间": "rooms"},
+}
+
+
+def _t(lang: str, key: str) -> str:
+    return TEXT.get(lang, TEXT["zh"])[key]
+
+
+def level_label(level: str | None, lang: str = "zh") -> str:
+    """Display name of an education level.
+
+    >>> level_label("junior"), level_label("junior", "en")
+    ('初中', 'Lower secondary')
+    """
+    level = "" if level is None or pd.isna(level) else str(level)
+    return LEVEL_LABELS.get(lang, LEVEL_LABELS["zh"]).get(level, level)
+
+
+def caption(rows: pd.DataFrame, lang: str = "zh") -> str:
+    """Source lines behind a figure, one group per file: '来源：some_county.txt: 181, 189'.
+
+    >>> caption(pd.DataFrame({"source_file": ["data/raw/a.txt", "data/raw/a.txt", "data/raw/b.txt"], "line": [9, 3, 9]}), "en")
+    'Source: a.txt: 3, 9; b.txt: 9'
+    """
+    if rows is None or rows.empty:
+        return ""
+    parts = []
+    for source_file, group in rows.dropna(subset=["line"]).groupby("source_file", sort=True):
+        lines = sorted({int(x) for x in group["line"]})
+        parts.append(f"{Path(str(source_file)).name}: {', '.join(str(x) for x in lines)}")
+    sep = "：" if lang == "zh" else ": "
+    return f"{_t(lang, 'source')}{sep}{'; '.join(parts)}"
+
+
+def _admin_levels() -> dict:
+    """Admin levels in each language, from the reports' word list (one vocabulary for figures and pages)."""
+    import yaml
+
+    from ..paths import PACKAGE_DATA
+
+    words = yaml.safe_load((PACKAGE_DATA / "report_labels.yml").read_text(encoding="utf-8"))
+    return {lang: words[lang]["admin_levels"] for lang in ("zh", "en")}
+
+
+ADMIN_LEVELS = _admin_levels()
+MEASURE_LABELS = {
+    "zh": {"stock": "存量", "flow": "新增（流量）", "designation": "称号认定", "rate": "比率", "money": "金额", "other": "其他"},
+    "en": {"stock": "stock", "flow": "flow (new, added)", "designation": "designation", "rate": "rate", "money": "money",
+           "other": "other"},
+}
+CHECK_LABELS = {
+    "zh": {"sum_mismatch": "分项之和不符", "change_mismatch": "增减列与数值不符", "cross_source_conflict": "两处数值不一",
+           "unit_magnitude": "单位与数量级不符", "out_of_range": "数值不合常理", "unnamed_indicator": "未识别指标",
+           "correction_applied": "已按更正表修改"},
+    "en": {"sum_mismatch": "parts do not add up", "change_mismatch": "change column disagrees",
+           "cross_source_conflict": "two places in the text disagree", "unit_magnitude": "unit contradicts magnitude",
+           "out_of_range": "implausible value", "unnamed_indicator": "unnamed number", "correction_applied": "correction applied"},
+}
+PERSON_UNITS = ("人", "名")
+FLOOR, CEILING = (">=", ">"), ("<=", "<")
+#: columns of every figure's data file (figures/<place>/<name>.csv), one row per plotted value
+DATA_COLUMNS = ["figure", "panel", "county", "place", "admin_level", "indicator_id", "level", "series", "year",
+                "span_start", "span_end", "value", "unit", "comparator", "basis", "measure_type", "source_file", "line",
+                "quote", "finding"]
+
+
+def _sep(lang: str) -> str:
+    return "：" if lang == "zh" else ": "
+
+
+# ---------------------------------------------------------------------------------------------
+# selecting rows
+
+
+def _labelled(targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Targets with a name (both languages), the dictionary's unit, one level per row, basis and measure type."""
+    from ..build.derived import with_meaning
+
+    ind = indicators[["indicator_id", "indicator_zh", "label_en", "unit", "level"]].rename(
+        columns={"indicator_zh": "name_zh", "unit": "ind_unit", "level": "ind_level"})
+    rows = targets[targets["indicator_id"].notna() & targets["kind"].isin(["baseline", "target"])]
+    rows = with_meaning(rows, indicators)
+    rows = rows.merge(ind, on="indicator_id", how="inner")
+    rows["unit"] = rows["unit"].fillna(rows["ind_unit"]).fillna("")
+    rows["level"] = rows["level"].fillna(rows["ind_level"]).fillna("")
+    # a number may be stated twice (indicator table and prose): keep the table's, then the first line
+    rows = rows.assign(_pref=(rows["source"] != "table").astype(int))
+    rows = rows.sort_values(["county", "indicator_id", "level", "kind", "year", "_pref", "line"], na_position="last")
+    rows = rows.drop_duplicates(["county", "indicator_id", "level", "kind", "year", "unit", "basis"]).drop(columns="_pref")
+    return rows.reset_index(drop=True)
+
+
+def _name(row, lang: str, with_level: bool = False) -> str:
+    name = row["label_en"] if lang == "en" else row["name_zh"]
+    if with_level and row["level"] and row["level"] != row["ind_level"]:
+        name = f"{name} · {level_label(row['level'], lang)}"
+    return str(name)
+
+
+def _place(plans: pd.DataFrame | None, county: str, lang: str, with_admin: bool = False) -> str:
+    """A place's name; with ``with_admin`` its administrative level too (安阳市（地级市）): places differ in kind."""
+    name, admin = county, ""
+    if plans is not None and not plans.empty:
+        hit = plans[plans["county"] == county]
+        if not hit.empty:
+            value = hit.iloc[0]["name_en" if lang == "en" else "name_zh"]
+            if isinstance(value, str) and value:
+                name = value
+            level = hit.iloc[0].get("admin_level") if "admin_level" in hit.columns else None
+            if isinstance(level, str) and level:
+                admin = ADMIN_LEVELS.get(lang, ADMIN_LEVELS["zh"]).get(level, level)
+    if with_admin and admin:
+        return f"{name}（{admin}）" if lang == "zh" else f"{name} ({admin})"
+    return name
+
+
+def _admin(plans, county) -> str:
+    if plans is None or plans.empty or "admin_level" not in plans.columns:
+        return ""
+    hit = plans[plans["county"] == county]
+    value = hit.iloc[0]["admin_level"] if len(hit) else ""
+    return value if isinstance(value, str) else ""
+
+
+def _level_order(level: str) -> int:
+    return LEVELS.index(level) if level in LEVELS else len(LEVELS)
+
+
+def _period(plans, county) -> tuple[int | None, int | None]:
+    from ..build.derived import _period as period
+
+    return period(plans, county)
+
+
+def _endpoints(rows: pd.DataFrame, plans: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One line per (county, indicator, level): baseline and target with comparators and cited lines.
+
+    With ``plans``: for a level at a date (point basis), the plan's own base year (period_start − 1) and end
+    year; else, and for totals over a span, the latest of each. Callers pass rows of one basis only.
+    """
+    out = []
+    for key, group in rows.groupby(["county", "indicator_id", "level"], sort=False):
+        base_year, end_year = _period(plans, key[0])
+        base = group[group["kind"] == "baseline"].sort_values(["year", "line"], na_position="first")
+        targ = group[group["kind"] == "target"].sort_values(["year", "line"], na_position="first")
+        if base_year is not None and (group["basis"] == "point").all():
+            base, targ = base[base["year"] == base_year], targ[targ["year"] == end_year]
+        if base.empty and targ.empty:
+            continue
+        b = base.iloc[-1] if len(base) else None
+        t = targ.iloc[-1] if len(targ) else None
+        first = group.iloc[0]
+        out.append({
+            "county": key[0], "indicator_id": key[1], "level": key[2],
+            "name_zh": first["name_zh"], "label_en": first["label_en"], "ind_level": first["ind_level"],
+            "unit": first["unit"], "measure_type": first.get("measure_type", ""), "basis": first.get("basis", "point"),
+            "source_file": first["source_file"],
+            "baseline": float(b["value"]) if b is not None else None,
+            "baseline_year": b["year"] if b is not None else None,
+            "baseline_comparator": b["comparator"] if b is not None else None,
+            "baseline_line": int(b["line"]) if b is not None else None,
+            "baseline_quote": b["quote"] if b is not None and "quote" in b else "",
+            "target": float(t["value"]) if t is not None else None,
+            "target_year": t["year"] if t is not None else None,
+            "target_comparator": t["comparator"] if t is not None else None,
+            "target_line": int(t["line"]) if t is not None else None,
+            "target_quote": t["quote"] if t is not None and "quote" in t else "",
+        })
+    return pd.DataFrame(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# the data written beside a figure, and findings marked on it
+
+
+def _attach(fig: Figure, data: list[dict] | pd.DataFrame, findings: "_Findings | None" = None) -> Figure:
+    """Keep the plotted values (with their source lines and the findings marked on them) on the figure:
+    :func:`save_figure` writes them as CSV."""
+    frame = pd.DataFrame(data)
+    for col in DATA_COLUMNS:
+        if col not in frame.columns:
+            frame[col] = pd.NA
+    if findings is not None and len(frame):
+        frame["finding"] = [findings.labels(f.split(";")[0], line) for f, line in
+                            zip(frame["source_file"].astype(str), frame["line"].astype(str))]
+    fig.planlib_data = frame[DATA_COLUMNS].reset_index(drop=True)
+    return fig
+
+
+def figure_data(fig: Figure) -> pd.DataFrame:
+    """The values a figure plots, one row each with source_file and line (empty frame for a 'no data' figure)."""
+    data = getattr(fig, "planlib_data", None)
+    if data is None:
+        return pd.DataFrame(columns=DATA_COLUMNS)
+    data = data.copy()
+    for col in ("year", "span_start", "span_end"):  # years stay whole numbers in the CSV (not 2016.0)
+        if col in data.columns:
+            try:
+                data[col] = pd.to_numeric(data[col]).astype("Int64")
+            except (ValueError, TypeError):  # not all whole years: written as they are, never blanked
+                pass
+    return data
+
+
+def _value_rows(ends: pd.DataFrame, figure: str, panel: str, plans, lang) -> list[dict]:
+    """Data rows (baseline and target) for dumbbell endpoints."""
+    out = []
+    for _, r in ends.iterrows():
+        for kind in ("baseline", "target"):
+            if r[kind] is None or pd.isna(r[kind]):
+                continue
+            out.append({"figure": figure, "panel": panel, "county": r["county"],
+                        "place": _place(plans, r["county"], lang), "admin_level": _admin(plans, r["county"]),
+                        "indicator_id": r["indicator_id"], "level": r["level"], "series": kind,
+                        "year": r[f"{kind}_year"], "value": r[kind], "unit": r["unit"],
+                        "comparator": r[f"{kind}_comparator"], "basis": r.get("basis", "point"),
+                        "measure_type": r.get("measure_type", ""), "source_file": r["source_file"],
+                        "line": str(int(r[f"{kind}_line"])), "quote": r.get(f"{kind}_quote", "")})
+    return out
+
+
+class _Findings:
+    """Findings from the checks table that touch plotted values: a red ring and [n] on the figure, a footnote below."""
+
+    def __init__(self, checks: pd.DataFrame | None, lang: str):
+        self.lang = lang
+        self.by_line: dict[tuple[str, int], list[int]] = {}
+        self.rows: list[pd.Series] = []
+        self.used: list[int] = []
+        if checks is None or checks.empty:
+            return
+        for i, (_, c) in enumerate(checks[checks["check"] != "unnamed_indicator"].iterrows()):
+            self.rows.append(c)
+            for part in str(c["lines"]).split(";"):
+                if part.strip().isdigit():
+                    self.by_line.setdefault((str(c["source_file"]), int(part)), []).append(i)
+
+    def hits(self, source_file, lines) -> list[int]:
+        found: list[int] = []
+        for line in str(lines or "").split(";"):
+            if line.strip().isdigit():
+                found += self.by_line.get((str(source_file), int(line)), [])
+        return sorted(set(found))
+
+    def mark(self, ax, x, y, source_file, lines) -> str:
+        """Ring the value at (x, y) if a finding touches its lines; return the finding numbers ('' if none)."""
+        hits = self.hits(source_file, lines)
+        if not hits:
+            return ""
+        numbers = []
+        for i in hits:
+            if i not in self.used:
+                self.used.append(i)
+            numbers.append(self.used.index(i) + 1)
+        ax.scatter([x], [y], s=160, facecolor="none", edgecolor=NATIONAL_COLOR, linewidths=1.2, zorder=4)
+        label = "".join(f"[{n}]" for n in numbers)
+        ax.annotate(label, (x, y), xytext=(0, 7), textcoords="offset points", ha="center", va="bottom",
+                    fontsize=7, color=NATIONAL_COLOR)
+        return label
+
+    def labels(self, source_file, lines) -> str:
+        """'[1] sum_mismatch; [2] …' for the findings marked on a value ('' if none)."""
+        return "; ".join(f"[{self.used.index(i) + 1}] {self.rows[i]['check']}" for i in self.hits(source_file, lines)
+                         if i in self.used)
+
+    def note(self) -> str:
+        if not self.used:
+            return ""
+        labels = CHECK_LABELS.get(self.lang, CHECK_LABELS["zh"])
+        parts = []
+        for n, i in enumerate(self.used, start=1):
+            c = self.rows[i]
+            lines = ", ".join(p for p in str(c["lines"]).split(";") if p)
+            parts.append(f"[{n}] {labels.get(c['check'], c['check'])} ({c['check']}), "
+                         f"{Path(str(c['source_file'])).name} {_t(self.lang, 'lines')} {lines}")
+        return f"{_t(self.lang, 'finding')}{_sep(self.lang)}" + "; ".join(parts)
+
+
+def _join_notes(*notes: str) -> str:
+    return "\n".join(n for n in notes if n)
+
+
+# ---------------------------------------------------------------------------------------------
+# figure scaffolding
+
+
+def _figure(n_panels: int = 1, height: float = 4.5, *, ncols: int | None = None) -> tuple[Figure, list]:
+    ncols = ncols or n_panels
+    nrows = -(-n_panels // ncols)
+    fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel().tolist()
+    for ax in axes[n_panels:]:
+        ax.set_visible(False)
+    return fig, axes[:n_panels]
+
+
+def _finish(fig: Figure, title: str, note: str, legend: list | None = None) -> Figure:
+    """Title on top; a figure-wide legend (``legend`` handles) and the note (sources, findings) along the bottom."""
+    fig.suptitle(title, fontsize=13)
+    wrapped = "\n".join(wrap_note(part, columns=int(fig.get_figwidth() * 17)) for part in note.split("\n") if part)
+    height = fig.get_figheight()
+    margin = (0.18 * (wrapped.count("\n") + 1) + 0.15) / height if wrapped else 0.0
+    legend_h = 0.0
+    if legend:
+        ncols = min(5, len(legend))
+        legend_h = (0.25 * -(-len(legend) // ncols) + 0.1) / height
+        fig.legend(handles=legend, loc="lower center", bbox_to_anchor=(0.5, margin), ncols=ncols, fontsize=7,
+                   frameon=False)
+    if wrapped or legend:
+        bottom = min(0.5, margin + legend_h)
+        fig.get_layout_engine().set(rect=(0, bottom, 1, 1 - bottom))
+    if wrapped:  # plan text is untrusted: no mathtext from a '$' in a quote
+        fig.text(0.01, 0.01, wrapped, fontsize=7, color="#444444", ha="left", va="bottom", usetex=False,
+                 parse_math=False)
+    return fig
+
+
+def wrap_note(note: str, columns: int = 136) -> str:
+    """Wrap at spaces counting a CJK character as two columns (textwrap counts it as one).
+
+    >>> wrap_note("来源：a.txt: 1, 2, 3", columns=14)
+    '来源：a.txt:\\n1, 2, 3'
+    """
+    lines, current, width = [], "", 0
+    for word in note.split(" "):
+        w = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in word)
+        if current and width + 1 + w > columns:
+            lines.append(current)
+            current, width = word, w
+        else:
+            current, width = (f"{current} {word}" if current else word), width + (1 if current else 0) + w
+    if current:
+        lines.append(current)
+    return "\n".join(lines)
+
+
+def no_data_figure(title: str, lang: str = "zh", note: str = "", message: str | None = None) -> Figure:
+    """A figure that says plainly that there is nothing to draw (and why, with ``message``)."""
+    fig, (ax,) = _figure(1, height=2.5)
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, message or _t(lang, "no_data"), ha="center", va="center", fontsize=14, color="#666666",
+            transform=ax.transAxes)
+    _finish(fig, title, note)
+    return _attach(fig, [])
+
+
+def _num(x: float) -> str:
+    """A value label: thousands separated for counts, as stated for rates.
+
+    >>> _num(122600.0), _num(98.99), _num(0.6)
+    ('122,600', '98.99', '0.6')
+    """
+    return f"{x:,.0f}" if abs(x) >= 1000 and float(x).is_integer() else f"{x:g}"
+
+
+def _bar_label(x: float) -> str:
+    """A bar's value: thousands separated, at most two decimals (0.848102 亿元 → 0.85).
+
+    >>> _bar_label(0.848102), _bar_label(42.81), _bar_label(111900.0), _bar_label(3.0)
+    ('0.85', '42.81', '111,900', '3')
+    """
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _thousands(x, _pos=None) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:g}"
+
+
+def _scaled_amounts(values: pd.Series, unit: str, lang: str) -> tuple[pd.Series, str]:
+    """Yuan shown in 亿元 or 万元 so axes stay readable; the unit goes on the axis."""
+    if unit == "元" and values.abs().max() >= 1e8:
+        return values / 1e8, UNIT_LABELS[lang]["亿元"]
+    if unit == "元" and values.abs().max() >= 1e4:
+        return values / 1e4, UNIT_LABELS[lang]["万元"]
+    return values, UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
+
+
+def _cmp_prefix(comparator) -> str:
+    """'≥' for a floor, '≤' for a ceiling, '约' / '~' for approx, '' otherwise."""
+    return {">=": "≥", ">": ">", "<=": "≤", "<": "<", "approx": "~"}.get(comparator if isinstance(comparator, str) else "", "")
+
+
+def _log_if_needed(ax, values, axis: str, label: str, lang: str, ratio: float = 200) -> str:
+    """A log scale when values span more than ``ratio``× (5 beside 94,500), always said on the axis."""
+    given = [v for v in values if v is not None and pd.notna(v)]
+    positive = [v for v in given if v > 0]
+    # a zero or a negative value cannot sit on a log axis: stay linear rather than drop it
+    if len(positive) > 1 and len(positive) == len(given) and max(positive) / min(positive) > ratio:
+        (ax.set_xscale if axis == "x" else ax.set_yscale)("log")
+        label += _t(lang, "log")
+    (ax.set_xlabel if axis == "x" else ax.set_ylabel)(label)
+    return label
+
+
+def _min_span(ax, span: float, lower: float | None = 0.0) -> None:
+    """Widen a rate axis to at least ``span`` points, so a 0.6-point change is not blown up across the panel."""
+    lo, hi = ax.get_xlim()
+    if hi - lo >= span:
+        return
+    mid = (lo + hi) / 2
+    lo, hi = mid - span / 2, mid + span / 2
+    if lower is not None and lo < lower:
+        lo, hi = lower, lower + span
+    ax.set_xlim(lo, hi)
+
+
+def _comparator_legend(ax, comparators, lang: str, *, dumbbell: bool = True, extra: list | None = None,
+                       loc: str = "best", fig: Figure | None = None) -> list:
+    """Legend of what the markers mean: hollow = baseline, filled = target, ▶/◀ floors and ceilings, ◆ approx.
+
+    With ``fig``: the handles are returned for a figure-wide legend (:func:`_finish`), not drawn on ``ax``.
+    """
+    from matplotlib.lines import Line2D
+
+    handles = list(extra or [])
+    if dumbbell:
+        handles += [Line2D([], [], ls="", marker="o", markerfacecolor="white", markeredgecolor=PALETTE[0],
+                           label=_t(lang, "baseline")),
+                    Line2D([], [], ls="", marker="o", color=PALETTE[0], label=_t(lang, "target"))]
+    shown = set(c for c in comparators if isinstance(c, str))
+    if shown & set(FLOOR):
+        handles.append(Line2D([], [], ls="", marker=">", color=PALETTE[0], label=_t(lang, "floor")[2:]))
+    if shown & set(CEILING):
+        handles.append(Line2D([], [], ls="", marker="<", color=PALETTE[0], label=_t(lang, "ceiling")[2:]))
+    if "approx" in shown:
+        handles.append(Line2D([], [], ls="", marker="D", color=PALETTE[0], label=_t(lang, "approx")[2:]))
+    if handles and fig is None:  # beside the panel, never over a value
+        ax.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0)
+    return handles
+
+
+def _target_marker(comparator) -> str:
+    if comparator in FLOOR:
+        return ">"
+    if comparator in CEILING:
+        return "<"
+    if comparator == "approx":
+        return "D"
+    return "o"
+
+
+def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str, findings: _Findings | None = None) -> str:
+    """Horizontal bars per indicator (and level), one bar per year and kind; cumulative totals labelled as such."""
+    rows = rows.copy()
+    rows["label"] = [_name(r, lang, with_level=True) for _, r in rows.iterrows()]
+    series = []
+    for y, k, basis, s0, s1 in zip(rows["year"], rows["kind"], rows["basis"], rows["span_start"], rows["span_end"]):
+        if basis == "cumulative":  # a five-year total is never a year's baseline
+            span = f"{int(s0)}–{int(s1)}" if pd.notna(s0) and pd.notna(s1) else ""
+            series.append(f"{span} {_t(lang, 'cumulative')}".strip())
+        elif basis == "annual":
+            series.append(f"{_t(lang, 'annual')} {_t(lang, k)}")
+        else:
+            when = _t(lang, "no_year") if pd.isna(y) else f"{int(y)}{_t(lang, 'year')}"
+            series.append(f"{when} {_t(lang, k)}".strip())
+    rows["series"] = series
+    rows["value_shown"], unit_label = _scaled_amounts(rows["value"].astype(float), unit, lang)
+    rows = rows.sort_values(["year", "kind", "line"], na_position="last")
+    # the same indicator stated twice (e.g. two levels of recognition): number the repeats, never overdraw
+    repeat = rows.groupby(["label", "series"]).cumcount()
+    rows["label"] = [lab if k == 0 else f"{lab} ({k + 1})" for lab, k in zip(rows["label"], repeat)]
+    labels = list(dict.fromkeys(rows.sort_values(["level"], key=lambda s: s.map(_level_order))["label"]))
+    names = list(dict.fromkeys(rows["series"]))
+    height = 0.8 / max(1, len(names))
+    for i, name in enumerate(names):
+        part = rows[rows["series"] == name]
+        ys = [labels.index(lab) + (i - (len(names) - 1) / 2) * height for lab in part["label"]]
+        hatch = "//" if (part["kind"] == "target").all() else None
+        ax.barh(ys, part["value_shown"], height=height * 0.95, color=PALETTE[i % len(PALETTE)], hatch=hatch,
+                edgecolor="white", label=name)
+        for y, v, c, (_, r) in zip(ys, part["value_shown"], part["comparator"], part.iterrows()):
+            label = _bar_label(v)
+            if c == "range" and pd.notna(r.get("value_high")) and float(r["value"]):
+                label += "–" + _bar_label(v * float(r["value_high"]) / float(r["value"]))  # 3,000–5,000 as stated
+            ax.text(v, y, f"{'   ' if c in FLOOR + CEILING else ' '}{_cmp_prefix(c)}{label}", va="center", fontsize=7)
+            if c in FLOOR + CEILING:
+                ax.plot([v], [y], marker=_target_marker(c), color="#333333", ms=5, ls="")
+            if findings is not None:
+                findings.mark(ax, v, y, r["source_file"], r["line"])
+    ax.set_yticks(range(len(labels)), labels)
+    ax.invert_yaxis()
+    label = _log_if_needed(ax, list(rows["value_shown"]), "x", unit_label, lang)
+    ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+    ax.margins(x=0.15)
+    ax.legend(fontsize=7, loc="best")
+    return label
+
+
+def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = None,
+                    national: pd.DataFrame | None = None, places: dict[str, str] | None = None,
+                    label_by: str = "indicator", findings: _Findings | None = None, legend: bool = True) -> list[str]:
+    """Baseline (hollow) → target (filled; ▶ floor, ◀ ceiling, ◆ approx) per row; the focus place in colour.
+
+    Returns the national sources drawn, for the figure note.
+    """
+    places = places or {}
+    if label_by == "indicator":
+        keys = list(dict.fromkeys(zip(ends["indicator_id"], ends["level"])))
+        labels = [_name(ends[(ends["indicator_id"] == i) & (ends["level"] == lv)].iloc[0], lang, True) for i, lv in keys]
+        groups = [ends[(ends["indicator_id"] == i) & (ends["level"] == lv)] for i, lv in keys]
+    else:  # one row per place
+        keys = list(dict.fromkeys(ends["county"]))
+        labels = [places.get(c, c) for c in keys]
+        groups = [ends[ends["county"] == c] for c in keys]
+    cited: list[str] = []
+    drew_national = False
+    for y, group in enumerate(groups):
+        others = group[group["county"] != focus] if focus else group.iloc[0:0]
+        mine = group[group["county"] == focus] if focus else group
+        for k, (_, r) in enumerate(others.iterrows()):
+            dy = 0.16 + 0.55 * k / max(1, len(others))  # one name per line: never stacked on each other
+            _dumbbell(ax, y + dy, r, color=OTHERS_COLOR, size=18, lw=1)
+            x = r["target"] if r["target"] is not None and pd.notna(r["target"]) else r["baseline"]
+            ax.text(x, y + dy, f" {places.get(r['county'], r['county'])}", fontsize=6, color="#555555", va="center")
+        for _, r in mine.iterrows():
+            _dumbbell(ax, y, r, color=PALETTE[0], size=55, lw=2.5, annotate=True, findings=findings)
+        if national is not None and not national.empty and label_by == "indicator":
+            hit = national[national["indicator_id"] == group.iloc[0]["indicator_id"]]
+            if not hit.empty:
+                nat = hit.iloc[0]
+                bottom = y + (0.8 if len(others) else 0.45)
+                ax.plot([nat["value"]] * 2, [y - 0.3, bottom], color=NATIONAL_COLOR, ls="--", lw=1.2,
+                        label=None if drew_national else _t(lang, "national"))
+                ax.text(nat["value"], y - 0.32, f"{_cmp_prefix(nat['comparator'])}{nat['value']:g}", fontsize=6,
+                        color=NATIONAL_COLOR, ha="center", va="bottom")
+                drew_national = True
+                cited.append(str(nat["source"]))
+    if national is not None and not national.empty and label_by == "place" and len(ends):
+        hit = national[national["indicator_id"] == ends.iloc[0]["indicator_id"]]
+        if not hit.empty:
+            nat = hit.iloc[0]
+            ax.axvline(nat["value"], color=NATIONAL_COLOR, ls="--", lw=1.2,
+                       label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
+            cited.append(str(nat["source"]))
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_ylim(len(labels) - (0.15 if focus else 0.4), -0.6)
+    ax.margins(x=0.15)
+    if legend:
+        from matplotlib.lines import Line2D
+
+        extra = []
+        if drew_national:
+            extra.append(Line2D([], [], color=NATIONAL_COLOR, ls="--", label=_t(lang, "national")))
+        if focus and len(ends[ends["county"] != focus]):
+            extra.append(Line2D([], [], ls="", marker="o", color=OTHERS_COLOR, ms=4, label=_t(lang, "others")))
+        _comparator_legend(ax, list(ends["target_comparator"]), lang, extra=extra)
+    return list(dict.fromkeys(cited))
+
+
+def _dumbbell(ax, y, r, *, color, size, lw, annotate=False, findings: _Findings | None = None) -> None:
+    """One baseline → target pair. A floor kept below the baseline (100 → 保持95%以上) is no cut: dotted.
+
+    Only a stock or a rate is joined: two flows (recruited in 2016–2020, to recruit by 2025) are not a change of level.
+    """
+    b, t = r["baseline"], r["target"]
+    has_b = b is not None and pd.notna(b)
+    has_t = t is not None and pd.notna(t)
+    comparator = r.get("target_comparator")
+    joined = r.get("measure_type", "stock") in ("stock", "rate") or (r.get("unit") in RATE_UNITS)
+    if has_b and has_t and b != t and joined:
+        # a plain segment: hollow (baseline) and filled (target) markers say the direction, and an arrowhead
+        # between two close values would cover their labels
+        kept = (comparator in FLOOR and t < b) or (comparator in CEILING and t > b)
+        ax.plot([b, t], [y, y], color=color, lw=max(1.0, lw * 0.5) if kept else lw, ls=":" if kept else "-",
+                zorder=2)
+    # labels point away from each other (baseline on its far side, target on its own): no collisions
+    b_left = not has_t or b <= t if has_b else True
+    same = has_b and has_t and b == t
+    if has_b:
+        ax.scatter([b], [y], s=size, facecolor="white", edgecolor=color, zorder=3, linewidths=1.5)
+        if annotate and not same:
+            ax.annotate(f"{_cmp_prefix(r.get('baseline_comparator'))}{_num(b)}", (b, y),
+                        xytext=(-7 if b_left else 7, 0), textcoords="offset points",
+                        ha="right" if b_left else "left", va="center", fontsize=7, color=color)
+        if findings is not None:
+            findings.mark(ax, b, y, r["source_file"], r.get("baseline_line"))
+    if has_t:
+        ax.scatter([t], [y], s=size * (1.3 if comparator in FLOOR + CEILING else 1), color=color, zorder=3,
+                   marker=_target_marker(comparator))
+        if annotate:
+            ax.annotate(f"{_cmp_prefix(comparator)}{_num(t)}", (t, y), xytext=(7 if b_left else -7, 0),
+                        textcoords="offset points", ha="left" if b_left else "right", va="center", fontsize=7,
+                        color=color)
+        if findings is not None:
+            findings.mark(ax, t, y, r["source_file"], r.get("target_line"))
+
+
+def _county_rows(targets, indicators, county, domain) -> pd.DataFrame:
+    rows = _labelled(targets[targets["county"] == county], indicators)
+    return rows[rows["domain"] == domain]
+
+
+def _title(lang: str, key: str, place: str) -> str:
+    return f"{place}：{_t(lang, key)}" if lang == "zh" else f"{place}: {_t(lang, key)}"
+
+
+def _rows_data(rows: pd.DataFrame, figure: str, plans, lang, panel: str = "") -> list[dict]:
+    """Data rows for plotted target rows (one per value)."""
+    out = []
+    for _, r in rows.iterrows():
+        out.append({"figure": figure, "panel": panel or r.get("unit", ""), "county": r["county"],
+                    "place": _place(plans, r["county"], lang), "admin_level": _admin(plans, r["county"]),
+                    "indicator_id": r["indicator_id"], "level": r["level"], "series": r["kind"], "year": r["year"],
+                    "span_start": r.get("span_start"), "span_end": r.get("span_end"), "value": r["value"],
+                    "unit": r["unit"], "comparator": r["comparator"], "basis": r.get("basis", "point"),
+                    "measure_type": r.get("measure_type", ""), "source_file": r["source_file"],
+                    "line": str(int(r["line"])), "quote": r.get("quote", "")})
+    return out
+
+
+def _is_headcount(rows: pd.DataFrame) -> pd.Series:
+    """Point-basis stocks counted in persons: what an enrolment chart and a growth rate may hold."""
+    return (rows["basis"] == "point") & (rows["measure_type"] == "stock") & rows["unit"].isin(PERSON_UNITS)
+
+
+# ---------------------------------------------------------------------------------------------
+# county figures
+
+
+def enrollment_by_level(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
+                        plans: pd.DataFrame | None = None, lang: str = "zh", checks: pd.DataFrame | None = None) -> Figure:
+    """Headcounts by level (preschool ... vocational) for every year the plan gives, baseline and target.
+
+    Only point-basis headcounts: years of schooling (年) or a rate never sit on a headcount axis.
+    """
+    rows = _county_rows(targets, indicators, county, "enrollment")
+    rows = rows[_is_headcount(rows) & rows["year"].notna()]
+    title = _title(lang, "enrollment", _place(plans, county, lang))
+    if rows.empty:
+        return no_data_figure(title, lang)
+    findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
+    levels = sorted(rows["level"].unique(), key=_level_order)
+    years = sorted(int(y) for y in rows["year"].unique())
+    fig, (ax,) = _figure(1, height=4.8)
+    width = 0.8 / len(years)
+    comparators = []
+    for i, year in enumerate(years):
+        part = rows[rows["year"] == year].sort_values("line").drop_duplicates("level")
+        xs = [levels.index(lv) + (i - (len(years) - 1) / 2) * width for lv in part["level"]]
+        is_target = (part["kind"] == "target").all()
+        ax.bar(xs, part["value"].astype(float), width=width * 0.95, color=PALETTE[i % len(PALETTE)],
+               hatch="//" if is_target else None, edgecolor="white",
+               label=f"{year}{_t(lang, 'year')}{'（' + _t(lang, 'target') + '）' if is_target and lang == 'zh' else ' (target)' if is_target else ''}")
+        for x, (_, r) in zip(xs, part.iterrows()):
+            if r["comparator"] in FLOOR + CEILING:
+                ax.plot([x], [float(r["value"])], marker="^" if r["comparator"] in FLOOR else "v", color="#333333",
+                        ms=6, ls="")
+                comparators.append(r["comparator"])
+            findings.mark(ax, x, float(r["value"]), r["source_file"], r["line"])
+    ax.set_xticks(range(len(levels)), [level_label(lv, lang) for lv in levels])
+    ax.set_ylabel(_t(lang, "persons"))
+    ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
+    handles, _ = ax.get_legend_handles_labels()
+    _floor_handles(handles, comparators, lang, vertical=True)
+    ax.legend(handles=handles, fontsize=8)
+    _finish(fig, title, _join_notes(caption(rows, lang), findings.note()))
+    return _attach(fig, _rows_data(rows, "enrollment", plans, lang), findings)
+
+
+def _floor_handles(handles: list, comparators, lang: str, vertical: bool) -> None:
+    from matplotlib.lines import Line2D
+
+    if set(comparators) & set(FLOOR):
+        handles.append(Line2D([], [], ls="", marker="^" if vertical else ">", color="#333333",
+                              label=_t(lang, "growth_floor" if vertical else "floor")[2:] if vertical else _t(lang, "floor")[2:]))
+    if set(comparators) & set(CEILING):
+        handles.append(Line2D([], [], ls="", marker="v" if vertical else "<", color="#333333",
+                              label=_t(lang, "growth_ceiling")[2:] if vertical else _t(lang, "ceiling")[2:]))
+
+
+def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
+          plans: pd.DataFrame | None = None, national: pd.DataFrame | None = None, lang: str = "zh",
+          checks: pd.DataFrame | None = None) -> Figure:
+    """Enrolment rates baseline → target for this place, the other places beside it, national targets as lines."""
+    rows = _labelled(targets, indicators)
+    rows = rows[(rows["domain"] == "enrollment") & rows["unit"].isin(RATE_UNITS) & (rows["basis"] == "point")]
+    mine = rows[rows["county"] == county]
+    title = _title(lang, "rates", _place(plans, county, lang))
+    if mine.empty:
+        return no_data_figure(title, lang)
+    keys = set(zip(mine["indicator_id"], mine["level"]))
+    shown = rows[[k in keys for k in zip(rows["indicator_id"], rows["level"])]]
+    ends = _endpoints(shown)
+    ends = ends.assign(_order=[(_level_order(lv), ind) for ind, lv in zip(ends["indicator_id"], ends["level"])])
+    ends = ends.sort_values("_order", kind="stable").drop(columns="_order")
+    places = {c: _place(plans, c, lang, with_admin=True) for c in ends["county"].unique()}
+    findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
+    per_row = ends[ends["county"] != county].groupby(["indicator_id", "level"]).size()
+    n_others = int(per_row.max()) if len(per_row) else 0
+    fig, (ax,) = _figure(1, height=1.4 + (0.55 + 0.2 * n_others) * len(keys))
+    cited = _dumbbell_panel(ax, ends, lang, focus=county, national=national, places=places, findings=findings)
+    ax.set_xlabel(_t(lang, "pct"))
+    _min_span(ax, 10)
+    note = caption(shown, lang)
+    if cited:
+        note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
+    _finish(fig, title, _join_notes(note, findings.note()))
+    return _attach(fig, _value_rows(ends, "rates", "", plans, lang), findings)
+
+
+def _panel_key(row) -> tuple:
+    """Numbers that may share an axis: same measure type, basis and unit as shown (人 and 名 are both persons)."""
+    unit = "人" if row["unit"] in PERSON_UNITS else row["unit"]
+    return (row["measure_type"], row["basis"], unit)
+
+
+def _domain_figure(targets, indicators, county, domain, key, *, plans, lang, checks=None) -> Figure:
+    """Shares as a dumbbell panel; every other (measure type, basis, unit) as its own bar panel.
+
+    So a stock never shares an axis with a flow, a designation never with schools built, and a
+    five-year total never with a year's amount.
+    """
+    rows = _county_rows(targets, indicators, county, domain)
+    title = _title(lang, key, _place(plans, county, lang))
+    if rows.empty:
+        return no_data_figure(title, lang)
+    findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
+    point_rates = rows["unit"].isin(RATE_UNITS) & (rows["basis"] == "point")
+    shares = rows[point_rates]
+    rest = rows[~point_rates]
+    panel_keys = sorted({_panel_key(r) for _, r in rest.iterrows()}, key=lambda k: (str(k[0]), str(k[1]), str(k[2])))
+    n_panels = (1 if len(shares) else 0) + len(panel_keys)
+    n_rows_each = [len(set(zip(shares["indicator_id"], shares["level"])))] if len(shares) else []
+    n_rows_each += [len(set(zip(g["indicator_id"], g["level"]))) for k in panel_keys
+                    for g in [rest[[_panel_key(r) == k for _, r in rest.iterrows()]]]]
+    fig, axes = _figure(n_panels, height=1.5 + 0.55 * sum(n_rows_each) + 0.75 * n_panels, ncols=1)
+    fig.get_layout_engine().set(h_pad=0.15)
+    panels = iter(axes)
+    data = []
+    if len(shares):
+        ax = next(panels)
+        ends = _endpoints(shares)
+        _dumbbell_panel(ax, ends, lang, focus=county, findings=findings)
+        ax.set_xlabel(_t(lang, "pct"))
+        _min_span(ax, 10)
+        data += _value_rows(ends, key, "rates", plans, lang)
+    measure = MEASURE_LABELS.get(lang, MEASURE_LABELS["zh"])
+    for k in panel_keys:
+        ax = next(panels)
+        part = rest[[_panel_key(r) == k for _, r in rest.iterrows()]]
+        _bar_panel(ax, part, lang, k[2], findings)
+        tags = [measure.get(k[0], k[0])] if k[0] != "other" else []
+        if k[1] in ("cumulative", "annual", "per_unit"):
+            tags.append(_t(lang, k[1]))
+        if tags:
+            ax.set_title(" · ".join(tags), fontsize=9, loc="left")
+        data += _rows_data(part, key, plans, lang, panel=f"{k[0]}|{k[1]}|{k[2]}")
+    _finish(fig, title, _join_notes(caption(rows, lang), findings.note()))
+    return _attach(fig, data, findings)
+
+
+def teachers(targets, indicators, county, *, plans=None, lang="zh", checks=None) -> Figure:
+    """Teacher targets: counts (stocks apart from flows and designations) and qualification / dual-qualified shares."""
+    return _domain_figure(targets, indicators, county, "teachers", "teachers", plans=plans, lang=lang, checks=checks)
+
+
+def funding(targets, indicators, county, *, plans=None, lang="zh", checks=None) -> Figure:
+    """Education spending as a budget share, and amounts (a year's apart from cumulative totals), in 亿元 or 万元."""
+    return _domain_figure(targets, indicators, county, "funding", "funding", plans=plans, lang=lang, checks=checks)
+
+
+def schools(targets, indicators, county, *, plans=None, lang="zh", checks=None) -> Figure:
+    """Schools and places to be built, by level (designations apart from schools built)."""
+    return _domain_figure(targets, indicators, county, "schools", "schools", plans=plans, lang=lang, checks=checks)
+
+
+#: The county report's figures, in report order: file stem -> function.
+COUNTY_FIGURES = {
+    "enrollment": enrollment_by_level,
+    "rates": rates,
+    "teachers": teachers,
+    "funding": funding,
+    "schools": schools,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# comparison figures: like measures only (same indicator, level, basis, unit and measure type)
+
+
+def _span_key(basis, start, end) -> str:
+    """'' for a level at a date; '2016–2020' for a total or yearly figure over a span (a past total is not a target)."""
+    if basis == "point" or pd.isna(start) or pd.isna(end):
+        return ""
+    return f"{int(start)}–{int(end)}"
+
+
+def _with_key_columns(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(_unit=["人" if u in PERSON_UNITS else u for u in rows["unit"]],
+                       _span=[_span_key(b, a, e) for b, a, e in zip(rows["basis"], rows["span_start"], rows["span_end"])])
+
+
+def _shared(rows: pd.DataFrame, counties: Sequence[str], minimum: int = 2) -> list[tuple]:
+    """(indicator, level, basis, unit, measure type) stated by at least ``minimum`` places, most widely given first."""
+    if rows.empty:
+        return []
+    rows = _with_key_columns(rows)
+    keys = ["indicator_id", "level", "basis", "_unit", "measure_type", "_span"]
+    reach = rows.groupby(keys)["county"].nunique()
+    reach = reach[reach >= min(minimum, max(1, len(counties)))]
+    return sorted(reach.index, key=lambda k: (-reach[k], _level_order(k[1]), k[0]))
+
+
+def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, figure, title, note_extra="",
+                    ncols=2, span_for_rates=10) -> Figure:
+    """One dumbbell panel per shared measure, one row per place (with its admin level)."""
+    places = {c: _place(plans, c, lang, with_admin=True) for c in counties}
+    ncols = ncols if len(keys) > 1 else 1
+    nrows = -(-len(keys) // ncols)
+    n_places = max(len(set(rows["county"])), 1)
+    fig, axes = _figure(len(keys), height=1.6 + nrows * (0.42 * n_places + 1.1), ncols=ncols)
+    cited, data, comparators = [], [], []
+    measure = MEASURE_LABELS.get(lang, MEASURE_LABELS["zh"])
+    for ax, key in zip(axes, keys):
+        ind, level, basis, unit, mtype, span = key
+        keyed = _with_key_columns(rows)
+        part = rows[(keyed["indicator_id"] == ind) & (keyed["level"] == level) & (keyed["basis"] == basis)
+                    & (keyed["measure_type"] == mtype) & (keyed["_unit"] == unit) & (keyed["_span"] == span)]
+        ends = _endpoints(part, plans)
+        if ends.empty:
+            ax.set_visible(False)
+            continue
+        ends = ends.set_index("county").reindex([c for c in counties if c in set(ends["county"])]).reset_index()
+        cited += _dumbbell_panel(ax, ends, lang, national=national, places=places, label_by="place",
+                                 findings=findings, legend=False)
+        comparators += list(ends["target_comparator"])
+        tags = [_name(part.iloc[0], lang, True)]
+        if mtype not in ("rate", "other"):
+            tags.append(measure.get(mtype, mtype))
+        if basis in ("cumulative", "annual", "per_unit"):
+            spans = sorted({f"{int(a)}–{int(b)}" for a, b in zip(part["span_start"], part["span_end"])
+                            if pd.notna(a) and pd.notna(b)})
+            tags.append(_t(lang, basis) + (f"（{', '.join(spans)}）" if lang == "zh" and spans
+                                           else f" ({', '.join(spans)})" if spans else ""))
+        # a long English name would run into the next panel: wrapped to the panel's width
+        ax.set_title(wrap_note(" · ".join(tags), columns=int(WIDTH_IN / ncols * 8)), fontsize=9)
+        ax.tick_params(labelsize=8)
+        ax.margins(x=0.3)  # room for the value labels beside the outermost markers
+        unit_label = _t(lang, "pct") if unit in RATE_UNITS else UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
+        if unit in RATE_UNITS:
+            ax.set_xlabel(unit_label, fontsize=8)
+            _min_span(ax, span_for_rates)
+        else:
+            values = list(ends["baseline"].dropna()) + list(ends["target"].dropna())
+            _log_if_needed(ax, values, "x", unit_label, lang, ratio=10)  # a city beside counties
+            ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+            if ax.get_xscale() == "linear":
+                ax.xaxis.set_major_locator(MaxNLocator(4))
+            ax.xaxis.label.set_fontsize(8)
+        ax.legend(fontsize=6, loc="lower right") if ax.get_legend_handles_labels()[0] else None
+        data += _value_rows(ends, figure, f"{ind}|{level}|{basis}|{unit}|{span}", plans, lang)
+    handles = _comparator_legend(axes[0], comparators, lang, fig=fig)
+    used = pd.DataFrame(data)
+    note = caption(used.assign(line=used["line"].astype(int)) if len(used) else used, lang)
+    cited = list(dict.fromkeys(cited))
+    if cited:
+        note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
+    _finish(fig, title, _join_notes(note, note_extra, findings.note() if findings else ""), legend=handles)
+    return _attach(fig, data, findings)
+
+
+def compare_rates(targets, indicators, counties: Sequence[str], *, indicator_ids: Iterable[str] | None = None,
+                  plans=None, national=None, lang="zh", max_panels: int = 8, domain: str | None = None,
+                  checks=None) -> Figure:
+    """One panel per rate: every place's baseline → target at the plan's base and end years, national target as a line.
+
+    Without ``indicator_ids``: the rates at least two places give, most widely given first, at most ``max_panels``.
+    """
+    rows = _labelled(targets[targets["county"].isin(counties)], indicators)
+    rows = rows[rows["unit"].isin(RATE_UNITS) & (rows["basis"] == "point")]
+    if domain:
+        rows = rows[rows["domain"] == domain]
+    if indicator_ids:
+        rows = rows[rows["indicator_id"].isin(list(indicator_ids))]
+        keys = _shared(rows, counties, minimum=1)
+    else:
+        keys = _shared(rows, counties)
+    keys = sorted(keys[:max_panels], key=lambda k: (_level_order(k[1]), k[0]))
+    title = _t(lang, "compare_rates")
+    if not keys:
+        return no_data_figure(title, lang)
+    findings = _Findings(checks, lang) if checks is not None else None
+    return _compare_panels(rows, keys, list(counties), plans=plans, lang=lang, national=national, findings=findings,
+                           figure="rates", title=title)
+
+
+def compare_enrollment(targets, indicators, counties: Sequence[str], *, plans=None, lang="zh", checks=None,
+                       max_panels: int = 8) -> Figure:
+    """Headcounts by level, place beside place (point-basis stocks in persons only), baseline → target."""
+    rows = _labelled(targets[targets["county"].isin(counties)], indicators)
+    rows = rows[(rows["domain"] == "enrollment") & _is_headcount(rows)]
+    keys = sorted(_shared(rows, counties)[:max_panels], key=lambda k: (_level_order(k[1]), k[0]))
+    title = _t(lang, "compare_enrollment")
+    if not keys:
+        return no_data_figure(title, lang, message=_t(lang, "not_shared"))
+    findings = _Findings(checks, lang) if checks is not None else None
+    return _compare_panels(rows, keys, list(counties), plans=plans, lang=lang, national=None, findings=findings,
+                           figure="enrollment", title=title)
+
+
+def compare_teachers(targets, indicators, counties: Sequence[str], *, plans=None, lang="zh", checks=None,
+                     national=None, max_panels: int = 8) -> Figure:
+    """Teacher measures two or more places state alike (same indicator, level, basis, unit, measure type)."""
+    rows = _labelled(targets[targets["county"].isin(counties)], indicators)
+    rows = rows[rows["domain"] == "teachers"]
+    keys = _shared(rows, counties)[:max_panels]
+    keys = sorted(keys, key=lambda k: (k[4] != "rate", str(k[4]), _level_order(k[1]), k[0]))
+    title = _t(lang, "compare_teachers")
+    if not keys:
+        return no_data_figure(title, lang, message=_t(lang, "not_shared"))
+    findings = _Findings(checks, lang) if checks is not None else None
+    return _compare_panels(rows, keys, list(counties), plans=plans, lang=lang, national=national, findings=findings,
+                           figure="teachers", title=title)
+
+
+def single_place_measures(targets, indicators, counties: Sequence[str], domain: str) -> pd.DataFrame:
+    """Measures of ``domain`` only one place states (shown as that place's figure, never compared)."""
+    rows = _labelled(targets[targets["county"].isin(counties)], indicators)
+    rows = rows[rows["domain"] == domain]
+    if rows.empty:
+        return rows
+    rows = _with_key_columns(rows)
+    keys = ["indicator_id", "level", "basis", "_unit", "measure_type", "_span"]
+    reach = rows.groupby(keys)["county"].transform("nunique")
+    return rows[reach == 1].drop(columns=["_unit", "_span"])
+
+
+def _derived(targets, indicators, plans, derived) -> pd.DataFrame:
+    if derived is not None:
+        return derived
+    from ..build.derived import derived_tables
+
+    return derived_tables(targets, indicators, plans)[0]
+
+
+def _input_quotes(r, inputs, targets) -> str:
+    """The plan's own words behind a derived number (so '全市基础教育投入' shows that a total is basic education's)."""
+    if targets is None or targets.empty:
+        return ""
+    quotes = []
+    for f, line in inputs:
+        if not line.isdigit():
+            continue
+        hit = targets[(targets["source_file"] == f) & (targets["line"] == int(line))]
+        same = hit[hit["indicator_id"] == r["indicator_id"]]
+        hit = same if len(same) else hit
+        if len(hit):
+            quotes.append(str(hit.iloc[0]["quote"]))
+    return " | ".join(dict.fromkeys(quotes))
+
+
+def _derived_rows(d: pd.DataFrame, figure: str, panel: str, plans, lang, targets=None) -> list[dict]:
+    out = []
+    for _, r in d.iterrows():
+        inputs = [p.rsplit(":", 1) for p in str(r["inputs"]).split(";") if ":" in p]
+        files = list(dict.fromkeys(f for f, _ in inputs))
+        words = _input_quotes(r, inputs, targets)
+        out.append({"figure": figure, "panel": panel, "county": r["county"], "place": _place(plans, r["county"], lang),
+                    "admin_level": _admin(plans, r["county"]), "indicator_id": r["indicator_id"], "level": r["level"],
+                    "series": r["derived_id"], "year": r["year"], "span_start": r["span_start"],
+                    "span_end": r["span_end"], "value": r["value"], "unit": r["unit"], "comparator": r["comparator"],
+                    "basis": "derived", "measure_type": "", "source_file": ";".join(files),
+                    "line": ";".join(line for _, line in inputs),
+                    "quote": r["method"] + (f" ← {words}" if words else "")})
+    return out
+
+
+def growth_table(targets, indicators, counties: Sequence[str], *, plans=None, derived=None) -> pd.DataFrame:
+    """Enrolment growth in % per place and level, from the `derived` table (point-basis headcounts only)."""
+    from ..build.derived import GROWTH
+
+    d = _derived(targets, indicators, plans, derived)
+    ind = indicators.set_index("indicator_id")
+    d = d[(d["derived_id"] == GROWTH) & d["county"].isin(counties)]
+    d = d[[ind["domain"].get(i) == "enrollment" for i in d["indicator_id"]]]
+    lookup = targets.set_index(["source_file", "line"])
+    out = []
+    for _, r in d.iterrows():
+        (f0, l0), (f1, l1) = [p.rsplit(":", 1) for p in str(r["inputs"]).split(";")[:2]]
+
+        def value(f, line, year):
+            hit = lookup.loc[[(f, int(line))]] if (f, int(line)) in lookup.index else lookup.iloc[0:0]
+            hit = hit[(hit["indicator_id"] == r["indicator_id"]) & (hit["year"] == year)]
+            return float(hit.iloc[0]["value"]) if len(hit) else None
+
+        out.append({"county": r["county"], "indicator_id": r["indicator_id"], "level": r["level"],
+                    "start_year": r["span_start"], "end_year": r["span_end"],
+                    "start": value(f0, l0, r["span_start"]), "end": value(f1, l1, r["span_end"]),
+                    "growth_pct": r["value"], "comparator": r["comparator"], "source_file": f0, "lines": f"{l0};{l1}"})
+    return pd.DataFrame(out, columns=["county", "indicator_id", "level", "start_year", "end_year", "start", "end",
+                                      "growth_pct", "comparator", "source_file", "lines"])
+
+
+def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, lang="zh", derived=None,
+                   checks=None) -> Figure:
+    """Growth of enrolment by level, the plan's base year → end year in %, one bar per place (from `derived`)."""
+    growth = growth_table(targets, indicators, counties, plans=plans, derived=derived)
+    title = _t(lang, "compare_growth")
+    if growth.empty:
+        return no_data_figure(title, lang)
+    findings = _Findings(checks, lang) if checks is not None else None
+    levels = sorted(growth["level"].unique(), key=_level_order)
+    present = [c for c in counties if c in set(growth["county"])]
+    fig, (ax,) = _figure(1, height=5.0)
+    width = 0.8 / len(present)
+    comparators = []
+    for i, county in enumerate(present):
+        part = growth[growth["county"] == county].drop_duplicates("level")
+        xs = [levels.index(lv) + (i - (len(present) - 1) / 2) * width for lv in part["level"]]
+        ax.bar(xs, part["growth_pct"], width=width * 0.95, color=PALETTE[i % len(PALETTE)],
+               label=_place(plans, county, lang, with_admin=True))
+        for x, (_, r) in zip(xs, part.iterrows()):
+            v = float(r["growth_pct"])
+            # a label on every bar (a 0 % bar is otherwise invisible, and reads as missing), clear of the
+            # floor marker and of a finding's [n]
+            flagged = findings is not None and findings.hits(r["source_file"], r["lines"])
+            gap = 2 + (6 if r["comparator"] in FLOOR + CEILING else 0) + (16 if flagged else 0)
+            ax.annotate(f"{v:+.0f}" if round(v) != 0 else "0", (x, v), xytext=(0, gap if v >= 0 else -gap),
+                        textcoords="offset points", ha="center", va="bottom" if v >= 0 else "top", fontsize=6,
+                        color="#333333")
+            if r["comparator"] in FLOOR + CEILING:
+                ax.plot([x], [v], marker="^" if r["comparator"] in FLOOR else "v", color="#333333", ms=6, ls="")
+                comparators.append(r["comparator"])
+            if findings is not None:
+                findings.mark(ax, x, v, r["source_file"], r["lines"])
+    ax.axhline(0, color="#333333", lw=0.8)
+    ax.margins(y=0.12)
+    ax.set_xticks(range(len(levels)), [level_label(lv, lang) for lv in levels])
+    spans = "/".join(sorted({f"{int(a)}→{int(b)}" for a, b in zip(growth["start_year"], growth["end_year"])}))
+    ax.set_ylabel(_t(lang, "growth").replace("2020→2025", spans))
+    handles, _ = ax.get_legend_handles_labels()
+    _floor_handles(handles, comparators, lang, vertical=True)
+    lines = growth.assign(line=growth["lines"].str.split(";")).explode("line")
+    _finish(fig, _t(lang, "compare_growth_span").format(span=spans),
+            _join_notes(caption(lines, lang), findings.note() if findings else ""), legend=handles)
+    d = _derived(targets, indicators, plans, derived)
+    d = d[(d["derived_id"] == "growth_pct") & d["county"].isin(present)]
+    d = d.merge(growth[["county", "indicator_id", "level"]], on=["county", "indicator_id", "level"])
+    return _attach(fig, _derived_rows(d, "growth", "growth_pct", plans, lang, targets), findings)
+
+
+def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None, lang="zh", derived=None,
+                    checks=None, national=None) -> Figure:
+    """Funding measures places state alike: budget shares (dumbbells), and the derived yearly mean of a
+    cumulative total and money per pupil (bars in 亿元/年 and 元/人/年). A measure only one place has is
+    titled as that place's figure, not as a comparison."""
+    from ..build.derived import ANNUAL_MEAN, PER_PUPIL
+
+    rows = _labelled(targets[targets["county"].isin(counties)], indicators)
+    rows = rows[(rows["domain"] == "funding") & rows["unit"].isin(RATE_UNITS) & (rows["basis"] == "point")]
+    rate_keys = sorted(_shared(rows, counties), key=lambda k: (_level_order(k[1]), k[0]))[:4]
+    d = _derived(targets, indicators, plans, derived)
+    d = d[d["county"].isin(counties) & d["derived_id"].isin([ANNUAL_MEAN, PER_PUPIL])]
+    d = d[d["unit"].isin(["元/年", "元/人/年", "元/人"])]
+    money_panels = [(k, g) for k, g in d.groupby(["derived_id", "indicator_id", "unit"], sort=True)]
+    # amounts two or more places state alike (学生资助 2016–2020 累计), not already shown as a yearly mean
+    amounts = _labelled(targets[targets["county"].isin(counties)], indicators)
+    amounts = amounts[(amounts["domain"] == "funding") & (amounts["measure_type"] == "money") & (amounts["unit"] == "元")
+                      & amounts["basis"].isin(["point", "cumulative"])
+                      & ~(amounts["indicator_id"].isin(set(d["indicator_id"])) & (amounts["basis"] == "cumulative"))]
+    for key in _shared(amounts, counties)[:3]:
+        ind, level, basis, unit, _mtype, span = key
+        keyed = _with_key_columns(amounts)
+        part = amounts[(keyed["indicator_id"] == ind) & (keyed["level"] == level) & (keyed["basis"] == basis)
+                       & (keyed["_span"] == span)]
+        picked = part.assign(_prose=(part["source"] != "table").astype(int)).sort_values(
+            ["county", "year", "_prose", "line"], ascending=[True, False, True, True]).drop_duplicates("county")
+        g = pd.DataFrame({"county": picked["county"], "derived_id": "stated", "indicator_id": ind, "level": level,
+                          "year": picked["year"], "span_start": picked["span_start"], "span_end": picked["span_end"],
+                          "value": picked["value"].astype(float), "unit": "元", "comparator": picked["comparator"],
+                          "method": "", "inputs": [f"{f}:{int(ln)}" for f, ln in zip(picked["source_file"], picked["line"])],
+                          "_basis": basis})
+        money_panels.append((("stated", ind, basis), g))
+    title = _t(lang, "compare_funding")
+    if not rate_keys and not money_panels:
+        return no_data_figure(title, lang, message=_t(lang, "not_shared"))
+    findings = _Findings(checks, lang) if checks is not None else None
+    n = len(rate_keys) + len(money_panels)
+    n_places = max(len(set(rows["county"]) | set(d["county"])), 1)
+    fig, axes = _figure(n, height=1.8 + n * (0.4 * n_places + 1.1), ncols=1)
+    places = {c: _place(plans, c, lang, with_admin=True) for c in counties}
+    data, comparators, cited = [], [], []
+    measure_axes = iter(axes)
+    for key in rate_keys:
+        ax = next(measure_axes)
+        ind, level, basis, unit, mtype, _span = key
+        part = rows[(rows["indicator_id"] == ind) & (rows["level"] == level)]
+        ends = _endpoints(part, plans)
+        ends = ends.set_index("county").reindex([c for c in counties if c in set(ends["county"])]).reset_index()
+        cited += _dumbbell_panel(ax, ends, lang, places=places, label_by="place", national=national, findings=findings,
+                                 legend=False)
+        comparators += list(ends["target_comparator"])
+        ax.set_title(_name(part.iloc[0], lang, True), fontsize=9)
+        ax.set_xlabel(_t(lang, "pct"), fontsize=8)
+        _min_span(ax, 10)
+        data += _value_rows(ends, "funding", f"{ind}|{level}|{basis}|{unit}", plans, lang)
+    name_of = dict(zip(indicators["indicator_id"], indicators["label_en" if lang == "en" else "indicator_zh"]))
+    for (derived_id, ind, unit), g in money_panels:
+        ax = next(measure_axes)
+        g = g.set_index("county").reindex([c for c in counties if c in set(g["county"])]).reset_index()
+        span = "/".join(sorted({f"{int(a)}–{int(b)}" for a, b in zip(g["span_start"], g["span_end"])
+                                if pd.notna(a) and pd.notna(b)}))
+        if derived_id == "stated":
+            values, unit_label = _scaled_amounts(g["value"].astype(float), "元", lang)
+            basis = g.iloc[0]["_basis"]
+            panel_title = (f"{_t(lang, 'cumulative')}（{span}）" if lang == "zh" else f"{_t(lang, 'cumulative')} ({span})") \
+                if basis == "cumulative" else "/".join(sorted({f"{int(y)}{_t(lang, 'year')}" for y in g["year"].dropna()}))
+        elif derived_id == ANNUAL_MEAN:
+            values, unit_label = g["value"] / 1e8, _t(lang, "per_year")
+            panel_title = _t(lang, "annual_mean").format(span=span)
+        else:
+            values, unit_label = g["value"].astype(float), _t(lang, "yuan_per_pupil") if unit != "元/人" else "元/人"
+            years = "/".join(sorted({str(int(y)) for y in g["year"].dropna()}))
+            panel_title = _t(lang, "per_pupil").format(span=span or years, year=years)
+        panel_title = f"{name_of.get(ind, ind)}\n{panel_title}"
+        if len(g) == 1:
+            only = _t(lang, "only_one").format(place=places.get(g.iloc[0]["county"], g.iloc[0]["county"]))
+            panel_title += f"\n{only}"
+        ys = list(range(len(g)))
+        ax.barh(ys, values, color=PALETTE[1], height=0.6)
+        for y, v, c, (_, r) in zip(ys, values, g["comparator"], g.iterrows()):
+            ax.text(v, y, f" {_cmp_prefix(c)}{_bar_label(v)}", va="center", fontsize=7)
+            comparators.append(c)
+            if findings is not None:
+                first = str(r["inputs"]).split(";")[0].rsplit(":", 1)
+                findings.mark(ax, v, y, first[0], ";".join(p.rsplit(":", 1)[1] for p in str(r["inputs"]).split(";")))
+        ax.set_yticks(ys, [places.get(c, c) for c in g["county"]])
+        ax.set_ylim(len(ys) - 0.4, -0.6)
+        ax.set_xlim(0, max(values) * 1.3 if len(values) else 1)
+        ax.set_xlabel(unit_label, fontsize=8)
+        ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+        ax.set_title(panel_title, fontsize=9)
+        rows_here = _derived_rows(g, "funding", f"{derived_id}|{ind}|{unit}", plans, lang, targets)
+        if derived_id == "stated":  # an amount as stated: its own basis, its words as the quote
+            for row in rows_here:
+                row.update(basis=g.iloc[0]["_basis"], series="baseline", quote=row["quote"].replace(" ← ", "", 1))
+        data += rows_here
+    handles = _comparator_legend(axes[0], comparators, lang, fig=fig, dumbbell=bool(rate_keys))
+    used = pd.DataFrame(data)
+    lines = used.assign(line=used["line"].str.split(";"), source_file=used["source_file"].str.split(";").str[0])
+    lines = lines.explode("line")
+    lines = lines[lines["line"].str.isdigit()].assign(line=lambda x: x["line"].astype(int))
+    note = caption(lines, lang)
+    if cited:
+        note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(dict.fromkeys(cited))
+    # each amount in the plan's own words: what a total covers (全市基础教育投入 vs 累计教育投入) is read there
+    words = [f"{_place(plans, r['county'], lang)}“{r['quote'].split(' ← ', 1)[1]}”" for r in data
+             if r.get("basis") == "derived" and " ← " in str(r.get("quote"))]
+    words += [f"{_place(plans, r['county'], lang)}“{r['quote']}”" for r in data
+              if str(r.get("panel", "")).startswith("stated|") and r.get("quote")]
+    if words:
+        note = _join_notes(note, _t(lang, "as_stated") + _sep(lang) + "; ".join(dict.fromkeys(words)))
+    _finish(fig, title, _join_notes(note, findings.note() if findings else ""), legend=handles)
+    return _attach(fig, data, findings)
+
+
+#: The comparison's figures, in report order: file stem -> function.
+COMPARISON_FIGURES = {
+    "enrollment": compare_enrollment,
+    "rates": compare_rates,
+    "growth": compare_growth,
+    "teachers": compare_teachers,
+    "funding": compare_funding,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# saving
+
+
+def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150) -> list[Path]:
+    """Write ``<path>.png``, ``<path>.svg`` and ``<path>.csv`` (the plotted values with their source lines).
+
+    Fixed metadata: the same data gives the same bytes.
+    """
+    base = Path(path_without_ext)
+    base.parent.mkdir(parents=True, exist_ok=True)
+    png, svg, csv = base.with_suffix(".png"), base.with_suffix(".svg"), base.with_suffix(".csv")
+    with matplotlib.rc_context({"svg.hashsalt": "planlib", "svg.fonttype": "path"}):
+        fig.savefig(png, dpi=dpi, metadata={"Software": None})
+        fig.savefig(svg, metadata={"Date": None, "Creator": None})
+    svg.write_text(_stable_svg_ids(svg.read_text(encoding="utf-8")), encoding="utf-8")
+    figure_data(fig).to_csv(csv, index=False, encoding="utf-8-sig", lineterminator="\n")
+    return [png, svg, csv]
+
+
+def _stable_svg_ids(text: str) -> str:
+    """Number clip-path ids by first use: matplotlib hashes float bounds whose last digits can vary between runs.
+
+    >>> _stable_svg_ids('<clipPath id="pa1b2c3d4e5"/><g clip-path="url(#pa1b2c3d4e5)"/>')
+    '<clipPath id="clip1"/><g clip-path="url(#clip1)"/>'
+    """
+    ids: dict[str, str] = {}
+    for match in re.finditer(r"\b(p[0-9a-f]{10})\b", text):
+        ids.setdefault(match.group(1), f"clip{len(ids) + 1}")
+    return re.sub(r"\b(p[0-9a-f]{10})\b", lambda m: ids[m.group(1)], text) if ids else text

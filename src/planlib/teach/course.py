@@ -1,0 +1,305 @@
+"""The teaching course: exercise versions of the lesson notebooks, and the few helpers the lessons call.
+
+Each lesson in ``notebooks/teaching/`` is written once, with its answers. A cell tagged
+``solution`` holds an answer (``answer_x = ...``); a later cell tagged ``check`` tests it
+with a plain ``assert`` and prints a note instead while the answer is still ``None``.
+:func:`make_exercises` writes the student version: every solution cell reduced to its
+comment lines (the hints) and ``answer_x = None``, every output cleared. Markdown cells
+tagged ``solution`` (a worked discussion) are replaced by a pointer to the solution
+version. Both versions run top to bottom, because no cell other than a check reads an answer.
+"""
+from __future__ import annotations
+
+import ast
+import copy
+import re
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+
+from .. import paths
+
+SOLUTION_TAG = "solution"
+CHECK_TAG = "check"
+EXERCISES_DIRNAME = "exercises"
+TEACHING_DIR = paths.NOTEBOOKS_DIR / "teaching"
+
+EXERCISE_BANNER = (
+    "> **练习版 · Exercise version.** 由 `planlib.teach.course.make_exercises` 从 `../{name}` 生成，请勿直接编辑。"
+    " Generated from `../{name}` — edit the source, then run `python -m planlib.teach.course`.\n"
+    "> 把每个 `answer_… = None` 换成你的答案，再运行下面的检查单元。"
+    " Replace each `answer_… = None` with your answer, then run the check cell below it."
+)
+BLANK_MARKDOWN = "*（讨论见教师版 · see the solution version for a worked discussion）*"
+
+
+# ---------------------------------------------------------------------------------------------
+# exercise versions
+
+
+def _tags(cell) -> set[str]:
+    return set(cell.get("metadata", {}).get("tags", []))
+
+
+ANSWER_PREFIX = "answer"
+
+
+def answer_names(source: str) -> list[str]:
+    """Names a solution cell assigns at top level that start with ``answer`` (helpers are not answers).
+
+    >>> answer_names("# hint\\nanswer_a = 1\\nx, answer_b = 2, 3\\nfor i in []: pass")
+    ['answer_a', 'answer_b']
+    """
+    names: list[str] = []
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else \
+            [node.target] if isinstance(node, (ast.AnnAssign, ast.AugAssign)) else []
+        for target in targets:
+            for n in ast.walk(target):
+                if isinstance(n, ast.Name) and n.id.startswith(ANSWER_PREFIX) and n.id not in names:
+                    names.append(n.id)
+    return names
+
+
+def blank_solution(source: str) -> str:
+    """The exercise form of a solution cell: its comment lines, then ``name = None`` per answer.
+
+    >>> print(blank_solution("# 提示 · hint: use max()\\nanswer_top = max([1, 2])  # the answer"))
+    # 提示 · hint: use max()
+    answer_top = None  # 你的答案 · your answer
+    """
+    hints = [line for line in source.splitlines() if line.lstrip().startswith("#")]
+    names = answer_names(source)
+    if not names:
+        raise ValueError(f"solution cell assigns no answer_… name:\n{source}")
+    return "\n".join(hints + [f"{name} = None  # 你的答案 · your answer" for name in names])
+
+
+def exercise_notebook(nb: nbformat.NotebookNode, source_name: str) -> nbformat.NotebookNode:
+    """A copy of ``nb`` with solutions blanked and all outputs cleared."""
+    out = copy.deepcopy(nb)
+    for cell in out.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+        if SOLUTION_TAG in _tags(cell):
+            cell.source = blank_solution(cell.source) if cell.cell_type == "code" else BLANK_MARKDOWN
+    banner = nbformat.v4.new_markdown_cell(EXERCISE_BANNER.format(name=source_name))
+    banner.id = "exercise-banner"
+    banner.metadata["tags"] = ["banner"]
+    first_md = next((i for i, c in enumerate(out.cells) if c.cell_type == "markdown"), -1)
+    out.cells.insert(first_md + 1, banner)
+    out.metadata.pop("papermill", None)
+    return out
+
+
+def check_course_notebook(nb: nbformat.NotebookNode, name: str = "") -> None:
+    """Raise ValueError unless every answer is checked later by a cell that tests it for None."""
+    pending: dict[str, int] = {}
+    for i, cell in enumerate(nb.cells):
+        tags = _tags(cell)
+        if cell.cell_type == "code" and SOLUTION_TAG in tags:
+            for answer in answer_names(cell.source):
+                pending[answer] = i
+        if CHECK_TAG in tags:
+            for answer in list(pending):
+                if re.search(rf"\b{re.escape(answer)}\s+is\s+None\b", cell.source):
+                    del pending[answer]
+    if pending:
+        raise ValueError(f"{name}: answers without a later check cell that tests `is None`: {sorted(pending)}")
+
+
+def make_exercises(src_dir: str | Path | None = None, out_dir: str | Path | None = None) -> list[Path]:
+    """Write the exercise version of every lesson in ``src_dir`` into ``out_dir``; return the paths written."""
+    src = Path(src_dir) if src_dir else TEACHING_DIR
+    out = Path(out_dir) if out_dir else src / EXERCISES_DIRNAME
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path in sorted(src.glob("*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        check_course_notebook(nb, path.name)
+        target = out / path.name
+        nbformat.write(exercise_notebook(nb, path.name), target)
+        written.append(target)
+    return written
+
+
+def clear_outputs(path: str | Path) -> None:
+    """Strip outputs and execution counts from a notebook in place (notebooks are committed clean)."""
+    nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cell.metadata.pop("execution", None)
+        cell.metadata.pop("papermill", None)
+    nb.metadata.pop("papermill", None)
+    nbformat.write(nb, path)
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers the lessons call (thin cells, logic here where it can be tested)
+
+
+def plan_text(county: str, raw_dir: str | Path | None = None):
+    """The raw plan of ``county`` (a :class:`planlib.read.text.PlanText`)."""
+    from ..read.text import read_plan
+
+    return read_plan(paths.resolve(raw_dir, paths.RAW_DIR) / f"{county}.txt")
+
+
+def plan_document(county: str, raw_dir: str | Path | None = None):
+    """The plan of ``county`` read once as a :class:`planlib.read.document.Document` (headings, period, furniture)."""
+    from ..read.document import Document
+
+    return Document(plan_text(county, raw_dir))
+
+
+def show(fig, dpi: int = 110) -> None:
+    """Display a matplotlib Figure in the notebook as a PNG (planlib's figures are not pyplot figures)."""
+    import io
+
+    from IPython.display import Image, display
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    display(Image(data=buf.getvalue(), format="png"))
+
+
+def cite(rows: pd.DataFrame) -> pd.Series:
+    """``file:line`` for every row, the form a reader can open with ``sed -n``.
+
+    >>> cite(pd.DataFrame({"source_file": ["data/raw/a.txt"], "line": [12]})).tolist()
+    ['a.txt:12']
+    """
+    return rows["source_file"].map(lambda s: Path(str(s)).name) + ":" + rows["line"].astype("Int64").astype(str)
+
+
+def endpoints(targets: pd.DataFrame, indicator_ids=None, domain: str | None = None) -> pd.DataFrame:
+    """Latest baseline and latest target per (county, indicator, level), each with its cited line.
+
+    An indicator-table row is preferred to a prose row stating the same number; rows
+    without an indicator_id are left out. Missing baselines or targets stay empty.
+    """
+    rows = targets[targets["indicator_id"].notna() & (targets["indicator_id"] != "")]
+    rows = rows[rows["kind"].isin(["baseline", "target"])]
+    if indicator_ids is not None:
+        rows = rows[rows["indicator_id"].isin(list(indicator_ids))]
+    if domain is not None:
+        rows = rows[rows["domain"] == domain]
+    rows = rows.assign(_prose=(rows["source"] != "table").astype(int), level=rows["level"].fillna(""),
+                       cited=cite(rows) if len(rows) else pd.Series(dtype=str))
+    rows = rows.sort_values(["year", "_prose", "line"], ascending=[True, False, False], na_position="first")
+    out = []
+    for (county, ind, level), group in rows.groupby(["county", "indicator_id", "level"], sort=True):
+        rec = {"county": county, "indicator_id": ind, "level": level,
+               "indicator_zh": group.iloc[-1]["indicator_zh"], "unit": group.iloc[-1]["unit"]}
+        for kind in ("baseline", "target"):
+            last = group[group["kind"] == kind].tail(1)
+            rec[kind] = float(last["value"].iloc[0]) if len(last) else None
+            rec[f"{kind}_year"] = last["year"].iloc[0] if len(last) else pd.NA
+            rec[f"{kind}_cited"] = last["cited"].iloc[0] if len(last) else ""
+        out.append(rec)
+    columns = ["county", "indicator_id", "indicator_zh", "level", "unit", "baseline", "baseline_year",
+               "baseline_cited", "target", "target_year", "target_cited"]
+    df = pd.DataFrame(out, columns=columns)
+    df["baseline_year"] = df["baseline_year"].astype("Int64")
+    df["target_year"] = df["target_year"].astype("Int64")
+    return df.astype({"baseline": "Float64", "target": "Float64"})
+
+
+#: Student counts summed for an "all levels" teacher count: each top group, or its parts when the whole is missing.
+STUDENT_GROUPS = {"preschool": ("preschool",), "compulsory": ("primary", "junior"),
+                  "senior_secondary": ("general_high", "vocational")}
+HEADCOUNT_UNITS = ("人", "名")
+
+
+def _student_counts(targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    counts = indicators[(indicators["domain"] == "enrollment") & (indicators["unit"] == "人")]["indicator_id"]
+    rows = targets[targets["indicator_id"].isin(counts) & targets["kind"].isin(["baseline", "target"])
+                   & targets["year"].notna()]
+    rows = rows.assign(_prose=(rows["source"] != "table").astype(int), level=rows["level"].fillna(""))
+    rows = rows.sort_values(["_prose", "line"]).drop_duplicates(["county", "level", "kind", "year"])
+    return rows.assign(cited=cite(rows) if len(rows) else pd.Series(dtype=str))
+
+
+def teachers_per_100_students(targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Teacher headcounts set against the plan's own student count for the same year and kind.
+
+    The student count is the enrolment at the teacher row's level; a teacher row without
+    a level is set against preschool + compulsory + senior secondary enrolment (parts summed
+    where the whole is not given; all three must be there). Only pairs the plan states both
+    halves of are returned.
+    """
+    teacher_ids = indicators[indicators["domain"] == "teachers"]["indicator_id"]
+    teachers = targets[targets["indicator_id"].isin(teacher_ids) & targets["unit"].isin(HEADCOUNT_UNITS)
+                       & targets["kind"].isin(["baseline", "target"]) & targets["year"].notna()]
+    students = _student_counts(targets, indicators)
+    out = []
+    for t in teachers.itertuples(index=False):
+        mine = students[(students["county"] == t.county) & (students["year"] == t.year) & (students["kind"] == t.kind)]
+        level = t.level if isinstance(t.level, str) else ""
+        if level and level != "all":
+            used = mine[mine["level"] == level]
+        else:
+            groups = [_group_rows(mine, whole, parts) for whole, parts in STUDENT_GROUPS.items()]
+            used = pd.concat(groups) if all(len(g) for g in groups) else mine.iloc[0:0]
+        if used.empty:
+            continue
+        n = float(used["value"].sum())
+        out.append({"county": t.county, "year": int(t.year), "kind": t.kind, "indicator_id": t.indicator_id,
+                    "indicator_zh": t.indicator_zh, "teachers": float(t.value), "students": n,
+                    "per_100_students": 100 * float(t.value) / n if n else None,
+                    "teacher_cited": f"{Path(str(t.source_file)).name}:{t.line}",
+                    "students_cited": ", ".join(used["cited"])})
+    columns = ["county", "year", "kind", "indicator_id", "indicator_zh", "teachers", "students",
+               "per_100_students", "teacher_cited", "students_cited"]
+    return pd.DataFrame(out, columns=columns)
+
+
+def _group_rows(rows: pd.DataFrame, whole: str, parts: tuple[str, ...]) -> pd.DataFrame:
+    if (rows["level"] == whole).any():
+        return rows[rows["level"] == whole]
+    return rows[rows["level"].isin(parts)]
+
+
+_NUMBER = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万亿两]+(?:[个%％]|亿|万|元|所|人|名)")
+
+
+def funding_sentences(plan) -> pd.DataFrame:
+    """Sentences of a plan about money (by the domain keyword dictionary), flagged by whether they hold a number.
+
+    An unquantified sentence is a promise without a figure: 加大投入, 保障经费.
+    """
+    from ..extract.dictionary import domain_of
+    from .textmine import sentences
+
+    s = sentences(plan)
+    s = s[s["sentence"].map(lambda x: domain_of(x) == "funding")].copy()
+    s["quantified"] = s["sentence"].map(lambda x: bool(_NUMBER.search(x)))
+    s["cited"] = cite(s) if len(s) else pd.Series(dtype=str)
+    return s.reset_index(drop=True)
+
+
+def quote_lines(county: str, lines, raw_dir: str | Path | None = None) -> pd.DataFrame:
+    """The raw lines a finding cites (``lines`` as ``"91;248"`` or a list of numbers), to read beside it."""
+    numbers = [int(n) for n in re.split(r"[;,\s]+", lines) if n] if isinstance(lines, str) else [int(n) for n in lines]
+    plan = plan_text(county, raw_dir)
+    return pd.DataFrame({"cited": [f"{county}.txt:{n}" for n in numbers],
+                         "text": [plan.line(n).strip() for n in numbers]})
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m planlib.teach.course [SRC_DIR [OUT_DIR]]``: regenerate the exercise versions."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    for path in make_exercises(*(args[:2])):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,365 @@
+"""Text analysis of plans with jieba: words, distinctive terms, keyword in context,
+sentences and a policy-instrument coding, each row citing its plan line.
+
+The policy user dictionary, the stop words and the instrument dictionary are data files
+in ``planlib/data`` so researchers can extend them without touching code. jieba's
+dictionary takes about a second to load, so one tokenizer is built lazily per process
+and its cache file lives in the project's cache folder (``planlib.paths.CACHE_DIR``),
+not in a /tmp file shared with other users.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import re
+import threading
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable
+
+import jieba
+import pandas as pd
+
+from .. import paths
+from ..datafiles import read_yaml
+from ..errors import PlanlibError
+from ..read.document import Document, as_document
+from ..read.text import PlanText
+
+USER_DICT = "policy_userdict.txt"
+STOPWORDS = "stopwords.txt"
+INSTRUMENTS = "instruments.yml"
+CACHE_FILE = "jieba.cache"
+
+_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+_SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]?")
+
+_tokenizer: jieba.Tokenizer | None = None
+_tokenizer_lock = threading.Lock()
+
+
+def _data_lines(name: str) -> list[str]:
+    """Non-blank, non-comment lines of a package data file."""
+    text = (paths.PACKAGE_DATA / name).read_text(encoding="utf-8")
+    return [s.strip() for s in text.splitlines() if s.strip() and not s.lstrip().startswith("#")]
+
+
+@lru_cache(maxsize=None)
+def user_terms() -> tuple[tuple[str, int | None, str | None], ...]:
+    """(term, frequency or None, tag or None) from the policy user dictionary."""
+    terms = []
+    for line in _data_lines(USER_DICT):
+        parts = line.split()
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        terms.append((parts[0], freq, tag))
+    return tuple(terms)
+
+
+@lru_cache(maxsize=None)
+def stopwords() -> frozenset[str]:
+    """Words dropped by :func:`segment`."""
+    return frozenset(_data_lines(STOPWORDS))
+
+
+def tokenizer() -> jieba.Tokenizer:
+    """The process's jieba tokenizer with the policy terms, built on first use."""
+    global _tokenizer
+    if _tokenizer is None:
+        with _tokenizer_lock:
+            if _tokenizer is None:
+                _tokenizer = _build_tokenizer(Path(paths.CACHE_DIR))
+    return _tokenizer
+
+
+def reset_tokenizer() -> None:
+    """Forget the tokenizer, e.g. after changing the user dictionary or the cache folder."""
+    global _tokenizer
+    with _tokenizer_lock:
+        _tokenizer = None
+
+
+def _build_tokenizer(cache_dir: Path) -> jieba.Tokenizer:
+    jieba.setLogLevel(logging.WARNING)  # jieba logs every load at DEBUG to stderr
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    tok = jieba.Tokenizer()
+    tok.tmp_dir = str(cache_dir)
+    tok.cache_file = CACHE_FILE
+    tok.initialize()
+    for term, freq, tag in user_terms():
+        tok.add_word(term, freq, tag)  # freq None: just enough to keep the term whole
+    return tok
+
+
+def segment(text: str, drop_stopwords: bool = True) -> list[str]:
+    """Words of ``text``: policy terms kept whole; punctuation, numbers and stop words dropped."""
+    stop = stopwords() if drop_stopwords else frozenset()
+    return [w for w in tokenizer().lcut(text) if _WORD.search(w) and w.strip() and w not in stop]
+
+
+#: Administrative suffixes stripped from a place name so the bare name is excluded too (某某县 -> 某某).
+PLACE_SUFFIXES = ("省", "县", "市", "区")
+
+
+def names_with_bare_forms(names: Iterable[str]) -> set[str]:
+    """Each name, and the name without its 省/县/市/区 suffix when two characters or more remain.
+
+    >>> sorted(names_with_bare_forms(["甲乙县", "丙丁市", "戊市", ""]))
+    ['丙丁', '丙丁市', '戊市', '甲乙', '甲乙县']
+    """
+    out: set[str] = set()
+    for name in (n.strip() for n in names if n):
+        if not name:
+            continue
+        out.add(name)
+        if name.endswith(PLACE_SUFFIXES) and len(name) >= 3:
+            out.add(name[:-1])
+    return out
+
+
+def place_names(raw_dir: str | Path | None = None, provinces: bool = True) -> set[str]:
+    """Place names from ``sources.csv``: ``name_zh`` (and ``province`` unless told not), with bare forms.
+
+    Place names trivially set a plan apart; pass this set as ``exclude`` to
+    :func:`distinctive_terms`. Read from the data, so a new plan's place needs no code
+    change; a missing sources.csv gives an empty set.
+    """
+    from ..extract.metadata import read_sources
+
+    rows = read_sources(paths.resolve(raw_dir, paths.RAW_DIR)).values()
+    fields = ("name_zh", "province") if provinces else ("name_zh",)
+    return names_with_bare_forms(row.get(f) or "" for row in rows for f in fields)
+
+
+def _body_lines(plan: PlanText | Document) -> Iterable[tuple[int, str]]:
+    """(line number, text) of every line outside a table of contents (the document's 'toc' furniture).
+
+    Other furniture (breadcrumbs, document bars) is still counted: leaving it out changes the
+    terms table, which the document model must not do; that belongs to the accuracy work.
+    """
+    doc = as_document(plan)
+    skip = doc.toc
+    return ((n, line) for n, line in enumerate(doc.lines, 1) if n not in skip)
+
+
+def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2) -> pd.DataFrame:
+    """Word counts per plan (table-of-contents lines left out), with each term's first line.
+
+    ``share`` is the count over all counted words of that plan; words shorter than
+    ``min_chars`` characters are not counted (single characters carry little meaning).
+    """
+    frames = []
+    for plan in plans:
+        counts: Counter[str] = Counter()
+        first_line: dict[str, int] = {}
+        for n, line in _body_lines(plan):
+            for word in segment(line):
+                if len(word) >= min_chars:
+                    counts[word] += 1
+                    first_line.setdefault(word, n)
+        total = sum(counts.values()) or 1
+        frames.append(pd.DataFrame({
+            "county": plan.slug, "source_file": plan.source_file,
+            "term": list(counts), "count": list(counts.values()),
+            "share": [c / total for c in counts.values()],
+            "first_line": [first_line[t] for t in counts],
+        }))
+    columns = ["county", "source_file", "term", "count", "share", "first_line"]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    tf = pd.concat(frames, ignore_index=True)[columns]
+    return tf.sort_values(["county", "count", "term"], ascending=[True, False, True], ignore_index=True)
+
+
+def distinctive_terms(tf: pd.DataFrame, top: int = 20, method: str = "log_odds",
+                      min_count: int = 1, prior_strength: float = 1.0,
+                      exclude: Iterable[str] = ()) -> pd.DataFrame:
+    """The terms that set each plan apart from the others, ``top`` per county.
+
+    ``log_odds``: weighted log-odds ratio of a plan against all other plans with an
+    informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, "Fightin' Words"); the
+    prior for a term is its corpus count times ``prior_strength``; score is the z-score.
+    ``tfidf``: share in the plan times log(plans / plans using the term).
+    ``exclude`` drops terms before ranking (place names, which trivially distinguish plans).
+    """
+    if method not in ("log_odds", "tfidf"):
+        raise ValueError(f"method must be 'log_odds' or 'tfidf', not {method!r}")
+    tf = tf[~tf["term"].isin(set(exclude))]
+    counts = tf.pivot_table(index="term", columns="county", values="count", aggfunc="sum", fill_value=0)
+    scores = _log_odds(counts, prior_strength) if method == "log_odds" else _tfidf(counts)
+    long = scores.rename_axis(index="term").reset_index().melt(id_vars="term", var_name="county", value_name="score")
+    long = long.merge(tf.drop(columns=["share"], errors="ignore"), on=["county", "term"], how="inner")
+    long = long[long["count"] >= min_count]
+    long = long.sort_values(["county", "score", "count", "term"], ascending=[True, False, False, True])
+    long["rank"] = long.groupby("county").cumcount() + 1
+    columns = ["county", "term", "score", "count", "rank"] + [c for c in ("first_line", "source_file") if c in long]
+    return long[long["rank"] <= top][columns].reset_index(drop=True)
+
+
+def _log_odds(counts: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
+    corpus = counts.sum(axis=1)
+    alpha = corpus * prior_strength
+    alpha0 = alpha.sum()
+    out = {}
+    for county in counts.columns:
+        y_i = counts[county]
+        y_j = corpus - y_i
+        n_i, n_j = y_i.sum(), y_j.sum()
+        log_i = (y_i + alpha).map(math.log) - (n_i + alpha0 - y_i - alpha).map(math.log)
+        log_j = (y_j + alpha).map(math.log) - (n_j + alpha0 - y_j - alpha).map(math.log)
+        variance = 1 / (y_i + alpha) + 1 / (y_j + alpha)
+        out[county] = (log_i - log_j) / variance.map(math.sqrt)
+    return pd.DataFrame(out)
+
+
+def _tfidf(counts: pd.DataFrame) -> pd.DataFrame:
+    shares = counts / counts.sum(axis=0)
+    used_by = (counts > 0).sum(axis=1)
+    idf = (len(counts.columns) / used_by).map(math.log)
+    return shares.mul(idf, axis=0)
+
+
+def kwic(plan: PlanText, term: str, width: int = 20) -> pd.DataFrame:
+    """Every occurrence of ``term`` (as written, within one line) with ``width`` characters each side."""
+    rows = []
+    for n, line in enumerate(plan.lines, 1):
+        start = line.find(term)
+        while start >= 0 and term:
+            end = start + len(term)
+            rows.append({"county": plan.slug, "line": n, "left": line[max(0, start - width):start],
+                         "keyword": term, "right": line[end:end + width],
+                         "source_file": plan.source_file, "char_start": start})
+            start = line.find(term, end)
+    return pd.DataFrame(rows, columns=["county", "line", "left", "keyword", "right", "source_file", "char_start"])
+
+
+def sentences(plan: PlanText, include_toc: bool = False) -> pd.DataFrame:
+    """Sentences split on 。！？； and line ends; ``sentence_no`` counts from 1 within a line.
+
+    ``char_start``/``char_end`` are 0-based offsets in the line (end exclusive); the
+    sentence keeps its closing mark. Table-of-contents lines are left out unless asked.
+    """
+    lines = enumerate(plan.lines, 1) if include_toc else _body_lines(plan)
+    rows = []
+    for n, line in lines:
+        number = 0
+        for m in _SENTENCE.finditer(line):
+            text = m.group()
+            if not text.strip():
+                continue
+            start = m.start() + len(text) - len(text.lstrip())
+            end = m.end() - (len(text) - len(text.rstrip()))
+            number += 1
+            rows.append({"county": plan.slug, "source_file": plan.source_file, "line": n,
+                         "sentence_no": number, "char_start": start, "char_end": end,
+                         "sentence": line[start:end]})
+    return pd.DataFrame(rows, columns=["county", "source_file", "line", "sentence_no", "char_start",
+                                       "char_end", "sentence"])
+
+
+@lru_cache(maxsize=None)
+def _instrument_dictionary(path: str | None = None) -> tuple[dict[str, str], tuple[tuple[str, str, str], ...]]:
+    source = Path(path) if path else paths.PACKAGE_DATA / INSTRUMENTS
+    data = read_yaml(source)
+    categories = dict(data["categories"])
+    entries = []
+    for item in data["instruments"]:
+        if item["category"] not in categories:
+            raise PlanlibError(f"{source}: unknown instrument category {item['category']!r}")
+        entries += [(item["category"], item["subcategory"], str(k)) for k in item["keywords"]]
+    return categories, tuple(entries)
+
+
+def instrument_categories(dictionary: str | Path | None = None) -> dict[str, str]:
+    """Category key -> Chinese label, from the instrument dictionary."""
+    return dict(_instrument_dictionary(str(dictionary) if dictionary else None)[0])
+
+
+CODED_COLUMNS = ["county", "source_file", "line", "sentence_no", "category", "subcategory",
+                 "matched_keyword", "char_start", "sentence", "coded_by"]
+
+
+def code_instruments(plan: PlanText, dictionary: str | Path | None = None) -> pd.DataFrame:
+    """Policy-instrument coding (supply / environment / demand), one row per keyword a sentence holds.
+
+    A keyword found only inside a longer matched keyword (依法 within 依法治教) is not
+    repeated; ``char_start`` is the keyword's first offset in the line.
+    """
+    _, entries = _instrument_dictionary(str(dictionary) if dictionary else None)
+    rows = []
+    for s in sentences(plan).itertuples(index=False):
+        spans = []
+        for category, subcategory, keyword in entries:
+            at = s.sentence.find(keyword)
+            if at >= 0:
+                spans.append((at, at + len(keyword), category, subcategory, keyword))
+        for at, end, category, subcategory, keyword in spans:
+            if any(a <= at and end <= e and (e - a) > (end - at) for a, e, *_ in spans):
+                continue
+            rows.append({"county": s.county, "source_file": s.source_file, "line": s.line,
+                         "sentence_no": s.sentence_no, "category": category, "subcategory": subcategory,
+                         "matched_keyword": keyword, "char_start": s.char_start + at,
+                         "sentence": s.sentence, "coded_by": "dictionary"})
+    coded = pd.DataFrame(rows, columns=CODED_COLUMNS)
+    return coded.sort_values(["line", "sentence_no", "char_start"], ignore_index=True)
+
+
+def apply_instrument_corrections(coded: pd.DataFrame, corrections: pd.DataFrame | str | Path,
+                                 sentences_df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Apply a researcher's fixes, keyed by (county, line, sentence_no), to an instrument coding.
+
+    Columns: county, line, sentence_no, category (a category key or ``drop``), and
+    optionally subcategory, matched_keyword and note. With a matched_keyword the fix
+    touches that row only; without one it recodes the whole sentence as one row coded by
+    the researcher. A fix for a sentence the dictionary missed needs ``sentences_df``
+    (from :func:`sentences`) to supply the text; a fix that matches nothing raises, so a
+    stale corrections file is noticed.
+    """
+    fixes = pd.read_csv(corrections, dtype=str, keep_default_na=False) if isinstance(corrections, (str, Path)) \
+        else corrections.astype(object).where(corrections.notna(), "").astype(str)
+    missing = {"county", "line", "sentence_no", "category"} - set(fixes.columns)
+    if missing:
+        raise PlanlibError(f"instrument corrections lack column(s): {', '.join(sorted(missing))}")
+    allowed = set(instrument_categories()) | {"drop"}
+    out = coded.copy()
+    if "note" not in out:
+        out["note"] = ""
+    for fix in fixes.to_dict("records"):
+        category = fix["category"].strip()
+        if category not in allowed:
+            raise PlanlibError(f"correction {fix}: category must be one of {sorted(allowed)}")
+        key = (out["county"] == fix["county"]) & (out["line"] == int(fix["line"])) & \
+              (out["sentence_no"] == int(fix["sentence_no"]))
+        keyword = fix.get("matched_keyword", "").strip()
+        target = key & (out["matched_keyword"] == keyword) if keyword else key
+        subcategory, note = fix.get("subcategory", "").strip(), fix.get("note", "")
+        if not target.any():
+            if keyword or category == "drop" or sentences_df is None:
+                raise PlanlibError(f"correction matches no coded sentence: {fix}")
+            out = pd.concat([out, _researcher_row(sentences_df, fix, category, subcategory, note)],
+                            ignore_index=True)
+        elif category == "drop":
+            out = out[~target]
+        elif keyword:
+            if subcategory or (out.loc[target, "category"] != category).any():
+                out.loc[target, "subcategory"] = subcategory
+            out.loc[target, ["category", "coded_by", "note"]] = [category, "researcher", note]
+        else:
+            first = out[target].iloc[[0]].assign(category=category, subcategory=subcategory,
+                                                 matched_keyword="", coded_by="researcher", note=note)
+            out = pd.concat([out[~target], first], ignore_index=True)
+    return out.sort_values(["county", "line", "sentence_no", "char_start"], ignore_index=True)
+
+
+def _researcher_row(sentences_df: pd.DataFrame, fix: dict, category: str, subcategory: str,
+                    note: str) -> pd.DataFrame:
+    s = sentences_df[(sentences_df["county"] == fix["county"]) & (sentences_df["line"] == int(fix["line"]))
+                     & (sentences_df["sentence_no"] == int(fix["sentence_no"]))]
+    if s.empty:
+        raise PlanlibError(f"correction names a sentence that does not exist: {fix}")
+    s = s.iloc[0]
+    return pd.DataFrame([{"county": s["county"], "source_file": s["source_file"], "line": s["line"],
+                          "sentence_no": s["sentence_no"], "category": category, "subcategory": subcategory,
+                          "matched_keyword": "", "char_start": s["char_start"], "sentence": s["sentence"],
+                          "coded_by": "researcher", "note": note}])
