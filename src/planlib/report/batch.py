@@ -186,20 +186,12 @@ def load_tables(processed_dir: str | Path | None = None, warn_stale: bool = True
 def national_targets(indicators=None):
     """National 十四五 targets (package data) with their source, keyed by indicator_id.
 
-    Rows without an id are matched to the dictionary by Chinese name or alias.
+    Rows without an id are matched to the dictionary by Chinese name or alias; the derived table
+    reads the same rows (one reader: :func:`planlib.build.derived.read_national`).
     """
-    import pandas as pd
+    from ..build.derived import read_national
 
-    nat = pd.read_csv(paths.PACKAGE_DATA / "national_targets.csv", dtype=str, keep_default_na=False)
-    nat["value"] = pd.to_numeric(nat["value"])
-    if indicators is not None and len(indicators):
-        names = {}
-        for _, row in indicators.iterrows():
-            for alias in [row["indicator_zh"], *str(row.get("aliases_zh") or "").split(";")]:
-                if isinstance(alias, str) and alias.strip():
-                    names.setdefault(alias.strip(), row["indicator_id"])
-        nat["indicator_id"] = [i or names.get(zh, "") for i, zh in zip(nat["indicator_id"], nat["indicator_zh"])]
-    return nat[nat["indicator_id"] != ""].reset_index(drop=True)
+    return read_national(indicators)
 
 
 def build_date() -> str:
