@@ -63,7 +63,7 @@ def resolve(path: str | os.PathLike | None, default: Path) -> Path:
 def slug_problem(slug: str) -> str | None:
     """Why ``slug`` cannot name a plan, or ``None`` if it can.
 
-    >>> slug_problem("yunyang_2021") is None
+    >>> slug_problem("hillside_2021") is None
     True
     >>> slug_problem("compare")
     "'compare' is reserved"

@@ -176,7 +176,7 @@ def _name(row, lang: str, with_level: bool = False) -> str:
 
 
 def _place(plans: pd.DataFrame | None, county: str, lang: str, with_admin: bool = False) -> str:
-    """A place's name; with ``with_admin`` its administrative level too (安阳市（地级市）): places differ in kind."""
+    """A place's name; with ``with_admin`` its administrative level too (某市（地级市）): places differ in kind."""
     name, admin = county, ""
     if plans is not None and not plans.empty:
         hit = plans[plans["county"] == county]
