@@ -433,7 +433,6 @@ def test_output_value_of_a_partnership_is_no_funding():
 
 # --- context from run-in headings and inline review markers (issue 10, item 2) ----------
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 2: built in the next commit")
 def test_a_run_in_review_heading_makes_its_paragraph_a_baseline():
     """（一）发展基础。全镇有… : the review heading runs into its paragraph; its numbers are 2020 facts."""
     rows = rows_of("一、总体要求", "（一）发展基础。全镇有中学7所，在校学生5200人。教师队伍持续壮大，专任教师410人。",
@@ -451,7 +450,6 @@ def test_a_run_in_heading_that_names_no_review_keeps_its_sections_context():
 
 
 @pytest.mark.parametrize("opening", ["“十三五”以来，教育事业稳步发展。", "发展基础：", "取得的成就。"])
-@pytest.mark.xfail(strict=True, reason="issue 10 item 2: built in the next commit")
 def test_an_inline_review_marker_opening_a_paragraph_makes_it_a_baseline(opening):
     rows = rows_of(TARGETS, opening + "全镇有中学7所。专任教师410人。")
     for value in (7, 410):
