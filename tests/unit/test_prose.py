@@ -464,14 +464,12 @@ def test_a_review_marker_later_in_a_plan_paragraph_does_not_turn_it_into_a_revie
 
 # --- explicit dates before a number (issue 10, item 4) -----------------------------------
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 4: built in the next commit")
 def test_a_full_date_deadline_is_the_year_of_the_numbers_after_it():
     rows = rows_of(TARGETS, "2023年6月30日前，全镇民办中学在校生占比控制在8%以内，新建学校2所。")
     for value in (8, 2):
         assert (pick(rows, value)["year"], pick(rows, value)["kind"]) == (2023, "target")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 4: built in the next commit")
 def test_a_month_deadline_and_a_year_end_deadline():
     rows = rows_of(TARGETS, "到2024年3月，全镇专任教师达到450人。到2023年底，全镇新建学校4所。力争在校学生6000人。")
     assert (pick(rows, 450)["year"], pick(rows, 450)["kind"]) == (2024, "target")
@@ -479,7 +477,6 @@ def test_a_month_deadline_and_a_year_end_deadline():
     assert (pick(rows, 6000)["year"], pick(rows, 6000)["kind"]) == (2025, "target")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 4: built in the next commit")
 def test_a_past_date_in_a_review_is_a_baseline_of_its_year():
     rows = rows_of(REVIEW, "截至2019年9月1日，全镇有中学7所。")
     assert (pick(rows, 7)["year"], pick(rows, 7)["kind"]) == (2019, "baseline")

@@ -42,7 +42,9 @@ has_leader = _has_leader
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE_END = re.compile(r"[。！？!?]")
 CLAUSE_END = re.compile(r"[，,；;：:。！？!?]|(?<=[\u4e00-\u9fff”》）)])[ \u3000\t]+(?=[\u4e00-\u9fff“《])")
-YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年(底|末|前|内|以来|起)?")
+#: A year, or a date in it (2022年9月1日前, 2024年3月), with what follows it: 到2022年底 -> 2022.
+DATE_IN_YEAR = r"(?:\s*[01]?\d\s*月(?:\s*[0-3]?\d\s*[日号])?(?:\s*[之以]?前)?)?"
+YEAR_MENTION = re.compile(rf"((?:19|20)\d\d)\s*年{DATE_IN_YEAR}(底|末|前|内|以来|起)?")
 DIRECT_YEAR_TAIL = re.compile(r"((?:19|20)\d\d)\s*年(?:底|末)?\s*的?\s*$")
 ORIGIN = re.compile(rf"(?:由|从|自)\s*(?=(?:19|20)\d\d\s*年|[“\"]?{FYP_ORDINAL}五)")
 #: 从“十二五”末期的478个: the end year of the named plan is the number's year.
@@ -54,7 +56,7 @@ REFERS_BACK = re.compile(r"比|较|分别|同比|相比|增长|提高|增加|减
 ITEM_NUMBER = re.compile(r"^[\s\u3000]*(?:\d{1,2}|[（(]\d{1,2}[）)])[.、．]?(?![\d%％])")
 COMPARISON = re.compile(
     rf"(?:较|比|与|同)\s*(?:上年|去年|上一年|(?:19|20)\d\d\s*年(?:底|末)?|[“\"]?{FYP_ORDINAL}五[”\"]?(?:末|期间|时期)?)(?:相比|比)?")
-YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止到?|在|于)?\s*(?:19|20)\d\d\s*年(?:底|末|前|内|以来|起)?(?:的)?")
+YEAR_PHRASE = re.compile(rf"(?:到|至|截至|截止到?|在|于)?\s*(?:19|20)\d\d\s*年{DATE_IN_YEAR}(?:底|末|前|内|以来|起)?(?:的)?")
 #: A comparator separated from its number by the base (不低于招聘总数的20%).
 DETACHED_COMPARATOR = re.compile(r"(不低于|不少于|不小于|不高于|不超过|不多于|超过|高于|低于|不到)[^，,；;。\d]{0,12}的$")
 DETACHED_MEANING = {"不低于": ">=", "不少于": ">=", "不小于": ">=", "不高于": "<=", "不超过": "<=",
