@@ -480,3 +480,30 @@ def test_a_month_deadline_and_a_year_end_deadline():
 def test_a_past_date_in_a_review_is_a_baseline_of_its_year():
     rows = rows_of(REVIEW, "截至2019年9月1日，全镇有中学7所。")
     assert (pick(rows, 7)["year"], pick(rows, 7)["kind"]) == (2019, "baseline")
+
+
+# --- levels carried through alternating lists (issue 10, item 3) ---------------------------
+
+@pytest.mark.xfail(strict=True, reason="issue 10 item 3: built in the next commit")
+def test_a_count_after_a_level_specific_school_count_takes_that_level():
+    """有小学16所，在校生8600人；初中5所，在校生4100人: each 在校生 is the level just counted."""
+    rows = rows_of(REVIEW, "全镇有小学16所，在校生8600人；初中5所，在校生4100人；"
+                           "普通高中学校3所，在校生2400人；中职学校1所，在校生900人。")
+    assert pick(rows, 8600)["level"] == "primary"
+    assert pick(rows, 4100)["level"] == "junior"
+    assert pick(rows, 2400)["level"] == "general_high"
+    assert pick(rows, 900)["level"] == "vocational"
+    assert pick(rows, 8600)["indicator_id"] != pick(rows, 4100)["indicator_id"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 item 3: built in the next commit")
+def test_alternating_list_with_commas_only_and_a_preschool_item():
+    rows = rows_of(REVIEW, "全镇有幼儿园20所，在园幼儿3100人，小学16所，在校生8600人，初中5所，在校生4100人。")
+    assert pick(rows, 3100)["level"] == "preschool"
+    assert pick(rows, 8600)["level"] == "primary"
+    assert pick(rows, 4100)["level"] == "junior"
+
+
+def test_a_count_with_its_own_level_keeps_it_in_a_list():
+    rows = rows_of(REVIEW, "全镇有小学16所，初中在校生4100人。")
+    assert pick(rows, 4100)["level"] == "junior"
