@@ -484,7 +484,6 @@ def test_a_past_date_in_a_review_is_a_baseline_of_its_year():
 
 # --- levels carried through alternating lists (issue 10, item 3) ---------------------------
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 3: built in the next commit")
 def test_a_count_after_a_level_specific_school_count_takes_that_level():
     """有小学16所，在校生8600人；初中5所，在校生4100人: each 在校生 is the level just counted."""
     rows = rows_of(REVIEW, "全镇有小学16所，在校生8600人；初中5所，在校生4100人；"
@@ -496,7 +495,6 @@ def test_a_count_after_a_level_specific_school_count_takes_that_level():
     assert pick(rows, 8600)["indicator_id"] != pick(rows, 4100)["indicator_id"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 3: built in the next commit")
 def test_alternating_list_with_commas_only_and_a_preschool_item():
     rows = rows_of(REVIEW, "全镇有幼儿园20所，在园幼儿3100人，小学16所，在校生8600人，初中5所，在校生4100人。")
     assert pick(rows, 3100)["level"] == "preschool"

@@ -649,6 +649,31 @@ def _in_list_context(label: str, previous: dict | None):
     return None, label
 
 
+_ITEM_BREAK = re.compile(r"[；;]")
+_ITEM_CLAUSE = re.compile(r"[，,]")
+
+
+def _item_context(line: str, s_start: int, num_start: int, sentence: str) -> str:
+    """What resolves the level of a label that names none: the nearest earlier clause of the same
+    list item (text since the last ；) that counts something (holds a number) and names a level,
+    else the whole sentence. Clauses end at commas only: 入学率、巩固率均达100% is one clause.
+
+    有小学16所，在校生8600人；初中5所，在校生4100人: 在校生 is primary, then junior — the level
+    just counted, not whichever level word of the sentence is longest.
+
+    >>> s = "有小学16所，在校生8600人；初中5所，在校生4100人"
+    >>> _item_context(s, 0, s.index("4100"), s), _item_context("在校生900人", 0, 3, "在校生900人")
+    ('初中5所', '在校生900人')
+    """
+    breaks = [m.end() for m in _ITEM_BREAK.finditer(line, s_start, num_start)]
+    start = breaks[-1] if breaks else s_start
+    clauses = _ITEM_CLAUSE.split(line[start:num_start])
+    for clause in reversed(clauses[:-1]):  # the last is the number's own label
+        if _DIGITS.search(clause) and dictionary.level_named(clause):
+            return clause
+    return sentence
+
+
 def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, period, source_file,
          previous: dict | None = None, scope_positions: list[int] | None = None) -> dict:
     r = rules()
@@ -659,7 +684,7 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
     else:
         indicator_id, domain, level = "", None, ""
         whole_clause = line[cand.clause_start:max(cand.clause_end, q.end)]
-        ind = dictionary.match_indicator(label, context=sentence) if label else None
+        ind = dictionary.match_indicator(label, context=_item_context(line, s_start, q.num_start, sentence)) if label else None
         if ind is None:
             ind, label = _in_list_context(label, previous)
         fitted = dictionary.fit_unit(ind, q.unit)
