@@ -429,3 +429,79 @@ def test_output_value_of_a_partnership_is_no_funding():
     rows = rows_of(TARGETS, "专业课教师“双师型”比例达到60%左右，校企合作实现年均产值1亿元以上。")
     assert [r for r in rows if r["unit"].startswith("元")] == []
     assert pick(rows, 60)["comparator"] == "approx"
+
+
+# --- context from run-in headings and inline review markers (issue 10, item 2) ----------
+
+def test_a_run_in_review_heading_makes_its_paragraph_a_baseline():
+    """（一）发展基础。全镇有… : the review heading runs into its paragraph; its numbers are 2020 facts."""
+    rows = rows_of("一、总体要求", "（一）发展基础。全镇有中学7所，在校学生5200人。教师队伍持续壮大，专任教师410人。",
+                   "继续前行，普惠性幼儿园覆盖率85%。",
+                   "（二）发展目标。全镇在校学生6000人。")
+    for value in (7, 5200, 410, 85):
+        assert (pick(rows, value)["year"], pick(rows, value)["kind"]) == (2020, "baseline")
+    assert (pick(rows, 6000)["year"], pick(rows, 6000)["kind"]) == (2025, "target")
+
+
+def test_a_run_in_heading_that_names_no_review_keeps_its_sections_context():
+    rows = rows_of(REVIEW, "（一）办学条件明显改善。全镇有中学7所。", TARGETS, "（一）学前教育。全镇在园幼儿900人。")
+    assert (pick(rows, 7)["year"], pick(rows, 7)["kind"]) == (2020, "baseline")
+    assert (pick(rows, 900)["year"], pick(rows, 900)["kind"]) == (2025, "target")
+
+
+@pytest.mark.parametrize("opening", ["“十三五”以来，教育事业稳步发展。", "发展基础：", "取得的成就。"])
+def test_an_inline_review_marker_opening_a_paragraph_makes_it_a_baseline(opening):
+    rows = rows_of(TARGETS, opening + "全镇有中学7所。专任教师410人。")
+    for value in (7, 410):
+        assert (pick(rows, value)["year"], pick(rows, value)["kind"]) == (2020, "baseline")
+
+
+def test_a_review_marker_later_in_a_plan_paragraph_does_not_turn_it_into_a_review():
+    rows = rows_of(TARGETS, "到2025年，全镇专任教师达到450人，巩固“十三五”以来取得的成就。新建学校3所。")
+    assert (pick(rows, 450)["year"], pick(rows, 450)["kind"]) == (2025, "target")
+    assert (pick(rows, 3)["year"], pick(rows, 3)["kind"]) == (2025, "target")
+
+
+# --- explicit dates before a number (issue 10, item 4) -----------------------------------
+
+def test_a_full_date_deadline_is_the_year_of_the_numbers_after_it():
+    rows = rows_of(TARGETS, "2023年6月30日前，全镇民办中学在校生占比控制在8%以内，新建学校2所。")
+    for value in (8, 2):
+        assert (pick(rows, value)["year"], pick(rows, value)["kind"]) == (2023, "target")
+
+
+def test_a_month_deadline_and_a_year_end_deadline():
+    rows = rows_of(TARGETS, "到2024年3月，全镇专任教师达到450人。到2023年底，全镇新建学校4所。力争在校学生6000人。")
+    assert (pick(rows, 450)["year"], pick(rows, 450)["kind"]) == (2024, "target")
+    assert (pick(rows, 4)["year"], pick(rows, 4)["kind"]) == (2023, "target")
+    assert (pick(rows, 6000)["year"], pick(rows, 6000)["kind"]) == (2025, "target")
+
+
+def test_a_past_date_in_a_review_is_a_baseline_of_its_year():
+    rows = rows_of(REVIEW, "截至2019年9月1日，全镇有中学7所。")
+    assert (pick(rows, 7)["year"], pick(rows, 7)["kind"]) == (2019, "baseline")
+
+
+# --- levels carried through alternating lists (issue 10, item 3) ---------------------------
+
+def test_a_count_after_a_level_specific_school_count_takes_that_level():
+    """有小学16所，在校生8600人；初中5所，在校生4100人: each 在校生 is the level just counted."""
+    rows = rows_of(REVIEW, "全镇有小学16所，在校生8600人；初中5所，在校生4100人；"
+                           "普通高中学校3所，在校生2400人；中职学校1所，在校生900人。")
+    assert pick(rows, 8600)["level"] == "primary"
+    assert pick(rows, 4100)["level"] == "junior"
+    assert pick(rows, 2400)["level"] == "general_high"
+    assert pick(rows, 900)["level"] == "vocational"
+    assert pick(rows, 8600)["indicator_id"] != pick(rows, 4100)["indicator_id"]
+
+
+def test_alternating_list_with_commas_only_and_a_preschool_item():
+    rows = rows_of(REVIEW, "全镇有幼儿园20所，在园幼儿3100人，小学16所，在校生8600人，初中5所，在校生4100人。")
+    assert pick(rows, 3100)["level"] == "preschool"
+    assert pick(rows, 8600)["level"] == "primary"
+    assert pick(rows, 4100)["level"] == "junior"
+
+
+def test_a_count_with_its_own_level_keeps_it_in_a_list():
+    rows = rows_of(REVIEW, "全镇有小学16所，初中在校生4100人。")
+    assert pick(rows, 4100)["level"] == "junior"

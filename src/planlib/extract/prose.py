@@ -42,7 +42,9 @@ has_leader = _has_leader
 CJK = re.compile(r"[\u4e00-\u9fff]")
 SENTENCE_END = re.compile(r"[。！？!?]")
 CLAUSE_END = re.compile(r"[，,；;：:。！？!?]|(?<=[\u4e00-\u9fff”》）)])[ \u3000\t]+(?=[\u4e00-\u9fff“《])")
-YEAR_MENTION = re.compile(r"((?:19|20)\d\d)\s*年(底|末|前|内|以来|起)?")
+#: A year, or a date in it (2022年9月1日前, 2024年3月), with what follows it: 到2022年底 -> 2022.
+DATE_IN_YEAR = r"(?:\s*[01]?\d\s*月(?:\s*[0-3]?\d\s*[日号])?(?:\s*[之以]?前)?)?"
+YEAR_MENTION = re.compile(rf"((?:19|20)\d\d)\s*年{DATE_IN_YEAR}(底|末|前|内|以来|起)?")
 DIRECT_YEAR_TAIL = re.compile(r"((?:19|20)\d\d)\s*年(?:底|末)?\s*的?\s*$")
 ORIGIN = re.compile(rf"(?:由|从|自)\s*(?=(?:19|20)\d\d\s*年|[“\"]?{FYP_ORDINAL}五)")
 #: 从“十二五”末期的478个: the end year of the named plan is the number's year.
@@ -54,7 +56,7 @@ REFERS_BACK = re.compile(r"比|较|分别|同比|相比|增长|提高|增加|减
 ITEM_NUMBER = re.compile(r"^[\s\u3000]*(?:\d{1,2}|[（(]\d{1,2}[）)])[.、．]?(?![\d%％])")
 COMPARISON = re.compile(
     rf"(?:较|比|与|同)\s*(?:上年|去年|上一年|(?:19|20)\d\d\s*年(?:底|末)?|[“\"]?{FYP_ORDINAL}五[”\"]?(?:末|期间|时期)?)(?:相比|比)?")
-YEAR_PHRASE = re.compile(r"(?:到|至|截至|截止到?|在|于)?\s*(?:19|20)\d\d\s*年(?:底|末|前|内|以来|起)?(?:的)?")
+YEAR_PHRASE = re.compile(rf"(?:到|至|截至|截止到?|在|于)?\s*(?:19|20)\d\d\s*年{DATE_IN_YEAR}(?:底|末|前|内|以来|起)?(?:的)?")
 #: A comparator separated from its number by the base (不低于招聘总数的20%).
 DETACHED_COMPARATOR = re.compile(r"(不低于|不少于|不小于|不高于|不超过|不多于|超过|高于|低于|不到)[^，,；;。\d]{0,12}的$")
 DETACHED_MEANING = {"不低于": ">=", "不少于": ">=", "不小于": ">=", "不高于": "<=", "不超过": "<=",
@@ -647,6 +649,31 @@ def _in_list_context(label: str, previous: dict | None):
     return None, label
 
 
+_ITEM_BREAK = re.compile(r"[；;]")
+_ITEM_CLAUSE = re.compile(r"[，,]")
+
+
+def _item_context(line: str, s_start: int, num_start: int, sentence: str) -> str:
+    """What resolves the level of a label that names none: the nearest earlier clause of the same
+    list item (text since the last ；) that counts something (holds a number) and names a level,
+    else the whole sentence. Clauses end at commas only: 入学率、巩固率均达100% is one clause.
+
+    有小学16所，在校生8600人；初中5所，在校生4100人: 在校生 is primary, then junior — the level
+    just counted, not whichever level word of the sentence is longest.
+
+    >>> s = "有小学16所，在校生8600人；初中5所，在校生4100人"
+    >>> _item_context(s, 0, s.index("4100"), s), _item_context("在校生900人", 0, 3, "在校生900人")
+    ('初中5所', '在校生900人')
+    """
+    breaks = [m.end() for m in _ITEM_BREAK.finditer(line, s_start, num_start)]
+    start = breaks[-1] if breaks else s_start
+    clauses = _ITEM_CLAUSE.split(line[start:num_start])
+    for clause in reversed(clauses[:-1]):  # the last is the number's own label
+        if _DIGITS.search(clause) and dictionary.level_named(clause):
+            return clause
+    return sentence
+
+
 def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, period, source_file,
          previous: dict | None = None, scope_positions: list[int] | None = None) -> dict:
     r = rules()
@@ -657,7 +684,7 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
     else:
         indicator_id, domain, level = "", None, ""
         whole_clause = line[cand.clause_start:max(cand.clause_end, q.end)]
-        ind = dictionary.match_indicator(label, context=sentence) if label else None
+        ind = dictionary.match_indicator(label, context=_item_context(line, s_start, q.num_start, sentence)) if label else None
         if ind is None:
             ind, label = _in_list_context(label, previous)
         fitted = dictionary.fit_unit(ind, q.unit)

@@ -343,10 +343,13 @@ _BOX_TITLE = re.compile(r"^[\s\u3000]*专栏[\s\u3000]*[0-9一二三四五六七
 #: The Chinese ordinal characters the outline reads in a chapter-like numbering.
 _OUTLINE_NUMERAL = frozenset("一二三四五六七八九十百零〇两")
 OUTLINE_ITEM_RANK = len(CHAPTER_STYLES)  # numbered items and boxes: below every chapter-like style
+#: The title of a run-in heading: a short phrase with no digit and no comma, ended by 。；：.
+_RUN_IN_TITLE = re.compile(r"([^，,；;：:。\d]{2,16})[。；;：:]")
 
 
 def outline_marks(lines: list[str], candidates: list[Candidate],
-                  leaders: set[int] | None = None) -> list[tuple[int, int, str]]:
+                  leaders: set[int] | None = None,
+                  run_in: dict[int, str] | None = None) -> list[tuple[int, int, str]]:
     """(line, rank, title) of each heading the outline reads, in order.
 
     The outline ranks chapter-like styles in the fixed order of
@@ -354,6 +357,8 @@ def outline_marks(lines: list[str], candidates: list[Candidate],
     characters, no 。, no leader) with a tight numbering as such a heading; any other
     line is an item (rank :data:`OUTLINE_ITEM_RANK`) when it is a short numbered title
     alone (2.学前教育快速发展) or a 专栏 box. ``leaders``: the lines with dot leaders, when known.
+    ``run_in``, when given, is filled with line -> title of each chapter-like heading that runs
+    into its paragraph (（一）发展基础。全市有…: the short title before the first 。；：).
     """
     if leaders is None:
         leaders = leader_lines(lines)
@@ -363,6 +368,11 @@ def outline_marks(lines: list[str], candidates: list[Candidate],
         if (c.style in CHAPTER_STYLES and c.tight and set(c.numeral) <= _OUTLINE_NUMERAL
                 and len(line.strip()) <= 40 and "。" not in line and c.line not in leaders):
             marks.append((c.line, CHAPTER_STYLES.index(c.style), line[c.title_start:]))
+        elif (run_in is not None and c.style in CHAPTER_STYLES and c.tight
+              and set(c.numeral) <= _OUTLINE_NUMERAL and c.line not in leaders):
+            title = _RUN_IN_TITLE.match(c.rest)
+            if title:
+                run_in[c.line] = title.group(1)
         elif c.style in ITEM_STYLES and c.tight:
             m = _ITEM_TITLE.match(line, c.title_start)
             if m:
@@ -380,7 +390,22 @@ def _context_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     from ..datafiles import package_yaml
 
     words = package_yaml("prose_rules.yml")
-    return tuple(words["review_headings"]), tuple(words["plan_headings"])
+    return tuple(words["review_headings"]), tuple(words["plan_headings"]), tuple(words["review_markers"])
+
+
+#: The opening of a paragraph in which an inline review marker counts: up to its first clause mark.
+_OPENING = re.compile(r"[^，,；;：:。！？]*")
+
+
+def opens_a_review(line: str, start: int = 0) -> bool:
+    """Whether the paragraph in ``line`` (from ``start``) opens with an inline review marker.
+
+    >>> opens_a_review("“十三五”以来，全市有学校12所。"), opens_a_review("到2025年，巩固“十三五”以来的成果。")
+    (True, False)
+    """
+    markers = _context_words()[2]
+    opening = _OPENING.match(line, start).group(0)
+    return any(m in opening for m in markers)
 
 
 @dataclass
@@ -404,13 +429,18 @@ def outline(lines: list[str], candidates: list[Candidate], leaders: set[int] | N
     accuracy issue.
 
     Contexts: the innermost chapter-like heading naming a review (发展基础 …) or a plan
-    (主要任务 …) decides; items and boxes keep their section's. Levels: the innermost
-    heading (items and boxes included) that names an education level.
+    (主要任务 …) decides; items and boxes keep their section's. A run-in heading whose title
+    names a review (（一）发展基础。全市有…) opens a review up to its next sibling; a paragraph
+    whose opening clause holds an inline review marker (“十三五”以来，…) is a review itself
+    (both word lists: data/prose_rules.yml). Levels: the innermost standalone heading (items
+    and boxes included) that names an education level.
     """
     from ..extract import dictionary
 
-    review, plan = _context_words()
-    by_line = {n: (rank, title) for n, rank, title in outline_marks(lines, candidates, leaders)}
+    review, plan, _ = _context_words()
+    run_in: dict[int, str] = {}
+    by_line = {n: (rank, title) for n, rank, title in outline_marks(lines, candidates, leaders, run_in)}
+    run_in_rank = {c.line: CHAPTER_STYLES.index(c.style) for c in candidates if c.line in run_in}
     ctx_stack: list[tuple[int, str | None]] = []
     lv_stack: list[tuple[int, str]] = []
     contexts: list[str | None] = []
@@ -427,6 +457,15 @@ def outline(lines: list[str], candidates: list[Candidate], leaders: set[int] | N
                 context = next((c for _, c in reversed(ctx_stack) if c), None)
             lv_stack = [s for s in lv_stack if s[0] < rank] + [(rank, dictionary.level_named(title))]
             level = next((lv for _, lv in reversed(lv_stack) if lv), "")
+        elif n in run_in:  # a run-in heading: a review title opens a review until its next sibling
+            rank = run_in_rank[n]
+            ctx = "review" if any(w in run_in[n] for w in review) else None
+            ctx_stack = [s for s in ctx_stack if s[0] < rank] + [(rank, ctx)]
+            context = next((c for _, c in reversed(ctx_stack) if c), None)
+        if context != "review" and opens_a_review(lines[n - 1]):
+            contexts.append("review")  # “十三五”以来，… / 发展基础：… opening a paragraph: this line only
+            levels.append(level)
+            continue
         contexts.append(context)
         levels.append(level)
     return Outline(contexts, levels)
