@@ -242,8 +242,8 @@ def noise_terms(terms: Iterable[str]) -> dict[str, str]:
     jieba's part-of-speech tagger is run on each term alone (only on the candidates, not the
     text); flags and units come from data/text_noise.yml.
 
-    >>> noise_terms(["平方米", "三年", "宁河", "课后服务"])
-    {'平方米': 'unit', '三年': 'number', '宁河': 'place'}
+    >>> noise_terms(["平方米", "三年", "南溪", "课后服务"])
+    {'平方米': 'unit', '三年': 'number', '南溪': 'place'}
     """
     out = {}
     for term in terms:
