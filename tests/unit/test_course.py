@@ -113,3 +113,58 @@ def test_teachers_per_100_students_pairs_same_year_and_level():
     assert len(r) == 1  # the junior teacher row has no junior student count for 2025
     assert r.iloc[0]["per_100_students"] == pytest.approx(100 * 30 / 2000)
     assert r.iloc[0]["students_cited"] == "a.txt:2"
+
+
+def _raw(tmp_path, lines):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "demo.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return raw
+
+
+def test_quote_lines_shows_context_and_marks_the_cited_line(tmp_path):
+    """A flattened table cell such as ``97`` means nothing alone: the lines around it name what it is."""
+    raw = _raw(tmp_path, ["指标", "高中阶段毛入学率", "95", "97", "预期性", "尾"])
+    q = course.quote_lines("demo", "4", raw, context=2)
+    assert q["line"].tolist() == [2, 3, 4, 5, 6]
+    assert q["cited"].tolist() == [f"demo.txt:{n}" for n in (2, 3, 4, 5, 6)]
+    assert q["mark"].tolist() == ["", "", "▶", "", ""]
+    assert q.loc[q["line"] == 4, "text"].iloc[0] == "【97】"  # the cited line is bracketed, context is not
+    assert q.loc[q["line"] == 2, "text"].iloc[0] == "高中阶段毛入学率"
+
+
+def test_quote_lines_keeps_long_lines_whole_and_clips_context_at_the_file_ends(tmp_path):
+    long = "到2025年，" + "全县" * 60 + "高中阶段毛入学率达到95%。"
+    raw = _raw(tmp_path, [long, "b", "c"])
+    q = course.quote_lines("demo", [1, 3], raw, context=1)
+    assert q["line"].tolist() == [1, 2, 3]  # overlapping windows are merged, no line 0 or 4
+    assert q.loc[0, "text"] == f"【{long}】" and q.loc[0, "text"].endswith("95%。】")
+    assert q["mark"].tolist() == ["▶", "", "▶"]
+
+
+def test_quote_lines_highlights_given_numbers_and_html_escapes(tmp_path):
+    raw = _raw(tmp_path, ["<b>投入</b> 1.2297 亿元", "x"])
+    q = course.quote_lines("demo", [1], raw, context=0, highlight=["1.2297"])
+    assert q["text"].tolist() == ["<b>投入</b> 【1.2297】 亿元"]  # the cited line's number, not the whole line
+    html = course.quote_html(q)
+    assert "<b>" not in html and "&lt;b&gt;" in html and "<mark>1.2297</mark>" in html
+    text = course.quote_text(q)
+    assert text.splitlines() == ["▶ demo.txt:1  <b>投入</b> 【1.2297】 亿元"]
+
+
+def test_quote_lines_names_a_line_outside_the_file(tmp_path):
+    raw = _raw(tmp_path, ["a"])
+    with pytest.raises(ValueError, match="demo.txt.*line 5"):
+        course.quote_lines("demo", [5], raw)
+
+
+def test_quote_lines_brackets_inside_the_indent_and_takes_values_per_line(tmp_path):
+    raw = _raw(tmp_path, ["\t95.3", "率由86%提高到95%，巩固率95%", "\t97"])
+    q = course.quote_lines("demo", [1, 2, 3], raw, context=0, highlight={2: ["95%"], 3: ["97%"], 1: ["99"]})
+    assert q["text"].tolist() == ["\t【95.3】", "率由86%提高到【95%】，巩固率【95%】", "\t【97】"]
+
+
+def test_finding_values_reads_line_and_value_pairs_of_a_message():
+    msg = "高中阶段毛入学率 2020 (baseline) differs: prose line 36: 95%; t1 line 214: 97%"
+    assert course.finding_values(msg) == {36: ["95%"], 214: ["97%"]}
+    assert course.finding_values("no lines named here") == {}

@@ -144,3 +144,80 @@ def test_corrections_from_csv_and_stale_fix_raises(plan, tmp_path):
     wrong = pd.DataFrame([{"county": "demo", "line": 8, "sentence_no": 1, "category": "供给"}])
     with pytest.raises(textmine.PlanlibError):
         textmine.apply_instrument_corrections(coded, wrong)
+
+
+CHROME_PLAN = """\
+您当前的位置:首页>政务公开>规划计划
+[ 索引号 ]1150/2021-00272 [ 发文字号 ]某府发〔2021〕1号
+某县教育事业发展“十四五”规划
+一、发展目标
+加大教育投入，保障教育经费。
+表1 主要发展指标
+指标
+2020年
+2025年
+教育投入
+万元
+5000
+6000
+预期性
+培训骨干教师，加强教师培训，提升师资水平。
+【打印】
+"""
+
+
+@pytest.fixture
+def chrome_plan(tmp_path):
+    return write_plan(tmp_path, "chrome", CHROME_PLAN)
+
+
+def test_analysed_lines_leave_out_furniture_and_tables(chrome_plan):
+    """Breadcrumbs, document bars, page tools and a table's cells (its row label 教育投入) are not plan sentences."""
+    lines = dict(textmine.analysed_lines(chrome_plan))
+    assert 5 in lines and 15 in lines
+    for n in (1, 2, 16):  # breadcrumb, document bar, page tools
+        assert n not in lines
+    assert not set(range(6, 15)) & set(lines)  # the table, title to attribute
+    said = textmine.sentences(chrome_plan)
+    assert "教育投入" not in set(said["sentence"])
+    assert not said["sentence"].str.contains("首页|索引号|打印").any()
+
+
+def test_funding_sentences_skip_a_table_row_label(chrome_plan, tmp_path):
+    from planlib.teach import course
+
+    s = course.funding_sentences(chrome_plan)
+    assert s["line"].tolist() == [5]  # not line 10, the table row 教育投入
+
+
+def test_instrument_shares_count_sentences_not_keyword_hits(chrome_plan):
+    """Line 15 holds 骨干教师, 教师培训 and 师资 (several hits): one supply sentence; line 5 (经费) is the other."""
+    coded = textmine.code_instruments(chrome_plan)
+    assert ((coded["line"] == 15) & (coded["category"] == "supply")).sum() >= 3
+    assert set(coded.loc[coded["category"] == "supply", "line"]) == {5, 15}
+    shares = textmine.instrument_shares(coded)
+    supply = shares[(shares["county"] == "chrome") & (shares["category"] == "supply")].iloc[0]
+    assert supply["sentences"] == 2
+    assert shares.groupby("county")["share"].sum().round(9).eq(1).all()
+    coded_sentences = coded[["line", "sentence_no"]].drop_duplicates()
+    assert shares["sentences"].sum() >= len(coded_sentences)  # a sentence counts once per category it holds
+
+
+def test_noise_terms_units_numbers_and_places(tmp_path):
+    """Units, numerals and place names (by jieba's ns tag, or by a 镇/乡/街道 after them) are not terms."""
+    noise = textmine.noise_terms(["平方米", "万元", "三年", "白马", "教师队伍", "课后服务", "少儿", "新建"])
+    assert set(noise) == {"平方米", "万元", "三年", "白马"}
+    assert noise["白马"] == "place" and noise["平方米"] == "unit"  # 少儿 (tagged m) and 新建 (tagged ns) are words
+
+
+def test_distinctive_terms_drop_noise_and_places_named_before_a_suffix(tmp_path):
+    a = write_plan(tmp_path, "alpha", "凤凰镇新建校舍3000平方米。凤凰镇课后服务全覆盖。课后服务提质。投入三年。\n" * 3)
+    b = write_plan(tmp_path, "beta", "职业教育产教融合。职业教育校企合作。职业教育质量提高。\n" * 3)
+    tf = textmine.term_frequencies([a, b])
+    top = textmine.distinctive_terms(tf, top=5, exclude=["某县"])
+    alpha = top[top["county"] == "alpha"]["term"].tolist()
+    assert "课后服务" in alpha
+    assert not {"凤凰", "平方米", "三年"} & set(alpha)
+    assert "凤凰" in set(tf[tf["county"] == "alpha"]["term"])  # counted, then left out as a place
+    kept = textmine.distinctive_terms(tf, top=50, drop_noise=False)
+    assert "平方米" in set(kept["term"])

@@ -283,12 +283,105 @@ def funding_sentences(plan) -> pd.DataFrame:
     return s.reset_index(drop=True)
 
 
-def quote_lines(county: str, lines, raw_dir: str | Path | None = None) -> pd.DataFrame:
-    """The raw lines a finding cites (``lines`` as ``"91;248"`` or a list of numbers), to read beside it."""
-    numbers = [int(n) for n in re.split(r"[;,\s]+", lines) if n] if isinstance(lines, str) else [int(n) for n in lines]
+def _cited_numbers(lines) -> list[int]:
+    return [int(n) for n in re.split(r"[;,\s]+", lines) if n] if isinstance(lines, str) else [int(n) for n in lines]
+
+
+def _pieces(text: str, highlight) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, highlighted) parts: each value of ``highlight`` found, or the whole line."""
+    values = [str(v) for v in (highlight or []) if str(v)]
+    indent = text[:len(text) - len(text.lstrip())]
+    if not values:
+        return [(indent, False), (text[len(indent):], True)] if indent else [(text, True)]
+    pattern = re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
+    out, at = [], 0
+    for m in pattern.finditer(text):
+        out += [(text[at:m.start()], False), (m.group(), True)]
+        at = m.end()
+    out.append((text[at:], False))
+    if any(h for _, h in out):
+        return [p for p in out if p[0]]
+    bare = [v.rstrip("%％") for v in values if v.endswith(("%", "％"))]
+    return _pieces(text, bare) if bare else _pieces(text, None)
+
+
+def quote_lines(county: str, lines, raw_dir: str | Path | None = None, context: int = 2,
+                highlight=None) -> pd.DataFrame:
+    """The raw lines a finding cites (``lines`` as ``"91;248"`` or numbers), with ``context`` lines around each.
+
+    A cell of a flattened table (a line that is just ``97``) is read by its neighbours, so they are shown too.
+    Cited lines are marked ``▶`` and, in ``text``, the values of ``highlight`` (a list, or ``{line: values}``)
+    found on them, or else the whole line, are put in 【】. Lines are never cut. :func:`quote_html` renders the
+    result with the text escaped; :func:`quote_text` prints it.
+    """
+    numbers = _cited_numbers(lines)
     plan = plan_text(county, raw_dir)
-    return pd.DataFrame({"cited": [f"{county}.txt:{n}" for n in numbers],
-                         "text": [plan.line(n).strip() for n in numbers]})
+    for n in numbers:
+        if not 1 <= n <= len(plan.lines):
+            raise ValueError(f"{plan.path.name}: no line {n} (the file has {len(plan.lines)} lines)")
+    shown = sorted({k for n in numbers for k in range(max(1, n - context), min(len(plan.lines), n + context) + 1)})
+    cited = set(numbers)
+    texts, pieces = [], {}
+    for k in shown:
+        raw = plan.line(k).rstrip()
+        if k in cited:
+            pieces[k] = _pieces(raw, highlight.get(k) if isinstance(highlight, dict) else highlight)
+            raw = "".join(f"【{p}】" if h else p for p, h in pieces[k])
+        texts.append(raw)
+    q = pd.DataFrame({"cited": [f"{plan.path.name}:{k}" for k in shown], "line": shown,
+                      "mark": ["▶" if k in cited else "" for k in shown], "text": texts})
+    q.attrs["pieces"] = {k: [(p, h) for p, h in v] for k, v in pieces.items()}
+    q.attrs["raw"] = {k: plan.line(k).rstrip() for k in shown}
+    return q
+
+
+_LINE_VALUE = re.compile(r"line (\d+): [<>≤≥＜＞]?([0-9]+(?:\.[0-9]+)?%?)")
+
+
+def finding_values(message: str) -> dict[int, list[str]]:
+    """The value a finding's message gives for each line it names (``line 36: 95%``), to highlight.
+
+    A table cell often holds the bare number (``97`` under a ``%`` header): :func:`quote_lines` then finds it
+    without its ``%``.
+
+    >>> finding_values("x differs: prose line 36: 95%; t1 line 214: 97%")
+    {36: ['95%'], 214: ['97%']}
+    """
+    out: dict[int, list[str]] = {}
+    for m in _LINE_VALUE.finditer(str(message)):
+        out.setdefault(int(m.group(1)), []).append(m.group(2))
+    return out
+
+
+def quote_html(quoted: pd.DataFrame) -> str:
+    """A :func:`quote_lines` result as an HTML table: plan text escaped, highlighted values in ``<mark>``."""
+    import html
+
+    pieces, raw = quoted.attrs.get("pieces", {}), quoted.attrs.get("raw", {})
+    rows = []
+    for r in quoted.itertuples(index=False):
+        if r.line in pieces:
+            body = "".join(f"<mark>{html.escape(p)}</mark>" if h else html.escape(p) for p, h in pieces[r.line])
+        else:
+            body = html.escape(raw.get(r.line, r.text))
+        style = ' style="font-weight:bold"' if r.mark else ""
+        rows.append(f"<tr{style}><td>{html.escape(r.mark)}</td><td>{html.escape(r.cited)}</td>"
+                    f'<td style="text-align:left;white-space:pre-wrap">{body}</td></tr>')
+    return "<table>\n" + "\n".join(rows) + "\n</table>"
+
+
+def quote_text(quoted: pd.DataFrame) -> str:
+    """A :func:`quote_lines` result as plain text, one line each: mark, ``file:line``, the whole line."""
+    width = max((len(c) for c in quoted["cited"]), default=0)
+    return "\n".join(f"{r.mark or ' '} {r.cited:<{width}}  {r.text}" for r in quoted.itertuples(index=False))
+
+
+def show_quote(county: str, lines, raw_dir: str | Path | None = None, context: int = 2, highlight=None) -> None:
+    """Display the cited lines with their context in a notebook (escaped HTML; plain text as fallback)."""
+    from IPython.display import display
+
+    q = quote_lines(county, lines, raw_dir, context=context, highlight=highlight)
+    display({"text/html": quote_html(q), "text/plain": quote_text(q)}, raw=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -132,31 +132,57 @@ def place_names(raw_dir: str | Path | None = None, provinces: bool = True) -> se
     return names_with_bare_forms(row.get(f) or "" for row in rows for f in fields)
 
 
-def _body_lines(plan: PlanText | Document) -> Iterable[tuple[int, str]]:
-    """(line number, text) of every line outside a table of contents (the document's 'toc' furniture).
+def table_lines(plan: PlanText | Document) -> set[int]:
+    """Lines read as tables (indicator tables and school-by-school tables, titles included).
 
-    Other furniture (breadcrumbs, document bars) is still counted: leaving it out changes the
-    terms table, which the document model must not do; that belongs to the accuracy work.
+    Their cells are labels and numbers, not sentences: a row label such as 教育投入 is not a
+    funding promise. Read from a fresh Document so the caller's is not changed.
+    """
+    from ..extract.schools import extract_school_tables
+    from ..extract.tables import extract_tables
+
+    doc = Document(as_document(plan).plan)
+    schools = extract_school_tables(doc)
+    tables = extract_tables(doc, doc.period, skip=schools.consumed_lines)
+    grids = {n for grid in doc.tables for n in grid.lines}  # an attribute cell can follow the last value read
+    return set(schools.consumed_lines) | set(tables.consumed_lines) | grids
+
+
+def analysed_lines(plan: PlanText | Document) -> list[tuple[int, str]]:
+    """(line number, text) of the lines text analysis reads: the plan's own text.
+
+    Left out: the document's furniture (table of contents, breadcrumbs, document bars, page
+    tools: :attr:`planlib.read.document.Document.furniture`, the readers' notion of chrome) and
+    the lines of tables (:func:`table_lines`).
     """
     doc = as_document(plan)
-    skip = doc.toc
-    return ((n, line) for n, line in enumerate(doc.lines, 1) if n not in skip)
+    skip = set(doc.furniture) | table_lines(doc)
+    return [(n, line) for n, line in enumerate(doc.lines, 1) if n not in skip]
+
+
+_body_lines = analysed_lines
 
 
 def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2) -> pd.DataFrame:
-    """Word counts per plan (table-of-contents lines left out), with each term's first line.
+    """Word counts per plan (over :func:`analysed_lines`), with each term's first line.
 
     ``share`` is the count over all counted words of that plan; words shorter than
     ``min_chars`` characters are not counted (single characters carry little meaning).
+    ``before_place`` counts the times the word stands right before a place suffix (镇, 街道 …:
+    data/text_noise.yml), which marks it as a place's name for :func:`distinctive_terms`.
     """
+    suffixes = frozenset(_noise()["place_suffixes"])
     frames = []
     for plan in plans:
         counts: Counter[str] = Counter()
+        before_place: Counter[str] = Counter()
         first_line: dict[str, int] = {}
         for n, line in _body_lines(plan):
-            for word in segment(line):
-                if len(word) >= min_chars:
+            words = segment(line, drop_stopwords=False)
+            for word, after in zip(words, words[1:] + [""]):
+                if len(word) >= min_chars and word not in stopwords():
                     counts[word] += 1
+                    before_place[word] += after in suffixes
                     first_line.setdefault(word, n)
         total = sum(counts.values()) or 1
         frames.append(pd.DataFrame({
@@ -164,17 +190,72 @@ def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2) -> pd.DataFr
             "term": list(counts), "count": list(counts.values()),
             "share": [c / total for c in counts.values()],
             "first_line": [first_line[t] for t in counts],
+            "before_place": [before_place[t] for t in counts],
         }))
-    columns = ["county", "source_file", "term", "count", "share", "first_line"]
+    columns = ["county", "source_file", "term", "count", "share", "first_line", "before_place"]
     if not frames:
         return pd.DataFrame(columns=columns)
     tf = pd.concat(frames, ignore_index=True)[columns]
     return tf.sort_values(["county", "count", "term"], ascending=[True, False, True], ignore_index=True)
 
 
+NOISE = "text_noise.yml"
+_DIGIT = re.compile(r"[0-9０-９]")
+#: A numeral or ordinal character: a term jieba tags as a numeral must hold one (少儿, tagged m, holds none).
+_NUMERAL = re.compile(r"[0-9０-９一二三四五六七八九十百千万亿两几半第个]")
+
+
+@lru_cache(maxsize=None)
+def _noise() -> dict:
+    data = read_yaml(paths.PACKAGE_DATA / NOISE)
+    return {"place": frozenset(data["place_flags"]), "not_places": frozenset(data["not_places"]),
+            "number": frozenset(data["number_flags"]), "unit_flags": frozenset(data["unit_flags"]),
+            "units": frozenset(str(u) for u in data["units"]), "place_suffixes": tuple(data["place_suffixes"]),
+            "place_suffix_share": float(data["place_suffix_share"])}
+
+
+@lru_cache(maxsize=4096)
+def _noise_kind(term: str) -> str | None:
+    import jieba.posseg
+
+    w = _noise()
+    if term in w["units"]:
+        return "unit"
+    if _DIGIT.search(term):
+        return "number"
+    pieces = jieba.posseg.POSTokenizer(tokenizer()).lcut(term)  # the term alone: no context to mislead the tag
+    if not pieces:
+        return None
+    first = pieces[0].flag
+    if len(pieces) == 1 and first in w["place"] and term not in w["not_places"]:
+        return "place"
+    if first in w["number"] and _NUMERAL.search(pieces[0].word):
+        return "number"
+    if all(p.flag in w["unit_flags"] or p.word in w["units"] for p in pieces):
+        return "unit"
+    return None
+
+
+def noise_terms(terms: Iterable[str]) -> dict[str, str]:
+    """Term -> 'place', 'number' or 'unit' for the terms that are not content words.
+
+    jieba's part-of-speech tagger is run on each term alone (only on the candidates, not the
+    text); flags and units come from data/text_noise.yml.
+
+    >>> noise_terms(["平方米", "三年", "南溪", "课后服务"])
+    {'平方米': 'unit', '三年': 'number', '南溪': 'place'}
+    """
+    out = {}
+    for term in terms:
+        kind = _noise_kind(str(term))
+        if kind:
+            out[term] = kind
+    return out
+
+
 def distinctive_terms(tf: pd.DataFrame, top: int = 20, method: str = "log_odds",
                       min_count: int = 1, prior_strength: float = 1.0,
-                      exclude: Iterable[str] = ()) -> pd.DataFrame:
+                      exclude: Iterable[str] = (), drop_noise: bool = True) -> pd.DataFrame:
     """The terms that set each plan apart from the others, ``top`` per county.
 
     ``log_odds``: weighted log-odds ratio of a plan against all other plans with an
@@ -182,6 +263,9 @@ def distinctive_terms(tf: pd.DataFrame, top: int = 20, method: str = "log_odds",
     prior for a term is its corpus count times ``prior_strength``; score is the z-score.
     ``tfidf``: share in the plan times log(plans / plans using the term).
     ``exclude`` drops terms before ranking (place names, which trivially distinguish plans).
+    ``drop_noise``: leave out of the ranking the terms :func:`noise_terms` names (units, numbers,
+    places by part of speech) and the names of places found before 镇/乡/街道… in the
+    plan (``before_place`` of :func:`term_frequencies`); only ranked candidates are tagged.
     """
     if method not in ("log_odds", "tfidf"):
         raise ValueError(f"method must be 'log_odds' or 'tfidf', not {method!r}")
@@ -192,9 +276,28 @@ def distinctive_terms(tf: pd.DataFrame, top: int = 20, method: str = "log_odds",
     long = long.merge(tf.drop(columns=["share"], errors="ignore"), on=["county", "term"], how="inner")
     long = long[long["count"] >= min_count]
     long = long.sort_values(["county", "score", "count", "term"], ascending=[True, False, False, True])
+    if drop_noise:
+        long = _without_noise(long, top)
     long["rank"] = long.groupby("county").cumcount() + 1
     columns = ["county", "term", "score", "count", "rank"] + [c for c in ("first_line", "source_file") if c in long]
     return long[long["rank"] <= top][columns].reset_index(drop=True)
+
+
+def _without_noise(ranked: pd.DataFrame, top: int) -> pd.DataFrame:
+    """The ranked rows less noise, tagging candidates in rank order until ``top`` per county are kept."""
+    share = _noise()["place_suffix_share"]
+    keep = []
+    for _, group in ranked.groupby("county", sort=False):
+        kept = 0
+        for i, r in zip(group.index, group.itertuples(index=False)):
+            if kept >= top:
+                break
+            placed = "before_place" in group and r.count and getattr(r, "before_place", 0) / r.count >= share
+            if placed or _noise_kind(str(r.term)):
+                continue
+            keep.append(i)
+            kept += 1
+    return ranked.loc[keep]
 
 
 def _log_odds(counts: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
@@ -283,6 +386,9 @@ CODED_COLUMNS = ["county", "source_file", "line", "sentence_no", "category", "su
 def code_instruments(plan: PlanText, dictionary: str | Path | None = None) -> pd.DataFrame:
     """Policy-instrument coding (supply / environment / demand), one row per keyword a sentence holds.
 
+    The rows say why a sentence was coded (each keyword, for a researcher's fixes); count
+    sentences with :func:`instrument_shares`, not rows. Furniture and table lines are not read.
+
     A keyword found only inside a longer matched keyword (依法 within 依法治教) is not
     repeated; ``char_start`` is the keyword's first offset in the line.
     """
@@ -303,6 +409,22 @@ def code_instruments(plan: PlanText, dictionary: str | Path | None = None) -> pd
                          "sentence": s.sentence, "coded_by": "dictionary"})
     coded = pd.DataFrame(rows, columns=CODED_COLUMNS)
     return coded.sort_values(["line", "sentence_no", "char_start"], ignore_index=True)
+
+
+def instrument_shares(coded: pd.DataFrame, by: str = "category") -> pd.DataFrame:
+    """Per county and instrument (``by``: category or subcategory), the sentences coded so and their share.
+
+    A sentence counts once per instrument however many of its keywords matched (培训 and 骨干教师
+    in one sentence are one supply sentence); a sentence holding two instruments counts for each.
+    ``share`` is over the county's counted (sentence, instrument) pairs, so shares add up to 1.
+    """
+    columns = ["county", by, "sentences", "share"]
+    if coded.empty:
+        return pd.DataFrame(columns=columns)
+    pairs = coded.drop_duplicates(["county", "line", "sentence_no", by])
+    n = pairs.groupby(["county", by]).size().rename("sentences").reset_index()
+    n["share"] = n["sentences"] / n.groupby("county")["sentences"].transform("sum")
+    return n.sort_values(["county", by], ignore_index=True)[columns]
 
 
 def apply_instrument_corrections(coded: pd.DataFrame, corrections: pd.DataFrame | str | Path,
