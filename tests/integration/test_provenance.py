@@ -6,12 +6,10 @@ import pytest
 from planlib.paths import PROCESSED_DIR
 from planlib.build.provenance import provenance_problems
 
-#: Rows the check finds today, each for a reason the parser should fix, not the rule absorb:
-#: a table row labelled 在校学生数（人） whose values read as 万人 is rescaled ×10000 and a
-#: unit_magnitude finding cites the label and its level cells, but its change cell (251) and the
-#: sub-rows that inherit the rescale (普通高中, 中等职业教育: 256–259, 264–267) are rescaled with no
-#: finding citing their lines. Fix the finding to cite them, then empty this list.
-KNOWN = {("data/raw/wuxi.txt", n) for n in (251, 256, 257, 258, 259, 264, 265, 266, 267)}
+#: No committed row breaks the rule. (A row rescaled ×10000 because its label says 人 but its values
+#: read as 万人 stands on its line only through a unit_magnitude finding that cites it: the finding
+#: cites the row's change cell and the 其中 rows that inherit the scale too.)
+KNOWN: set[tuple[str, int]] = set()
 
 
 @pytest.fixture(scope="module")

@@ -171,6 +171,42 @@ def test_unit_label_contradicting_magnitude_is_reported(tmp_path):
     assert [f["check"] for f in result.findings] == ["unit_magnitude"]
 
 
+def test_a_rescaled_row_cites_every_value_it_rescales(tmp_path):
+    """The finding is how a reader checks a ×10000 read: it must cite the change cell and the 其中 rows
+    that inherit the scale, not only the row's own year cells (a value changed without a cited finding
+    breaks the provenance rule)."""
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        增减
+
+        在校学生数（人）
+
+        2.5107
+
+        2.84
+
+        0.33
+
+        其中：普通高中
+
+        1.205
+
+        1.46
+
+        0.25
+        """)
+    result = extract_tables(plan)
+    assert [r["value"] for r in result.rows] == [25107, 28400, 3300, 12050, 14600, 2500]
+    (found,) = [f for f in result.findings if f["check"] == "unit_magnitude"]
+    cited = {int(n) for n in found["lines"].split(";")}
+    assert {r["line"] for r in result.rows} <= cited
+
+
 def test_prose_is_not_a_table(tmp_path):
     plan = plan_from(tmp_path, """
         到2025年，学前三年毛入园率达到95%，九年义务教育巩固率达到99%以上。

@@ -27,6 +27,8 @@ class RowContext:
     unit_raw: str  # as written (label bracket, unit cell or inherited)
     scale: Decimal
     unit: str
+    #: the unit_magnitude finding that rescaled this row, so rows that inherit the scale cite themselves in it
+    magnitude: dict | None = None
 
 
 def clean_label(label: str) -> str:
@@ -192,12 +194,18 @@ class _State:
         else:
             unit_raw, scale, unit = "", Decimal(1), ""
         level_cells = [c for c, col in zip(nums, self.value_cols) if c is not None and col.role == "year"]
-        scale, unit = self._check_magnitude(label, label_text, unit_raw, scale, unit, level_cells)
+        row_lines = ([label.line] if label else []) + [c.line for c in nums if c is not None]
+        magnitude = self.parent.magnitude if (sub and not own_unit and self.parent is not None) else None
+        if magnitude is not None:  # a 其中 row read at its parent's corrected scale: cited in that finding
+            _cite(magnitude, row_lines)
+        else:
+            scale, unit, magnitude = self._check_magnitude(label, label_text, unit_raw, scale, unit, level_cells,
+                                                           row_lines)
         context = f"{self.section} {self.parent.label if (sub and self.parent) else ''}".strip()
         ind = dictionary.match_indicator(clean_label(label_text), context)
         domain = ind.domain if ind else (dictionary.domain_of(f"{self.section}{label_text}") or "enrollment")
         line_no = label.line if label else (self.last_label.line if self.last_label else 0)
-        ctx = RowContext(label_text, line_no, unit_raw, scale, unit)
+        ctx = RowContext(label_text, line_no, unit_raw, scale, unit, magnitude)
         if not sub:
             self.parent = ctx
         self.last_label = ctx
@@ -267,21 +275,31 @@ class _State:
         for r in self._last_row_rows:
             r["attribute"] = _attribute(attr)
 
-    def _check_magnitude(self, label, label_text, unit_raw, scale, unit, level_cells):
-        """A count labelled in persons whose values read like 万人 (1.3263): say so, read as 万."""
+    def _check_magnitude(self, label, label_text, unit_raw, scale, unit, level_cells, row_lines):
+        """A count labelled in persons whose values read like 万人 (1.3263): say so, read as 万.
+
+        Returns the scale, the unit and the finding (None when nothing was rescaled); the finding cites
+        every line of the row (its change cell too), and later 其中 rows are added to it by the caller.
+        """
         if unit not in COUNT_UNITS or scale != 1 or not level_cells:
-            return scale, unit
+            return scale, unit, None
         values = [c.qty.value for c in level_cells if c.qty is not None and not c.qty.unit_raw]
         if values and all(v < 1000 and v != v.to_integral_value() for v in values):
-            lines = [label.line if label else level_cells[0].line] + [c.line for c in level_cells]
             shown = ", ".join(c.text for c in level_cells)
-            self.findings.append(finding(
+            found = finding(
                 self.plan, "error",
                 f"{self.table.table_id} row {label_text!r}: the label says {unit_raw} but the values ({shown}) are "
                 f"fractions of a person; they read as 万{unit_raw} (×10000), as the rows around them do",
-                lines, "unit_magnitude"))
-            return Decimal(10000), unit
-        return scale, unit
+                row_lines, "unit_magnitude")
+            self.findings.append(found)
+            return Decimal(10000), unit, found
+        return scale, unit, None
+
+
+def _cite(found: dict, lines) -> None:
+    """Add ``lines`` to a finding's ';'-joined, sorted line list."""
+    cited = {int(n) for n in found["lines"].split(";") if n} | set(lines)
+    found["lines"] = ";".join(str(n) for n in sorted(cited))
 
 
 def _attribute(attr: Cell | None) -> str:
