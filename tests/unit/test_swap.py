@@ -100,8 +100,8 @@ def siblings(base: Path) -> list[str]:
     return sorted(p.name for p in base.iterdir() if p.name != ".out.lock")
 
 
-@pytest.mark.slow  # about 40 builds each
-def test_a_kill_at_any_step_loses_nothing_and_the_next_run_recovers(raws, fast_tables, tmp_path, monkeypatch):
+def steps_of_a_rebuild(raws, tmp_path, monkeypatch) -> list[str]:
+    """The file steps a build makes over an earlier output, counted on a probe folder (nothing killed)."""
     old_raw, new_raw = raws
     probe = tmp_path / "probe"
     probe.mkdir()
@@ -109,8 +109,15 @@ def test_a_kill_at_any_step_loses_nothing_and_the_next_run_recovers(raws, fast_t
     with monkeypatch.context() as m:
         counter = KillAt(m, None)
         build(new_raw, probe / "out")
-    n_steps = counter.count
-    assert n_steps >= 10, counter.steps  # the writes, the two renames and the clean-up all counted
+    return counter.steps
+
+
+@pytest.mark.slow  # about 40 builds each
+def test_a_kill_at_any_step_loses_nothing_and_the_next_run_recovers(raws, fast_tables, tmp_path, monkeypatch):
+    old_raw, new_raw = raws
+    steps = steps_of_a_rebuild(raws, tmp_path, monkeypatch)
+    n_steps = len(steps)
+    assert n_steps >= 10, steps  # the writes, the two renames and the clean-up all counted
 
     for at in range(1, n_steps + 1):
         base = tmp_path / f"kill{at}"
@@ -139,13 +146,8 @@ def test_a_kill_at_any_step_loses_nothing_and_the_next_run_recovers(raws, fast_t
 def test_a_kill_while_recovering_from_a_kill_loses_nothing_either(raws, fast_tables, tmp_path, monkeypatch):
     """Killed between the two renames (no output folder), then killed again at each step of the next build."""
     old_raw, new_raw = raws
-    probe = tmp_path / "probe"
-    probe.mkdir()
-    build(old_raw, probe / "out")
-    with monkeypatch.context() as m:
-        counter = KillAt(m, None)
-        build(new_raw, probe / "out")
-    second_rename = [i for i, step in enumerate(counter.steps, 1) if step == "Path.rename"][1]
+    second_rename = [i for i, step in enumerate(steps_of_a_rebuild(raws, tmp_path, monkeypatch), 1)
+                     if step == "Path.rename"][1]
 
     def killed_between_the_renames(base):
         out = base / "out"
