@@ -1,0 +1,111 @@
+"""Project tables with a construction-period column (建设年限 / 建设期限 / 实施年限): a project's numbers
+refer to the end of its own period, and a period that ends after the plan's is a finding (issue 10, item 4).
+Fixtures invented for these tests."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from planlib.build.pipeline import parse_plan
+
+TITLE = "某县教育事业发展“十四五”规划（2021—2025年）"
+
+
+def parsed(tmp_path, body: str, name: str = "projplan"):
+    path = tmp_path / f"{name}.txt"
+    path.write_text(TITLE + "\n\n" + textwrap.dedent(body).lstrip("\n"), encoding="utf-8")
+    return parse_plan(path)
+
+
+def years_by_value(p):
+    return {r["value"]: (r["year"], r["kind"]) for r in p.targets}
+
+
+PERIOD_AFTER = """
+    四、重点项目
+
+    专栏2 教育基础设施重点项目
+
+    序号
+
+    项目名称
+
+    建设内容
+
+    建设期限
+
+    1
+
+    南湖中学扩建工程
+
+    新增教学班18个，新增学位900个，新建校舍面积9500平方米。
+
+    2023—2026年
+
+    2
+
+    实验幼儿园分园
+
+    新建幼儿园1所，建筑面积4200平方米。
+
+    2022
+
+    五、保障措施
+
+    到2025年，全县新建校舍面积累计达到5万平方米。
+    """
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 item 4 (second half): not built yet")
+def test_numbers_in_a_project_row_take_the_end_year_of_its_period(tmp_path):
+    got = years_by_value(parsed(tmp_path, PERIOD_AFTER))
+    assert got[18] == (2026, "target") and got[900] == (2026, "target") and got[9500] == (2026, "target")
+    assert got[4200] == (2022, "target")
+    assert got[50000] == (2025, "target")  # after the table: the plan's own end year
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 item 4 (second half): not built yet")
+def test_a_project_that_ends_after_the_plan_is_a_finding(tmp_path):
+    p = parsed(tmp_path, PERIOD_AFTER)
+    found = [f for f in p.findings if f["check"] == "beyond_plan_period"]
+    assert len(found) == 1, p.findings
+    f = found[0]
+    assert f["severity"] == "warning" and f["year"] == 2026
+    assert "2026" in f["message"] and "2025" in f["message"] and "南湖中学扩建工程" in f["message"]
+    lines = TITLE + "\n\n" + textwrap.dedent(PERIOD_AFTER).lstrip("\n")
+    numbered = lines.split("\n")
+    period_line = next(n for n, s in enumerate(numbered, 1) if s.strip() == "2023—2026年")
+    content_line = next(n for n, s in enumerate(numbered, 1) if s.startswith("新增教学班18个"))
+    assert {period_line, content_line} <= {int(n) for n in f["lines"].split(";")}
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 item 4 (second half): not built yet")
+def test_period_column_before_the_content_and_an_implementation_period_header(tmp_path):
+    p = parsed(tmp_path, """
+        三、主要任务
+
+        专栏4 义务教育学校建设项目
+
+        项目名称
+
+        实施年限
+
+        建设内容及规模
+
+        东城小学
+
+        2021-2024年
+
+        新建教学楼，办学规模30个班，总投资8600万元。
+
+        西山初中
+
+        2025—2028
+
+        新增学位1200个。
+        """)
+    got = years_by_value(p)
+    assert got[30] == (2024, "target") and got[86_000_000] == (2024, "target")
+    assert got[1200] == (2028, "target")
+    assert [f["year"] for f in p.findings if f["check"] == "beyond_plan_period"] == [2028]
