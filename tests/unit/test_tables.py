@@ -305,7 +305,6 @@ def _by_label_year(rows):
     return {(r["indicator_zh"], r["year"]): (r["value"], r["level"], r["indicator_id"], r["kind"]) for r in rows}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 1: not built yet")
 def test_parent_row_whose_values_are_all_in_three_subrows_read_column_by_column(tmp_path):
     """Parent / 其中：小学 / 初中 / 高中, then 2020 of each sub-row, then 2021 of each: no value is the parent's."""
     plan = plan_from(tmp_path, """
@@ -343,7 +342,6 @@ def test_parent_row_whose_values_are_all_in_three_subrows_read_column_by_column(
     assert {v[3] for k, v in got.items() if k[1] == 2020} == {"baseline"}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 1: not built yet")
 def test_parent_with_its_own_values_and_two_subrows_interleaved_column_by_column(tmp_path):
     """Section, parent, 其中：sub-row 1, sub-row 2 listed first; then per column the parent's value and each sub-row's."""
     plan = plan_from(tmp_path, """
@@ -378,7 +376,6 @@ def test_parent_with_its_own_values_and_two_subrows_interleaved_column_by_column
                    ("compulsory_enrollment", 2025): 9800, ("primary_enrollment", 2025): 6300, ("junior_enrollment", 2025): 3500}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 1: not built yet")
 def test_subrows_that_only_name_a_level_take_the_parents_measure_at_that_level(tmp_path):
     """其中：小学 under 专任教师数: the teachers of primary schools, not an unnamed 小学."""
     plan = plan_from(tmp_path, """
@@ -412,7 +409,6 @@ def test_subrows_that_only_name_a_level_take_the_parents_measure_at_that_level(t
     assert got[("专任教师数（初中）", 2025)] == (870, "junior", "fulltime_teachers", "target")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 1: not built yet")
 def test_urban_and_rural_subrows_keep_the_parents_level_and_name_their_scope(tmp_path):
     """城区/农村 are not levels: the level is the parent's, the label carries the scope, and the row has no
     indicator_id (a part is not the measure's total, so checks and comparisons must not take it for one)."""

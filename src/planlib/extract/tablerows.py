@@ -29,6 +29,8 @@ class RowContext:
     unit: str
     #: the unit_magnitude finding that rescaled this row, so rows that inherit the scale cite themselves in it
     magnitude: dict | None = None
+    indicator: object = None  # the row's dictionary.Indicator: a 其中 row naming only a level takes its measure
+    level: str = ""
 
 
 def clean_label(label: str) -> str:
@@ -47,6 +49,12 @@ def clean_label(label: str) -> str:
 
 def is_subrow(label: str) -> bool:
     return label.strip().startswith(_subrow_prefixes())
+
+
+@lru_cache(maxsize=1)
+def _subrow_scopes() -> frozenset[str]:
+    """Sub-row labels that name a part of the place (城区, 农村), not a level: table_words.yml."""
+    return frozenset(table_words()["subrow_scopes"])
 
 
 @lru_cache(maxsize=1)
@@ -143,12 +151,20 @@ class _State:
             self.grid.append((list(labels), unit_cell, list(nums), attr))
         labels = self._join_wrapped(labels)
         k = len(self.value_cols)
-        if len(labels) >= 2 and is_subrow(labels[-1].text) and k and len(nums) == 2 * k:
-            # parent and 其中 sub-row values interleaved column by column
-            self._section_from(labels[:-2])
-            parent, sub = labels[-2], labels[-1]
-            self._one_row(parent, unit_cell, nums[0::2], attr, is_sub=False)
-            self._one_row(sub, None, nums[1::2], attr, is_sub=True)
+        first_sub = next((i for i, c in enumerate(labels) if i and is_subrow(c.text)), None)
+        subs = labels[first_sub:] if first_sub is not None else []
+        m = len(subs)
+        if m and k and len(nums) in ((m + 1) * k, m * k) and (m >= 2 or len(nums) == 2 * k):
+            # a parent and its 其中 sub-rows listed before the values, which run column by column:
+            # parent, sub 1, sub 2 … per column; or, when the parent has no values of its own
+            # (4.义务教育标准班额比例 / 其中：小学 / 初中), sub 1, sub 2 … per column
+            self._section_from(labels[:first_sub - 1])
+            parent = labels[first_sub - 1]
+            own = len(nums) == (m + 1) * k
+            step = m + 1 if own else m
+            self._one_row(parent, unit_cell, nums[0::step] if own else [], attr, is_sub=False)
+            for j, sub in enumerate(subs):
+                self._one_row(sub, None, nums[j + 1 if own else j::step], attr, is_sub=True)
         else:
             self._section_from(labels[:-1])
             label = labels[-1] if labels else None
@@ -203,9 +219,12 @@ class _State:
                                                            row_lines)
         context = f"{self.section} {self.parent.label if (sub and self.parent) else ''}".strip()
         ind = dictionary.match_indicator(clean_label(label_text), context)
+        level, shown = (ind.level if ind else ""), ""
+        if sub and label is not None and self.parent is not None:
+            ind, level, shown = self._breakdown(label_text, ind, level)
         domain = ind.domain if ind else (dictionary.domain_of(f"{self.section}{label_text}") or "enrollment")
         line_no = label.line if label else (self.last_label.line if self.last_label else 0)
-        ctx = RowContext(label_text, line_no, unit_raw, scale, unit, magnitude)
+        ctx = RowContext(label_text, line_no, unit_raw, scale, unit, magnitude, ind, level)
         if not sub:
             self.parent = ctx
         self.last_label = ctx
@@ -217,7 +236,7 @@ class _State:
         for cell, col in zip(nums, self.value_cols):
             if cell is None:
                 continue
-            made.append(self._row(cell, col, label_text, unit_raw, scale, unit, ind, domain, attribute))
+            made.append(self._row(cell, col, label_text, unit_raw, scale, unit, ind, domain, attribute, level, shown))
         for cell in nums[len(self.value_cols):]:
             if cell is not None:
                 self.findings.append(finding(self.plan, "info", f"{self.table.table_id}: value {cell.text!r} beyond the "
@@ -226,7 +245,32 @@ class _State:
         self.rows.extend(made)
         self._last_row_rows = made
 
-    def _row(self, cell: Cell, col, label_text, unit_raw, scale, unit, ind, domain, attribute) -> dict:
+    def _breakdown(self, label_text: str, ind, level: str):
+        """A 其中 sub-row that only names a level (小学, 初中) or a scope (城区, 农村): (indicator, level, label).
+
+        A level: the parent's measure at that level (the dictionary's own indicator for the level when it
+        has one, as 其中：普通小学 under 在校学生数 -> primary_enrollment, with the label as written).
+        A scope: the parent's level, no indicator_id (a part is not the measure's total, so checks and
+        comparisons must not take it for one), and the label names parent and scope: 在校生数（城区）.
+        Other sub-rows (其中：民办幼儿园) are their own measures, as before.
+        """
+        word = clean_label(label_text)
+        parent = self.parent
+        parent_name = clean_label(parent.label) or parent.label
+        if word in _subrow_scopes():
+            return None, parent.level, f"{parent_name}（{word}）"
+        named = dictionary.bare_level(word)
+        if not named:
+            return ind, level, ""
+        if ind is not None and ind.level in (named, ""):
+            return ind, named, ""  # the dictionary names the measure at this level itself
+        own = dictionary.match_indicator(word + parent_name, self.section)
+        if own is not None and own.level == named:
+            return own, named, f"{parent_name}（{word}）"
+        return parent.indicator, named, f"{parent_name}（{word}）"
+
+    def _row(self, cell: Cell, col, label_text, unit_raw, scale, unit, ind, domain, attribute, level="",
+             shown="") -> dict:
         q = cell.qty
         line = self.plan.lines[cell.line - 1]
         if q.unit_raw:  # the cell carries its own unit (98%以上, 12.3年以上)
@@ -245,9 +289,9 @@ class _State:
         return {
             "county": self.plan.slug,
             "indicator_id": ind.indicator_id if ind else "",
-            "indicator_zh": clean_label(label_text) or label_text,
+            "indicator_zh": shown or clean_label(label_text) or label_text,
             "domain": domain,
-            "level": ind.level if ind else "",
+            "level": level,
             "year": year,
             "kind": kind,
             "value": float(value),
