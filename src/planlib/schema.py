@@ -135,7 +135,7 @@ CHECKS = [
     _c("county", "string", "Slug of the plan", required=True),
     _c("check", "string", "Kind of finding", required=True, allowed=(
         "sum_mismatch", "change_mismatch", "cross_source_conflict", "unit_magnitude",
-        "out_of_range", "unnamed_indicator", "correction_applied")),
+        "out_of_range", "unnamed_indicator", "correction_applied", "beyond_plan_period")),
     _c("severity", "string", "error: the source contradicts itself; warning: implausible; info: for the record", allowed=SEVERITIES, required=True),
     _c("indicator_id", "string", "Indicator concerned, where there is one"),
     _c("year", "Int64", "Year concerned, where there is one"),

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import textwrap
 
-import pytest
-
 from planlib.build.pipeline import parse_plan
 
 TITLE = "某县教育事业发展“十四五”规划（2021—2025年）"
@@ -57,7 +55,6 @@ PERIOD_AFTER = """
     """
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 4 (second half): not built yet")
 def test_numbers_in_a_project_row_take_the_end_year_of_its_period(tmp_path):
     got = years_by_value(parsed(tmp_path, PERIOD_AFTER))
     assert got[18] == (2026, "target") and got[900] == (2026, "target") and got[9500] == (2026, "target")
@@ -65,7 +62,6 @@ def test_numbers_in_a_project_row_take_the_end_year_of_its_period(tmp_path):
     assert got[50000] == (2025, "target")  # after the table: the plan's own end year
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 4 (second half): not built yet")
 def test_a_project_that_ends_after_the_plan_is_a_finding(tmp_path):
     p = parsed(tmp_path, PERIOD_AFTER)
     found = [f for f in p.findings if f["check"] == "beyond_plan_period"]
@@ -80,7 +76,6 @@ def test_a_project_that_ends_after_the_plan_is_a_finding(tmp_path):
     assert {period_line, content_line} <= {int(n) for n in f["lines"].split(";")}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 item 4 (second half): not built yet")
 def test_period_column_before_the_content_and_an_implementation_period_header(tmp_path):
     p = parsed(tmp_path, """
         三、主要任务
@@ -109,3 +104,62 @@ def test_period_column_before_the_content_and_an_implementation_period_header(tm
     assert got[30] == (2024, "target") and got[86_000_000] == (2024, "target")
     assert got[1200] == (2028, "target")
     assert [f["year"] for f in p.findings if f["check"] == "beyond_plan_period"] == [2028]
+
+
+SCHOOL_TABLE = """
+    表2 义务教育学校建设计划
+
+    学校名称
+
+    现有规模
+
+    建成后规模
+
+    建设年限
+
+    班级
+
+    学生
+
+    班级
+
+    学生
+
+    城南小学
+
+    12
+
+    540
+
+    24
+
+    1080
+
+    2022—2024
+
+    东湖初中
+
+    18
+
+    900
+
+    30
+
+    1500
+
+    2025-2027年
+
+    四、保障措施
+
+    加强组织领导。
+    """
+
+
+def test_a_school_building_table_gives_each_school_the_end_of_its_period(tmp_path):
+    """A school-by-school table with a 建设年限 column: the planned state is the period's end year."""
+    p = parsed(tmp_path, SCHOOL_TABLE)
+    got = {(r["school"], r["state"]): (r["year"], r["classes"], r["capacity"]) for r in p.schools}
+    assert got == {("城南小学", "current"): (None, 12, 540), ("城南小学", "planned"): (2024, 24, 1080),
+                   ("东湖初中", "current"): (None, 18, 900), ("东湖初中", "planned"): (2027, 30, 1500)}
+    found = [f for f in p.findings if f["check"] == "beyond_plan_period"]
+    assert [(f["year"], "东湖初中" in f["message"]) for f in found] == [(2027, True)]
