@@ -163,3 +163,27 @@ def test_a_school_building_table_gives_each_school_the_end_of_its_period(tmp_pat
                    ("东湖初中", "current"): (None, 18, 900), ("东湖初中", "planned"): (2027, 30, 1500)}
     found = [f for f in p.findings if f["check"] == "beyond_plan_period"]
     assert [(f["year"], "东湖初中" in f["message"]) for f in found] == [(2027, True)]
+
+
+def test_one_project_per_line_with_space_separated_cells(tmp_path):
+    """PDF-like text: a row per line, the period one of its cells."""
+    p = parsed(tmp_path, """
+        五、重点工程
+
+        专栏5 学前教育建设项目
+
+        序号 项目名称 建设内容 实施期限
+
+        1 北城幼儿园 新建园舍3600平方米，办园规模9个班 2022—2024
+
+        2 河西幼儿园 改扩建后新增学位270个 2024-2026年
+
+        六、保障措施
+
+        新增学位不少于1000个。
+        """)
+    got = years_by_value(p)
+    assert got[3600] == (2024, "target") and got[9] == (2024, "target")
+    assert got[270] == (2026, "target") and got[1000] == (2025, "target")
+    assert {r["level"] for r in p.targets if r["value"] in (3600, 9, 270)} == {"preschool"}
+    assert [f["year"] for f in p.findings if f["check"] == "beyond_plan_period"] == [2026]

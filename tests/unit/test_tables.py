@@ -438,3 +438,32 @@ def test_urban_and_rural_subrows_keep_the_parents_level_and_name_their_scope(tmp
                    ("义务教育在校生数（农村）", 2020): (8400, "compulsory", "", "baseline"),
                    ("义务教育在校生数（城区）", 2025): (17900, "compulsory", "", "target"),
                    ("义务教育在校生数（农村）", 2025): (7600, "compulsory", "", "target")}
+
+
+def test_subrows_read_column_by_column_keep_a_missing_last_value_in_its_column(tmp_path):
+    """The last sub-row has no 2025 value (—): the other values keep their columns."""
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        寄宿制学校比例（%）
+
+        其中：小学
+
+        初中
+
+        31.5
+
+        62.0
+
+        40
+
+        —
+        """)
+    got = _by_label_year(extract_tables(plan).rows)
+    assert {k: v[:2] for k, v in got.items()} == {
+        ("寄宿制学校比例（小学）", 2020): (31.5, "primary"), ("寄宿制学校比例（初中）", 2020): (62.0, "junior"),
+        ("寄宿制学校比例（小学）", 2025): (40.0, "primary")}

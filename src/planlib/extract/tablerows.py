@@ -145,6 +145,7 @@ class _State:
 
     # -- rows
     def emit(self, labels: list[Cell], unit_cell: Cell | None, nums: list[Cell | None], attr: Cell | None) -> int:
+        width = len(nums)  # a missing last value (—) still holds its column in a column-by-column layout
         while nums and nums[-1] is None:
             nums.pop()
         if self.grid is not None:
@@ -154,7 +155,10 @@ class _State:
         first_sub = next((i for i, c in enumerate(labels) if i and is_subrow(c.text)), None)
         subs = labels[first_sub:] if first_sub is not None else []
         m = len(subs)
-        if m and k and len(nums) in ((m + 1) * k, m * k) and (m >= 2 or len(nums) == 2 * k):
+        fits = (len(nums) in ((m + 1) * k, m * k) and (m >= 2 or len(nums) == 2 * k)) if m and k else False
+        if m >= 2 and k and not fits and width in ((m + 1) * k, m * k):
+            fits, nums = True, nums + [None] * (width - len(nums))  # the last sub-row's last value is —
+        if fits:
             # a parent and its 其中 sub-rows listed before the values, which run column by column:
             # parent, sub 1, sub 2 … per column; or, when the parent has no values of its own
             # (4.义务教育标准班额比例 / 其中：小学 / 初中), sub 1, sub 2 … per column
