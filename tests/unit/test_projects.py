@@ -187,3 +187,36 @@ def test_one_project_per_line_with_space_separated_cells(tmp_path):
     assert got[270] == (2026, "target") and got[1000] == (2025, "target")
     assert {r["level"] for r in p.targets if r["value"] in (3600, 9, 270)} == {"preschool"}
     assert [f["year"] for f in p.findings if f["check"] == "beyond_plan_period"] == [2026]
+
+
+def test_an_investment_cell_that_reads_like_a_year_is_not_a_period(tmp_path):
+    """总投资（万元）2000 in its own cell: outside the years near the plan, so not a project's period."""
+    p = parsed(tmp_path, """
+        专栏6 重点建设项目
+
+        项目名称
+
+        建设内容
+
+        总投资（万元）
+
+        建设年限
+
+        北山小学
+
+        新建教学楼，新增学位540个。
+
+        2000
+
+        2022—2023
+
+        南河初中
+
+        新建宿舍楼，新增床位300个。
+
+        1800
+
+        2024—2026
+        """)
+    got = years_by_value(p)
+    assert got[540] == (2023, "target") and got[300] == (2026, "target")

@@ -24,9 +24,11 @@ from ..read.periods import Period, kind_for_year
 from ..read.text import PlanText
 from .tablecells import MAX_CELL_CHARS, SENTENCE_END, SPLIT_CELLS, _squash, finding, table_words
 
-#: a period cell: 2023, 2024—2027, 2021-2023年, 2024年至2027年
-PERIOD_CELL = re.compile(r"^((?:19|20)\d\d)\s*年?(?:\s*[—–\-－~～至到]+\s*((?:19|20)\d\d)\s*年?)?$")
+#: a period cell: 2023, 2024—2027, 2021-2023年, 2024年至2027年, 2022.03-2024.12, 2022年3月—2024年底
+_MONTH = r"(?:[.．/]\d{1,2}|年\d{1,2}月(?:底)?|年(?:底|末))?"
+PERIOD_CELL = re.compile(rf"^((?:19|20)\d\d){_MONTH}\s*年?(?:\s*[—–\-－~～至到]+\s*((?:19|20)\d\d){_MONTH}\s*年?)?$")
 MAX_PERIOD_PIECES = 3  # 2024 / — / 2027 on three lines
+NEAR = 10  # years: how far from the plan's period a project's period may lie
 MAX_GAP_LINES = 80  # this many lines without a period cell: the table has ended
 TABLE_TITLE = re.compile(r"^\s*(?:表|附表)\s*\d")
 
@@ -50,18 +52,26 @@ def _words() -> dict:
     return {"header": frozenset(_squash(h) for h in w["period_header"]), "endings": tuple(w["name_endings"])}
 
 
-def period_of(text: str) -> tuple[int, int] | None:
+def period_of(text: str, around: Period | None = None) -> tuple[int, int] | None:
     """(start, end) years of a period cell, or None.
+
+    With ``around`` (the plan's period) a period must lie near it (from 10 years before its start to
+    10 after its end, at most 10 years long), so that a cell of 2000 (万元) or 2020 (人) is not a period.
 
     >>> period_of("2024—2027"), period_of("2023"), period_of("2021-2023年"), period_of("2024年至2027年"), period_of("2027—2024")
     ((2024, 2027), (2023, 2023), (2021, 2023), (2024, 2027), None)
+    >>> period_of("2022.03-2024.12"), period_of("2022年3月—2024年底"), period_of("2023年"), period_of("12000")
+    ((2022, 2024), (2022, 2024), (2023, 2023), None)
     """
     m = PERIOD_CELL.match(_squash(text))
     if not m:
         return None
     start = int(m.group(1))
     end = int(m.group(2)) if m.group(2) else start
-    return (start, end) if end >= start else None
+    if end < start or (around is not None and (start < around.start - NEAR or end > around.end + NEAR
+                                               or end - start > NEAR)):
+        return None
+    return start, end
 
 
 def is_period_header(text: str) -> bool:
@@ -91,12 +101,12 @@ def _ends_table(line: str) -> bool:
 
 def project_rows(plan: PlanText | Document) -> list[ProjectRow]:
     """Every project row of every table with a construction-period column, in order."""
-    plan = as_document(plan).plan
+    doc = as_document(plan)
+    plan, around = doc.plan, doc.period
     lines = plan.lines
     rows: list[ProjectRow] = []
     no = 1
     while no <= len(lines):
-        line = lines[no - 1]
         head = _header_at(lines, no)
         if head is None:
             no += 1
@@ -104,9 +114,9 @@ def project_rows(plan: PlanText | Document) -> list[ProjectRow]:
         kind, last_head_line = head
         title = _title_before(lines, no)
         if kind == "row":
-            found, no = _line_rows(lines, last_head_line + 1, title)
+            found, no = _line_rows(lines, last_head_line + 1, title, around)
         else:
-            found, no = _cell_rows(lines, last_head_line + 1, title)
+            found, no = _cell_rows(lines, last_head_line + 1, title, around)
         rows.extend(found)
     return rows
 
@@ -140,7 +150,7 @@ def _title_before(lines, no: int) -> str:
     return ""
 
 
-def _line_rows(lines, start: int, title: str) -> tuple[list[ProjectRow], int]:
+def _line_rows(lines, start: int, title: str, around: Period | None) -> tuple[list[ProjectRow], int]:
     """One row per line: the row's period is the cell that reads as one."""
     rows, no = [], start
     while no <= len(lines):
@@ -149,7 +159,7 @@ def _line_rows(lines, start: int, title: str) -> tuple[list[ProjectRow], int]:
             break
         cells = [p for p in SPLIT_CELLS.split(s) if p]
         for p in cells:
-            span = period_of(p)
+            span = period_of(p, around)
             if span and len(cells) >= 3:
                 name = next((c for c in cells if c.endswith(_words()["endings"])), cells[0] if not cells[0].isdigit() else "")
                 rows.append(ProjectRow(title, name, p, (no,), span[0], span[1], (no,)))
@@ -158,7 +168,7 @@ def _line_rows(lines, start: int, title: str) -> tuple[list[ProjectRow], int]:
     return rows, no
 
 
-def _cell_rows(lines, start: int, title: str) -> tuple[list[ProjectRow], int]:
+def _cell_rows(lines, start: int, title: str, around: Period | None) -> tuple[list[ProjectRow], int]:
     """One cell per line: period cells split the body into rows."""
     periods: list[tuple[int, int, str, tuple[int, int], tuple[int, ...]]] = []  # first, last, text, span, lines
     content: list[int] = []
@@ -171,7 +181,7 @@ def _cell_rows(lines, start: int, title: str) -> tuple[list[ProjectRow], int]:
             continue
         if _ends_table(s) or no - last_seen > MAX_GAP_LINES:
             break
-        piece = _period_at(lines, no)
+        piece = _period_at(lines, no, around)
         if piece is not None:
             first, last = piece[0], piece[1]
             periods.append(piece)
@@ -200,7 +210,7 @@ def _cell_rows(lines, start: int, title: str) -> tuple[list[ProjectRow], int]:
     return rows, no
 
 
-def _period_at(lines, no: int):
+def _period_at(lines, no: int, around: Period | None = None):
     """A period cell starting at line ``no`` (pieces on up to three non-blank lines), or None."""
     pieces, j = [], no
     while j <= len(lines) and len(pieces) < MAX_PERIOD_PIECES:
@@ -212,7 +222,7 @@ def _period_at(lines, no: int):
         j += 1
     for take in range(len(pieces), 0, -1):
         text = "".join(s for _, s in pieces[:take])
-        span = period_of(text)
+        span = period_of(text, around)
         if span and (take == 1 or pieces[0][1][:4].isdigit()):
             if take > 1 and period_of(pieces[0][1]) and not any(ch in text for ch in "—–-－~～至到"):
                 continue
