@@ -467,3 +467,32 @@ def test_subrows_read_column_by_column_keep_a_missing_last_value_in_its_column(t
     assert {k: v[:2] for k, v in got.items()} == {
         ("寄宿制学校比例（小学）", 2020): (31.5, "primary"), ("寄宿制学校比例（初中）", 2020): (62.0, "junior"),
         ("寄宿制学校比例（小学）", 2025): (40.0, "primary")}
+
+
+def test_a_numbered_row_label_is_named_without_its_number(tmp_path):
+    """4.义务教育标准班额比例(%) / 其中:小学 / 初中: indicator_zh is the measure's name, not '4.…'."""
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        4.义务教育标准班额比例(%)
+
+        其中:小学
+
+        初中
+
+        85
+
+        80
+
+        100
+
+        100
+        """)
+    rows = extract_tables(plan).rows
+    assert sorted({r["indicator_zh"] for r in rows}) == ["义务教育标准班额比例（初中）", "义务教育标准班额比例（小学）"]
+    assert {(r["line"], r["year"], r["level"]) for r in rows} == {
+        (15, 2020, "primary"), (17, 2020, "junior"), (19, 2025, "primary"), (21, 2025, "junior")}

@@ -17,6 +17,9 @@ from ..read.text import PlanText
 COUNT_UNITS = {"人", "名"}
 RATE_WORDS = re.compile(r"率|比例|占比|比重|年限|指数")
 UNIT_BRACKET = re.compile(r"[（(][^（）()]{0,8}(?:[）)]|$)")
+#: a row's own number before its label: 4.义务教育标准班额比例, （2）专任教师数, 三、 (not 1.5倍)
+ROW_NUMBER = re.compile(r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[）)]|[0-9]{1,2}(?:[.．、](?!\d)|\s)|"
+                        r"[一二三四五六七八九十]{1,3}、)\s*")
 MAX_LABELS_WITHOUT_VALUES = 4  # more text cells than this in a row: the table has ended
 
 
@@ -34,12 +37,14 @@ class RowContext:
 
 
 def clean_label(label: str) -> str:
-    """Row label without its unit bracket and 其中 prefix: '其中：普通小学' -> '普通小学'.
+    """Row label without its row number, unit bracket and 其中 prefix: '其中：普通小学' -> '普通小学'.
 
     >>> clean_label("在校学生数（万人）"), clean_label("其中:普通高中"), clean_label("学前教育毛入园率(%")
     ('在校学生数', '普通高中', '学前教育毛入园率')
+    >>> clean_label("4.义务教育标准班额比例(%)"), clean_label("（2）专任教师数"), clean_label("1.5倍以上")
+    ('义务教育标准班额比例', '专任教师数', '1.5倍以上')
     """
-    s = UNIT_BRACKET.sub("", label).strip()
+    s = ROW_NUMBER.sub("", UNIT_BRACKET.sub("", label)).strip()
     for p in _subrow_prefixes():
         if s.startswith(p):
             s = s[len(p):]
