@@ -220,3 +220,53 @@ def test_an_investment_cell_that_reads_like_a_year_is_not_a_period(tmp_path):
         """)
     got = years_by_value(p)
     assert got[540] == (2023, "target") and got[300] == (2026, "target")
+
+
+def test_a_school_table_with_the_period_between_the_name_and_the_numbers(tmp_path):
+    p = parsed(tmp_path, """
+        表3 学校建设计划
+
+        学校名称
+
+        建设年限
+
+        现有规模
+
+        建成后规模
+
+        班级
+
+        学生
+
+        班级
+
+        学生
+
+        北街小学
+
+        2021—2023
+
+        10
+
+        450
+
+        18
+
+        810
+
+        西岭初中
+
+        2024-2026年
+
+        15
+
+        750
+
+        24
+
+        1200
+        """)
+    got = {(r["school"], r["state"]): (r["year"], r["classes"], r["capacity"]) for r in p.schools}
+    assert got == {("北街小学", "current"): (None, 10, 450), ("北街小学", "planned"): (2023, 18, 810),
+                   ("西岭初中", "current"): (None, 15, 750), ("西岭初中", "planned"): (2026, 24, 1200)}
+    assert [f["year"] for f in p.findings if f["check"] == "beyond_plan_period"] == [2026]

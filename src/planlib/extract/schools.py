@@ -152,7 +152,8 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
         elif c.kind in ("text", "head", "unit") and c.text.strip():
             if name is not None and len(nums) < width:
                 break  # a text cell inside the numbers: not this layout any more
-            nxt = next((d for d in cells[i + 1:] if d.kind != "empty"), None)
+            nxt = next((d for d in cells[i + 1:] if d.kind != "empty" and not (has_period and period_of(d.text))),
+                       None)  # a school's period cell may stand between its name and its numbers
             if nxt is not None and nxt.kind == "num":
                 flush()
                 name = c
