@@ -270,3 +270,30 @@ def test_a_school_table_with_the_period_between_the_name_and_the_numbers(tmp_pat
     assert got == {("北街小学", "current"): (None, 10, 450), ("北街小学", "planned"): (2023, 18, 810),
                    ("西岭初中", "current"): (None, 15, 750), ("西岭初中", "planned"): (2026, 24, 1200)}
     assert [f["year"] for f in p.findings if f["check"] == "beyond_plan_period"] == [2026]
+
+
+def test_the_content_header_decides_which_row_a_period_closes(tmp_path):
+    """The first project's content states no number: the header (建设内容 before 建设年限) still says each
+    period closes the row above it, so the second project's numbers are not given the first one's period."""
+    p = parsed(tmp_path, """
+        专栏7 重点项目
+
+        项目名称
+
+        建设内容
+
+        建设年限
+
+        图书馆改造
+
+        改造阅览室并更新设备。
+
+        2022
+
+        东郊小学
+
+        新增学位630个。
+
+        2024—2026
+        """)
+    assert years_by_value(p)[630] == (2026, "target")

@@ -49,7 +49,8 @@ class ProjectRow:
 @lru_cache(maxsize=1)
 def _words() -> dict:
     w = table_words()["projects"]
-    return {"header": frozenset(_squash(h) for h in w["period_header"]), "endings": tuple(w["name_endings"])}
+    return {"header": frozenset(_squash(h) for h in w["period_header"]), "endings": tuple(w["name_endings"]),
+            "content": tuple(_squash(h) for h in w["content_header"])}
 
 
 def period_of(text: str, around: Period | None = None) -> tuple[int, int] | None:
@@ -193,7 +194,9 @@ def _cell_rows(lines, start: int, title: str, around: Period | None) -> tuple[li
     end_line = no - 1
     if not periods:
         return [], no
-    after = bool(content) and content[0] < periods[0][0]  # content first: each period closes its row
+    after = _content_column_first(lines, start - 1, periods[0][0])
+    if after is None:  # no content header: the first line with numbers tells
+        after = bool(content) and content[0] < periods[0][0]  # content first: each period closes its row
     rows = []
     for k, (first, last, text, span, piece_lines) in enumerate(periods):
         if after:
@@ -208,6 +211,25 @@ def _cell_rows(lines, start: int, title: str, around: Period | None) -> tuple[li
         name = _name(lines, floor + 1, anchor - 1)
         rows.append(ProjectRow(title, name, text, piece_lines, span[0], span[1], row_content))
     return rows, no
+
+
+def _content_column_first(lines, header_line: int, first_period: int) -> bool | None:
+    """Whether the content column (建设内容) comes before the period column, from the header cells:
+    True if a content header stands above the period header, False if below it, None if neither."""
+    words = _words()["content"]
+
+    def is_content_head(j: int) -> bool:
+        s = _squash(lines[j - 1])
+        return bool(s) and len(s) <= 12 and s.startswith(words)
+
+    for j in range(header_line - 1, max(0, header_line - 30), -1):
+        if is_content_head(j):
+            return True
+        if _ends_table(lines[j - 1]):
+            break
+    if any(is_content_head(j) for j in range(header_line + 1, first_period)):
+        return False
+    return None
 
 
 def _period_at(lines, no: int, around: Period | None = None):
