@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from planlib.build.pipeline import parse_plan
 
 TITLE = "某县教育事业发展“十四五”规划（2021—2025年）"
@@ -297,3 +299,21 @@ def test_the_content_header_decides_which_row_a_period_closes(tmp_path):
         2024—2026
         """)
     assert years_by_value(p)[630] == (2026, "target")
+
+
+@pytest.mark.xfail(strict=True, reason="inline 建设年限 not built yet")
+def test_a_period_written_in_a_project_item_gives_that_items_numbers_its_end_year(tmp_path):
+    """专栏 items in running text: 建设年限2024—2027年 in the item's own clause, not a column."""
+    p = parsed(tmp_path, """
+        四、重点工程
+
+        专栏3 学位扩充工程
+
+        1.城东学校新建工程：新增学位1800个，建设年限2024—2027年；2.西苑幼儿园扩建：新增学位270个，建设期限：2022-2023年。
+
+        到2025年，新增学位5000个。
+        """)
+    got = years_by_value(p)
+    assert got[1800] == (2027, "target") and got[270] == (2023, "target") and got[5000] == (2025, "target")
+    found = [f for f in p.findings if f["check"] == "beyond_plan_period"]
+    assert [(f["year"], "城东学校新建工程" in f["message"]) for f in found] == [(2027, True)]
