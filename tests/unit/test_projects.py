@@ -301,7 +301,6 @@ def test_the_content_header_decides_which_row_a_period_closes(tmp_path):
     assert years_by_value(p)[630] == (2026, "target")
 
 
-@pytest.mark.xfail(strict=True, reason="inline 建设年限 not built yet")
 def test_a_period_written_in_a_project_item_gives_that_items_numbers_its_end_year(tmp_path):
     """专栏 items in running text: 建设年限2024—2027年 in the item's own clause, not a column."""
     p = parsed(tmp_path, """

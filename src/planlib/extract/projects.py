@@ -7,8 +7,10 @@ The areas, classes, places and investment written in that row are reached at the
 at the plan's end: :func:`apply_project_periods` gives them that year, and a period that ends after
 the plan's own end is a finding (``beyond_plan_period``), in the style of the other findings.
 
-Two layouts: one cell per line (the period cell after the row's content, or before it — decided by
-which comes first in the table), and one row per line with space-separated cells.
+Three layouts: one cell per line (the period cell after the row's content, or before it — decided by
+the content column's header, else by which comes first in the table); one row per line with
+space-separated cells; and project items in running text whose clause writes its period
+(1.城东学校新建工程：新增学位1800个，建设年限2024—2027年；…): that clause's numbers.
 """
 from __future__ import annotations
 
@@ -44,6 +46,7 @@ class ProjectRow:
     start: int
     end: int
     lines: tuple[int, ...] = field(default_factory=tuple)  # lines of the row's content
+    chars: tuple[int, int] | None = None  # a project item in running text: the clause on its line
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +122,41 @@ def project_rows(plan: PlanText | Document) -> list[ProjectRow]:
         else:
             found, no = _cell_rows(lines, last_head_line + 1, title, around)
         rows.extend(found)
+    rows.extend(_inline_rows(lines, around))
+    return rows
+
+
+_CLAUSE_END = re.compile(r"[；;。]")
+_ITEM_NUMBER = re.compile(r"^\s*(?:[（(]?\d{1,2}[）)]|\d{1,2}[.．、](?!\d))\s*")
+
+
+@lru_cache(maxsize=1)
+def _inline_pattern() -> re.Pattern:
+    """建设年限2024—2027年 / 建设期限：2022-2023年 inside a sentence (header words from table_words.yml)."""
+    words = "|".join(map(re.escape, sorted(table_words()["projects"]["period_header"], key=len, reverse=True)))
+    year = rf"(?:19|20)\d\d{_MONTH}\s*年?"
+    return re.compile(rf"(?:{words})\s*(?:为|是|[：:])?\s*({year}(?:\s*[—–\-－~～至到]+\s*{year})?)")
+
+
+def _inline_rows(lines, around: Period | None) -> list[ProjectRow]:
+    """Project items in running text whose clause states their own period: the clause's numbers."""
+    rows = []
+    first_words = {w[:2] for w in table_words()["projects"]["period_header"]}
+    for no, line in enumerate(lines, 1):
+        if not any(w in line for w in first_words):
+            continue
+        for m in _inline_pattern().finditer(line):
+            span = period_of(m.group(1), around)
+            if span is None:
+                continue
+            before = [e.end() for e in _CLAUSE_END.finditer(line, 0, m.start())]
+            lo = before[-1] if before else 0
+            after = _CLAUSE_END.search(line, m.end())
+            hi = after.start() if after else len(line)
+            clause = _ITEM_NUMBER.sub("", line[lo:m.start()])
+            name = re.split(r"[：:，,]", clause, maxsplit=1)[0].strip() if re.search(r"[：:，,]", clause) else ""
+            rows.append(ProjectRow(_title_before(lines, no), name, m.group(1), (no,), span[0], span[1], (no,),
+                                   (lo, hi)))
     return rows
 
 
@@ -262,13 +300,23 @@ def _name(lines, lo: int, hi: int) -> str:
     return max(pool, key=len) if pool else ""
 
 
+def _leaked(p: ProjectRow, r: dict, plan: PlanText) -> bool:
+    """A number in a project item's clause whose year its own clause does not write (it came from another
+    item's period earlier in the sentence: …建设年限2024—2027年；2.…新增学位270个，建设期限2022-2023年)."""
+    if p.chars is None:
+        return False
+    clause = plan.lines[int(r["line"]) - 1][p.chars[0]:int(r["char_start"])]
+    return str(int(r["year"])) not in clause
+
+
 def apply_project_periods(plan: PlanText | Document, rows: list[dict], period: Period | None) -> list[dict]:
     """Give the numbers of each project row the end year of its period; return the findings.
 
     A number with no level takes the level the project's name names (…幼儿园建设工程 -> preschool).
 
-    Only numbers dated by default are moved (a target at the plan's end year); a number whose own
-    sentence names another year, a baseline, or a recurring norm keeps what it has.
+    Only numbers dated by default are moved (a target at the plan's end year, or in a project item of
+    running text a year its own clause does not write); a number whose own clause names another year,
+    a baseline, or a recurring norm keeps what it has.
     """
     doc = as_document(plan)
     plan = doc.plan
@@ -282,9 +330,11 @@ def apply_project_periods(plan: PlanText | Document, rows: list[dict], period: P
         level = level_named(p.name) if p.name else ""
         for line in p.lines:
             for r in by_line.get(line, []):
+                if p.chars is not None and not p.chars[0] <= int(r["char_start"]) < p.chars[1]:
+                    continue  # another item's clause on the same line
                 if level and not r.get("level"):
                     r["level"] = level  # 城东第二小学新建工程: its classes and places are primary school ones
-                if r["kind"] == "target" and r["year"] is not None and r["year"] == plan_end:
+                if r["kind"] == "target" and r["year"] is not None and (r["year"] == plan_end or _leaked(p, r, plan)):
                     r["year"] = p.end
                     r["kind"] = kind_for_year(p.end, period)
                     moved.append(r)
