@@ -124,7 +124,7 @@ SCHOOLS = [
     _c("county", "string", "Slug of the plan", required=True),
     _c("table_title", "string", "Title of the school-by-school table"),
     _c("school", "string", "School name as written", required=True),
-    _c("year", "Int64", "Year the row refers to (adjustment year, or a year column)"),
+    _c("year", "Int64", "Year the row refers to (adjustment year, a year column, or the end of the school's 建设年限)"),
     _c("state", "string", "current (现有) or planned (调整后) or the column heading as written", required=True),
     _c("classes", "Float64", "Classes (班级规模 / 教学班)", unit="classes"),
     _c("capacity", "Float64", "Capacity or students (学生容量 / 学生)", unit="persons"),
@@ -135,7 +135,7 @@ CHECKS = [
     _c("county", "string", "Slug of the plan", required=True),
     _c("check", "string", "Kind of finding", required=True, allowed=(
         "sum_mismatch", "change_mismatch", "cross_source_conflict", "unit_magnitude",
-        "out_of_range", "unnamed_indicator", "correction_applied")),
+        "out_of_range", "unnamed_indicator", "correction_applied", "beyond_plan_period")),
     _c("severity", "string", "error: the source contradicts itself; warning: implausible; info: for the record", allowed=SEVERITIES, required=True),
     _c("indicator_id", "string", "Indicator concerned, where there is one"),
     _c("year", "Int64", "Year concerned, where there is one"),

@@ -297,3 +297,202 @@ def test_pipe_table_as_markdown_or_plain_text(tmp_path):
     got = sorted((r["line"], r["year"], r["value"], r["comparator"], r["attribute"]) for r in extract_tables(plan).rows)
     assert got == [(5, 2020, 85.1, "=", "expected"), (5, 2025, 92.0, "=", "expected"),
                    (6, 2020, 96.0, "=", "binding"), (6, 2025, 98.0, ">=", "binding")]
+
+
+# --- 其中 sub-rows that hold all of a parent's values, and sub-rows that name a level (issue 10, item 1) ----
+
+def _by_label_year(rows):
+    return {(r["indicator_zh"], r["year"]): (r["value"], r["level"], r["indicator_id"], r["kind"]) for r in rows}
+
+
+def test_parent_row_whose_values_are_all_in_three_subrows_read_column_by_column(tmp_path):
+    """Parent / 其中：小学 / 初中 / 高中, then 2020 of each sub-row, then 2021 of each: no value is the parent's."""
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        教师学历达标率（%）
+
+        其中：小学
+
+        初中
+
+        高中
+
+        99.1
+
+        97.4
+
+        94.2
+
+        100
+
+        99
+
+        97
+        """)
+    got = _by_label_year(extract_tables(plan).rows)
+    assert {(k, v[0], v[1]) for k, v in got.items()} == {
+        (("教师学历达标率（小学）", 2020), 99.1, "primary"), (("教师学历达标率（初中）", 2020), 97.4, "junior"),
+        (("教师学历达标率（高中）", 2020), 94.2, "general_high"), (("教师学历达标率（小学）", 2025), 100.0, "primary"),
+        (("教师学历达标率（初中）", 2025), 99.0, "junior"), (("教师学历达标率（高中）", 2025), 97.0, "general_high")}
+    assert {v[3] for k, v in got.items() if k[1] == 2020} == {"baseline"}
+
+
+def test_parent_with_its_own_values_and_two_subrows_interleaved_column_by_column(tmp_path):
+    """Section, parent, 其中：sub-row 1, sub-row 2 listed first; then per column the parent's value and each sub-row's."""
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        义务教育
+
+        在校学生数（人）
+
+        其中：普通小学
+
+        普通初中
+
+        9300
+
+        6100
+
+        3200
+
+        9800
+
+        6300
+
+        3500
+        """)
+    got = {(r["indicator_id"], r["year"]): r["value"] for r in extract_tables(plan).rows}
+    assert got == {("compulsory_enrollment", 2020): 9300, ("primary_enrollment", 2020): 6100, ("junior_enrollment", 2020): 3200,
+                   ("compulsory_enrollment", 2025): 9800, ("primary_enrollment", 2025): 6300, ("junior_enrollment", 2025): 3500}
+
+
+def test_subrows_that_only_name_a_level_take_the_parents_measure_at_that_level(tmp_path):
+    """其中：小学 under 专任教师数: the teachers of primary schools, not an unnamed 小学."""
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        专任教师数（人）
+
+        2480
+
+        2650
+
+        其中：小学
+
+        1330
+
+        1400
+
+        初中
+
+        820
+
+        870
+        """)
+    got = _by_label_year(extract_tables(plan).rows)
+    assert got[("专任教师数", 2020)] == (2480, "", "fulltime_teachers", "baseline")
+    assert got[("专任教师数（小学）", 2020)] == (1330, "primary", "fulltime_teachers", "baseline")
+    assert got[("专任教师数（初中）", 2025)] == (870, "junior", "fulltime_teachers", "target")
+
+
+def test_urban_and_rural_subrows_keep_the_parents_level_and_name_their_scope(tmp_path):
+    """城区/农村 are not levels: the level is the parent's, the label carries the scope, and the row has no
+    indicator_id (a part is not the measure's total, so checks and comparisons must not take it for one)."""
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        义务教育在校生数（人）
+
+        其中：城区
+
+        农村
+
+        15200
+
+        8400
+
+        17900
+
+        7600
+        """)
+    got = _by_label_year(extract_tables(plan).rows)
+    assert got == {("义务教育在校生数（城区）", 2020): (15200, "compulsory", "", "baseline"),
+                   ("义务教育在校生数（农村）", 2020): (8400, "compulsory", "", "baseline"),
+                   ("义务教育在校生数（城区）", 2025): (17900, "compulsory", "", "target"),
+                   ("义务教育在校生数（农村）", 2025): (7600, "compulsory", "", "target")}
+
+
+def test_subrows_read_column_by_column_keep_a_missing_last_value_in_its_column(tmp_path):
+    """The last sub-row has no 2025 value (—): the other values keep their columns."""
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        寄宿制学校比例（%）
+
+        其中：小学
+
+        初中
+
+        31.5
+
+        62.0
+
+        40
+
+        —
+        """)
+    got = _by_label_year(extract_tables(plan).rows)
+    assert {k: v[:2] for k, v in got.items()} == {
+        ("寄宿制学校比例（小学）", 2020): (31.5, "primary"), ("寄宿制学校比例（初中）", 2020): (62.0, "junior"),
+        ("寄宿制学校比例（小学）", 2025): (40.0, "primary")}
+
+
+def test_a_numbered_row_label_is_named_without_its_number(tmp_path):
+    """4.义务教育标准班额比例(%) / 其中:小学 / 初中: indicator_zh is the measure's name, not '4.…'."""
+    plan = plan_from(tmp_path, """
+        指标
+
+        2020年
+
+        2025年
+
+        4.义务教育标准班额比例(%)
+
+        其中:小学
+
+        初中
+
+        85
+
+        80
+
+        100
+
+        100
+        """)
+    rows = extract_tables(plan).rows
+    assert sorted({r["indicator_zh"] for r in rows}) == ["义务教育标准班额比例（初中）", "义务教育标准班额比例（小学）"]
+    assert {(r["line"], r["year"], r["level"]) for r in rows} == {
+        (15, 2020, "primary"), (17, 2020, "junior"), (19, 2025, "primary"), (21, 2025, "junior")}

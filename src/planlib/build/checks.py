@@ -3,7 +3,9 @@
 Kinds: parts that do not add up to their total; a change column that disagrees with its own
 columns; two tables, or a table and the prose, giving different values for the same
 indicator and year; a unit label contradicting its values (found while reading tables); a
-value outside the dictionary's plausible range; numbers the dictionary cannot name.
+value outside the dictionary's plausible range; numbers the dictionary cannot name; a project whose
+construction period (建设年限) ends after the plan's (found while reading project tables,
+:mod:`planlib.extract.projects`).
 Tolerance: half a unit in the last printed digit of each number involved.
 """
 from __future__ import annotations

@@ -56,6 +56,7 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     """Parse one plan file in memory (tables, prose, schools, metadata); raise PlanFileError if it is not a plan."""
     from ..extract.meaning import assign_meaning
     from ..extract.metadata import describe
+    from ..extract.projects import apply_project_periods
     from ..extract.prose import extract_prose
     from ..extract.schools import extract_school_tables
     from ..extract.tables import extract_tables
@@ -71,10 +72,11 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     for row, section in zip(prose_rows, innermost_sections(doc, [r["line"] for r in prose_rows])):
         row["_section"] = section  # lets the checks tell a list's items from restatements elsewhere
     targets = _dedupe(tables.rows + schools.target_rows + prose_rows)  # each cites plan.source_file
+    projects = apply_project_periods(doc, targets, period)  # a project's numbers: the end of its 建设年限
     assign_meaning(targets, plan, period)  # basis, span, measure_type: what each number is
     if not has_plan_heading(plan) and not targets:
         raise PlanFileError(plan.path, not_a_plan_message(plan))
-    return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings,
+    return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings + projects,
                       describe(doc, period=period), doc)
 
 

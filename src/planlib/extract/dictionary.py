@@ -319,6 +319,15 @@ def _bare_level(segment: str, context: str, m: _Matcher) -> str | None:
     return hit[1][1].get(level) if hit else None
 
 
+def bare_level(label: str) -> str:
+    """The level a label names when it names nothing else (小学, 普通初中, 高中阶段), '' otherwise.
+
+    >>> bare_level("小学"), bare_level("普通高中"), bare_level("小学专任教师"), bare_level("城区")
+    ('primary', 'general_high', '', '')
+    """
+    return _bare_level_forms(_matcher()).get(normalize_label(label), "")
+
+
 def match_indicator(label: str, context: str = "") -> Indicator | None:
     """The indicator a row label or prose phrase names, or None.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .projects import is_period_header, period_of
 from .tablecells import YEAR_HEADER, Cell, _squash, cells_of, finding as _finding, is_cell_line, table_words
 from ..read.document import Document, as_document
 from ..read.text import PlanText
@@ -120,20 +121,27 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
         return 0
     width = 2 * len(states)
     row_year = None
+    # a 建设年限 column: each school's planned state is the end of its own period (2022—2024 -> 2024)
+    has_period = any(is_period_header(c.text) for c in header)
+    period: tuple[int, int] | None = None
     name: Cell | None = None
     nums: list[Cell] = []
     last_used = header[-1].line if header else cells[0].line
     school_rows: list[list] = []
 
     def flush():
-        nonlocal name, nums
+        nonlocal name, nums, period
         if name is not None and len(nums) == width:
-            school_rows.append([name, list(nums), row_year])
-        name, nums = None, []
+            school_rows.append([name, list(nums), row_year, period])
+        name, nums, period = None, [], None
 
     for i, c in enumerate(cells[head_end:], start=head_end):
         in_row = name is not None and len(nums) < width
-        if c.kind == "head" and c.head and c.head[0] == "year" and not in_row:
+        if has_period and name is not None and (not nums or len(nums) == width) and period is None \
+                and period_of(c.text):
+            period = period_of(c.text)  # the row's period cell, before or after its numbers
+            last_used = c.line
+        elif c.kind == "head" and c.head and c.head[0] == "year" and not in_row:
             flush()
             row_year = c.head[1]
         elif c.kind in ("num", "head") and in_row and c.qty is not None:
@@ -144,7 +152,8 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
         elif c.kind in ("text", "head", "unit") and c.text.strip():
             if name is not None and len(nums) < width:
                 break  # a text cell inside the numbers: not this layout any more
-            nxt = next((d for d in cells[i + 1:] if d.kind != "empty"), None)
+            nxt = next((d for d in cells[i + 1:] if d.kind != "empty" and not (has_period and period_of(d.text))),
+                       None)  # a school's period cell may stand between its name and its numbers
             if nxt is not None and nxt.kind == "num":
                 flush()
                 name = c
@@ -160,7 +169,7 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
         return 0
     source_file = plan.source_file
     totals = []
-    for name_cell, vals, year in school_rows:
+    for name_cell, vals, year, span in school_rows:
         is_total = _matches(name_cell.text, w["total"])
         if is_total:
             totals.append((name_cell, vals))
@@ -169,6 +178,8 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
             if cls is None and cap is None:
                 continue
             yr = state_year if state_year is not None else (year if state == "planned" else None)
+            if yr is None and span is not None and state == "planned":
+                yr = span[1]
             result.rows.append({
                 "county": plan.slug, "table_title": title, "school": name_cell.text.strip(), "year": yr,
                 "state": state, "classes": float(cls.qty.value) if cls else None,
@@ -179,7 +190,7 @@ def _parse_block(plan: PlanText, cells: list[Cell], title: str, table_id: str, r
                 for cell, measure in ((cls, "classes"), (cap, "capacity")):
                     if cell is not None:
                         result.target_rows.append(_total_target(plan, source_file, title, table_id, cell, measure, state, yr))
-    schools = [(n, v) for n, v, _ in school_rows if not _matches(n.text, w["total"])]
+    schools = [(n, v) for n, v, _, _ in school_rows if not _matches(n.text, w["total"])]
     for name_cell, vals in totals:
         for j, cell in enumerate(vals):
             if cell is None:

@@ -17,6 +17,9 @@ from ..read.text import PlanText
 COUNT_UNITS = {"人", "名"}
 RATE_WORDS = re.compile(r"率|比例|占比|比重|年限|指数")
 UNIT_BRACKET = re.compile(r"[（(][^（）()]{0,8}(?:[）)]|$)")
+#: a row's own number before its label: 4.义务教育标准班额比例, （2）专任教师数, 三、 (not 1.5倍)
+ROW_NUMBER = re.compile(r"^\s*(?:[（(]\s*[0-9一二三四五六七八九十]{1,3}\s*[）)]|[0-9]{1,2}(?:[.．、](?!\d)|\s)|"
+                        r"[一二三四五六七八九十]{1,3}、)\s*")
 MAX_LABELS_WITHOUT_VALUES = 4  # more text cells than this in a row: the table has ended
 
 
@@ -29,15 +32,19 @@ class RowContext:
     unit: str
     #: the unit_magnitude finding that rescaled this row, so rows that inherit the scale cite themselves in it
     magnitude: dict | None = None
+    indicator: object = None  # the row's dictionary.Indicator: a 其中 row naming only a level takes its measure
+    level: str = ""
 
 
 def clean_label(label: str) -> str:
-    """Row label without its unit bracket and 其中 prefix: '其中：普通小学' -> '普通小学'.
+    """Row label without its row number, unit bracket and 其中 prefix: '其中：普通小学' -> '普通小学'.
 
     >>> clean_label("在校学生数（万人）"), clean_label("其中:普通高中"), clean_label("学前教育毛入园率(%")
     ('在校学生数', '普通高中', '学前教育毛入园率')
+    >>> clean_label("4.义务教育标准班额比例(%)"), clean_label("（2）专任教师数"), clean_label("1.5倍以上")
+    ('义务教育标准班额比例', '专任教师数', '1.5倍以上')
     """
-    s = UNIT_BRACKET.sub("", label).strip()
+    s = ROW_NUMBER.sub("", UNIT_BRACKET.sub("", label)).strip()
     for p in _subrow_prefixes():
         if s.startswith(p):
             s = s[len(p):]
@@ -47,6 +54,12 @@ def clean_label(label: str) -> str:
 
 def is_subrow(label: str) -> bool:
     return label.strip().startswith(_subrow_prefixes())
+
+
+@lru_cache(maxsize=1)
+def _subrow_scopes() -> frozenset[str]:
+    """Sub-row labels that name a part of the place (城区, 农村), not a level: table_words.yml."""
+    return frozenset(table_words()["subrow_scopes"])
 
 
 @lru_cache(maxsize=1)
@@ -137,18 +150,30 @@ class _State:
 
     # -- rows
     def emit(self, labels: list[Cell], unit_cell: Cell | None, nums: list[Cell | None], attr: Cell | None) -> int:
+        width = len(nums)  # a missing last value (—) still holds its column in a column-by-column layout
         while nums and nums[-1] is None:
             nums.pop()
         if self.grid is not None:
             self.grid.append((list(labels), unit_cell, list(nums), attr))
         labels = self._join_wrapped(labels)
         k = len(self.value_cols)
-        if len(labels) >= 2 and is_subrow(labels[-1].text) and k and len(nums) == 2 * k:
-            # parent and 其中 sub-row values interleaved column by column
-            self._section_from(labels[:-2])
-            parent, sub = labels[-2], labels[-1]
-            self._one_row(parent, unit_cell, nums[0::2], attr, is_sub=False)
-            self._one_row(sub, None, nums[1::2], attr, is_sub=True)
+        first_sub = next((i for i, c in enumerate(labels) if i and is_subrow(c.text)), None)
+        subs = labels[first_sub:] if first_sub is not None else []
+        m = len(subs)
+        fits = (len(nums) in ((m + 1) * k, m * k) and (m >= 2 or len(nums) == 2 * k)) if m and k else False
+        if m >= 2 and k and not fits and width in ((m + 1) * k, m * k):
+            fits, nums = True, nums + [None] * (width - len(nums))  # the last sub-row's last value is —
+        if fits:
+            # a parent and its 其中 sub-rows listed before the values, which run column by column:
+            # parent, sub 1, sub 2 … per column; or, when the parent has no values of its own
+            # (4.义务教育标准班额比例 / 其中：小学 / 初中), sub 1, sub 2 … per column
+            self._section_from(labels[:first_sub - 1])
+            parent = labels[first_sub - 1]
+            own = len(nums) == (m + 1) * k
+            step = m + 1 if own else m
+            self._one_row(parent, unit_cell, nums[0::step] if own else [], attr, is_sub=False)
+            for j, sub in enumerate(subs):
+                self._one_row(sub, None, nums[j + 1 if own else j::step], attr, is_sub=True)
         else:
             self._section_from(labels[:-1])
             label = labels[-1] if labels else None
@@ -203,9 +228,12 @@ class _State:
                                                            row_lines)
         context = f"{self.section} {self.parent.label if (sub and self.parent) else ''}".strip()
         ind = dictionary.match_indicator(clean_label(label_text), context)
+        level, shown = (ind.level if ind else ""), ""
+        if sub and label is not None and self.parent is not None:
+            ind, level, shown = self._breakdown(label_text, ind, level)
         domain = ind.domain if ind else (dictionary.domain_of(f"{self.section}{label_text}") or "enrollment")
         line_no = label.line if label else (self.last_label.line if self.last_label else 0)
-        ctx = RowContext(label_text, line_no, unit_raw, scale, unit, magnitude)
+        ctx = RowContext(label_text, line_no, unit_raw, scale, unit, magnitude, ind, level)
         if not sub:
             self.parent = ctx
         self.last_label = ctx
@@ -217,7 +245,7 @@ class _State:
         for cell, col in zip(nums, self.value_cols):
             if cell is None:
                 continue
-            made.append(self._row(cell, col, label_text, unit_raw, scale, unit, ind, domain, attribute))
+            made.append(self._row(cell, col, label_text, unit_raw, scale, unit, ind, domain, attribute, level, shown))
         for cell in nums[len(self.value_cols):]:
             if cell is not None:
                 self.findings.append(finding(self.plan, "info", f"{self.table.table_id}: value {cell.text!r} beyond the "
@@ -226,7 +254,32 @@ class _State:
         self.rows.extend(made)
         self._last_row_rows = made
 
-    def _row(self, cell: Cell, col, label_text, unit_raw, scale, unit, ind, domain, attribute) -> dict:
+    def _breakdown(self, label_text: str, ind, level: str):
+        """A 其中 sub-row that only names a level (小学, 初中) or a scope (城区, 农村): (indicator, level, label).
+
+        A level: the parent's measure at that level (the dictionary's own indicator for the level when it
+        has one, as 其中：普通小学 under 在校学生数 -> primary_enrollment, with the label as written).
+        A scope: the parent's level, no indicator_id (a part is not the measure's total, so checks and
+        comparisons must not take it for one), and the label names parent and scope: 在校生数（城区）.
+        Other sub-rows (其中：民办幼儿园) are their own measures, as before.
+        """
+        word = clean_label(label_text)
+        parent = self.parent
+        parent_name = clean_label(parent.label) or parent.label
+        if word in _subrow_scopes():
+            return None, parent.level, f"{parent_name}（{word}）"
+        named = dictionary.bare_level(word)
+        if not named:
+            return ind, level, ""
+        if ind is not None and ind.level in (named, ""):
+            return ind, named, ""  # the dictionary names the measure at this level itself
+        own = dictionary.match_indicator(word + parent_name, self.section)
+        if own is not None and own.level == named:
+            return own, named, f"{parent_name}（{word}）"
+        return parent.indicator, named, f"{parent_name}（{word}）"
+
+    def _row(self, cell: Cell, col, label_text, unit_raw, scale, unit, ind, domain, attribute, level="",
+             shown="") -> dict:
         q = cell.qty
         line = self.plan.lines[cell.line - 1]
         if q.unit_raw:  # the cell carries its own unit (98%以上, 12.3年以上)
@@ -245,9 +298,9 @@ class _State:
         return {
             "county": self.plan.slug,
             "indicator_id": ind.indicator_id if ind else "",
-            "indicator_zh": clean_label(label_text) or label_text,
+            "indicator_zh": shown or clean_label(label_text) or label_text,
             "domain": domain,
-            "level": ind.level if ind else "",
+            "level": level,
             "year": year,
             "kind": kind,
             "value": float(value),

@@ -3,7 +3,9 @@
 The layouts seen: one cell per line with blank lines between cells; TAB-led cells whose
 wrapped text continues on the next line without a TAB; unit cells (``%``) between a row
 label and its values; ``其中`` sub-rows, sometimes with parent and sub-row values
-interleaved column by column; 属性 cells (约束性/预期性) with or without a header cell;
+interleaved column by column, or listed before all the values (a parent whose values are all in
+its sub-rows: 义务教育标准班额比例 / 其中：小学 / 初中 / then 2020 and 2025 of each); sub-rows that
+only name a level (小学: the parent's measure at that level) or a part of the place (城区/农村); 属性 cells (约束性/预期性) with or without a header cell;
 and one row per line with space-separated cells (PDF text). Years and columns are read
 from each table's header, never assumed.
 """

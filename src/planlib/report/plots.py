@@ -129,10 +129,11 @@ MEASURE_LABELS = {
 CHECK_LABELS = {
     "zh": {"sum_mismatch": "分项之和不符", "change_mismatch": "增减列与数值不符", "cross_source_conflict": "两处数值不一",
            "unit_magnitude": "单位与数量级不符", "out_of_range": "数值不合常理", "unnamed_indicator": "未识别指标",
-           "correction_applied": "已按更正表修改"},
+           "correction_applied": "已按更正表修改", "beyond_plan_period": "项目建设期超出规划期"},
     "en": {"sum_mismatch": "parts do not add up", "change_mismatch": "change column disagrees",
            "cross_source_conflict": "two places in the text disagree", "unit_magnitude": "unit contradicts magnitude",
-           "out_of_range": "implausible value", "unnamed_indicator": "unnamed number", "correction_applied": "correction applied"},
+           "out_of_range": "implausible value", "unnamed_indicator": "unnamed number", "correction_applied": "correction applied",
+           "beyond_plan_period": "project ends after the plan"},
 }
 PERSON_UNITS = ("人", "名")
 FLOOR, CEILING = (">=", ">"), ("<=", "<")
