@@ -265,6 +265,66 @@ def _group_rows(rows: pd.DataFrame, whole: str, parts: tuple[str, ...]) -> pd.Da
     return rows[rows["level"].isin(parts)]
 
 
+def cells_to_rebuild(targets: pd.DataFrame, county: str, n: int = 3) -> tuple[pd.DataFrame, list[int]]:
+    """The rows of the plan's first indicator table, and the first ``n`` of its lines students rebuild by hand."""
+    rows = targets[(targets["county"] == county) & (targets["source"] == "table")]
+    if rows.empty:
+        return rows, []
+    first = rows[rows["table_id"] == rows["table_id"].iloc[0]]
+    return first, sorted(int(x) for x in first["line"].unique())[:n]
+
+
+def finding_rows(finding, targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets rows a cross-source finding sets against each other: its place, lines, indicator and year.
+
+    A finding names its indicator by id, or (numbers the dictionary cannot name) by the label its message starts with.
+    """
+    lines = _cited_numbers(finding["lines"])
+    rows = targets[(targets["county"] == finding["county"]) & targets["line"].isin(lines)]
+    if isinstance(finding["indicator_id"], str) and finding["indicator_id"]:
+        rows = rows[rows["indicator_id"] == finding["indicator_id"]]
+    else:
+        rows = rows[rows["indicator_zh"] == str(finding["message"]).split(" ")[0]]
+    if pd.notna(finding["year"]):
+        rows = rows[rows["year"] == finding["year"]]
+    kind = re.search(r"\((baseline|target|change)\)", str(finding["message"]))
+    rows = rows[rows["kind"] == kind.group(1)] if kind else rows
+    stated = finding_values(finding["message"])  # the value the message gives for each line, when it names one
+    if stated:
+        def _num(v):
+            try:
+                return float(str(v).rstrip("%％"))
+            except ValueError:
+                return None
+        keep = rows.apply(lambda r: _num(r["value_raw"]) in {_num(v) for v in stated.get(int(r["line"]), [])}, axis=1)
+        if len(rows) and keep.any():
+            rows = rows[keep]
+    return rows
+
+
+def table_text_conflict(checks: pd.DataFrame, targets: pd.DataFrame, county: str):
+    """The first finding of ``county`` where the indicator table and the running text give different values,
+    with the rows involved; ``(None, empty)`` if there is none."""
+    found = checks[(checks["county"] == county) & (checks["check"] == "cross_source_conflict")]
+    for _, finding in found.iterrows():
+        rows = finding_rows(finding, targets)
+        if {"table", "prose"} <= set(rows["source"]):
+            return finding, rows
+    return None, targets.iloc[0:0]
+
+
+def conflict_finding(checks: pd.DataFrame, targets: pd.DataFrame, domain: str, severity: str | None = None):
+    """The first cross-source finding (of ``severity``, if given) about numbers of ``domain``, with its rows."""
+    found = checks[checks["check"] == "cross_source_conflict"]
+    if severity:
+        found = found[found["severity"] == severity]
+    for _, finding in found.iterrows():
+        rows = finding_rows(finding, targets)
+        if len(rows) >= 2 and (rows["domain"] == domain).all():
+            return finding, rows
+    raise LookupError(f"no cross_source_conflict finding about {domain} numbers")
+
+
 _NUMBER = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万亿两]+(?:[个%％]|亿|万|元|所|人|名)")
 
 
