@@ -210,8 +210,9 @@ def table_or_text(answer, targets: pd.DataFrame, checks: pd.DataFrame, county: s
     _ensure(choice == "table", "再想想：哪一处给出了定义清楚的基期、年份和属性？ · think again: which one states a defined "
                                "baseline, year and attribute?")
     cited = evidence_lines(evidence, county)
-    _ensure(cited <= _lines_of(table) and cited,
+    _ensure(cited <= _lines_of(table),
             "证据应是指标表中这一指标、这一年的行 · the evidence is the table's line(s) for this indicator and year")
+    _ensure(cited == _lines_of(table), "还有指标表的行给出同一个数，也引上 · another table line states it too: cite every one")
     return f"{finding['message']}"
 
 

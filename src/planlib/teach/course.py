@@ -454,5 +454,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+from . import checks  # noqa: E402  (``course.checks.…`` in the lessons' check cells)
+
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
