@@ -325,6 +325,65 @@ def conflict_finding(checks: pd.DataFrame, targets: pd.DataFrame, domain: str, s
     raise LookupError(f"no cross_source_conflict finding about {domain} numbers")
 
 
+#: What two numbers must share to stand side by side (the comparison's rule: a stock never beside a flow, a level at
+#: a date never beside a five-year total).
+LIKE_KEYS = ("indicator_id", "level", "year", "kind", "basis", "span_start", "span_end", "unit", "measure_type")
+
+
+def like_with_like(targets: pd.DataFrame, place_a: str, place_b: str, domain: str | None = None) -> pd.DataFrame:
+    """The numbers both places state on the same measure: same indicator, level, year, kind, basis (and span), unit
+    and measure type, one row per measure with each place's value and cited line (a table row preferred).
+
+    Numbers only one place states, or that the two state on different bases, are left out: they are not comparable.
+    """
+    rows = targets[targets["county"].isin([place_a, place_b]) & targets["indicator_id"].notna()
+                   & (targets["indicator_id"] != "") & targets["kind"].isin(["baseline", "target"])]
+    if domain is not None:
+        rows = rows[rows["domain"] == domain]
+    rows = rows.assign(level=rows["level"].fillna(""), _prose=(rows["source"] != "table").astype(int),
+                       cited=cite(rows) if len(rows) else pd.Series(dtype=str))
+    rows = rows.sort_values(["_prose", "line"]).drop_duplicates(["county", *LIKE_KEYS])
+    keys = [k for k in LIKE_KEYS]
+    a = rows[rows["county"] == place_a]
+    b = rows[rows["county"] == place_b]
+    both = a.merge(b, on=keys, suffixes=(f"_{place_a}", f"_{place_b}"), how="inner")
+    # NA-keyed columns (no span, no year) must match as NA on both sides: merge already pairs <NA> with <NA>.
+    columns = ["indicator_id", f"indicator_zh_{place_a}", "level", "year", "kind", "basis", "unit", "measure_type",
+               f"value_{place_a}", f"cited_{place_a}", f"value_{place_b}", f"cited_{place_b}"]
+    out = both[columns].rename(columns={f"indicator_zh_{place_a}": "indicator_zh"})
+    return out.sort_values(["indicator_id", "level", "year", "kind"]).reset_index(drop=True)
+
+
+_CITATION = re.compile(r"[\[（(]\s*((?:[a-z][a-z0-9_]*\.txt:\d+\s*(?:[,，;；]\s*)?)+)[\]）)]")
+_CITED_LINE = re.compile(r"([a-z][a-z0-9_]*)\.txt:(\d+)")
+_NUMBER_BEFORE = re.compile(r"([0-9][0-9,，]*(?:\.[0-9]+)?)[^0-9]{0,8}$")
+
+
+def check_citations(text: str, raw_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every ``(place.txt:line)`` citation in a memo, with the number written just before it, and whether the cited
+    line exists and holds that number — a memo's self-check before it is handed in.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a.txt").write_text("x\\n入园率达到95%\\n", encoding="utf-8")
+    >>> check_citations("目标为 95%（a.txt:2），基期 90%（a.txt:1）", d)[["cited", "number", "ok"]].values.tolist()
+    [['a.txt:2', '95', True], ['a.txt:1', '90', False]]
+    """
+    rows = []
+    for m in _CITATION.finditer(text):
+        before = _NUMBER_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+        number = before.group(1).replace(",", "").replace("，", "") if before else ""
+        for place, n in _CITED_LINE.findall(m.group(1)):
+            try:
+                plan = plan_text(place, raw_dir)
+                line = plan.line(int(n)) if 1 <= int(n) <= len(plan.lines) else None
+            except (FileNotFoundError, OSError):
+                line = None
+            holds = line is not None and (not number or number in line.replace(",", ""))
+            rows.append({"cited": f"{place}.txt:{n}", "number": number, "line_exists": line is not None, "ok": holds,
+                         "line": (line or "").strip()})
+    return pd.DataFrame(rows, columns=["cited", "number", "line_exists", "ok", "line"])
+
+
 _NUMBER = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万亿两]+(?:[个%％]|亿|万|元|所|人|名)")
 
 
