@@ -504,10 +504,32 @@ def show_quote(county: str, lines, raw_dir: str | Path | None = None, context: i
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m planlib.teach.course [SRC_DIR [OUT_DIR]]``: regenerate the exercise versions."""
+    """``python -m planlib.course [SRC_DIR [OUT_DIR]]``: regenerate the exercise versions.
+
+    ``python -m planlib.course render [--out DIR] [--no-execute] [--processed DIR]``: the course as HTML with an index
+    (see :mod:`planlib.teach.render`).
+    """
     import sys
 
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["render"]:
+        import argparse
+
+        from .render import DEFAULT_OUT, render
+
+        parser = argparse.ArgumentParser(prog="python -m planlib.course render",
+                                         description="Render every lesson, exercise and capstone notebook to HTML.")
+        parser.add_argument("--out", default=str(DEFAULT_OUT), help="folder to write (default: build/course-html)")
+        parser.add_argument("--no-execute", action="store_true", help="render as committed, without running")
+        parser.add_argument("--processed", default=None, help="folder of the tables (default: data/processed)")
+        ns = parser.parse_args(args[1:])
+        try:
+            out = render(ns.out, execute=not ns.no_execute, processed_dir=ns.processed)
+        except ValueError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        print(out / "index.html")
+        return 0
     for path in make_exercises(*(args[:2])):
         print(path)
     return 0
