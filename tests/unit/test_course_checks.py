@@ -108,3 +108,20 @@ def test_render_writes_an_escaped_index_and_sanitised_pages(tmp_path):
     with pytest.raises(ValueError, match="not a course rendering"):
         render.render(tmp_path / "mine", execute=False, teaching_dir=teaching)
     assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_finding_rows_are_the_two_numbers_the_message_sets_against_each_other():
+    """A finding names its indicator (school_labs) and each line's value: rows of the same id with other values on
+    those lines (a second kind of lab) are not part of it."""
+    finding = pd.Series({"county": "demo", "check": "cross_source_conflict", "severity": "warning",
+                         "indicator_id": "labs", "year": 2025, "lines": "5;7",
+                         "message": "新建创客实验室 2025 (target) differs: prose line 5: 27间; prose line 7: 8间"})
+    targets = pd.DataFrame({"county": "demo", "indicator_id": "labs", "year": 2025, "kind": "target",
+                            "indicator_zh": ["探究实验室", "新建创客实验室", "探究实验室", "新建创客实验室"],
+                            "line": [5, 5, 7, 7], "value_raw": ["60", "27", "38", "8"], "domain": "schools"})
+    rows = course.finding_rows(finding, targets)
+    assert rows["value_raw"].tolist() == ["27", "8"]
+    found, same = course.conflict_finding(pd.DataFrame([finding]), targets, "schools")
+    assert same["line"].tolist() == [5, 7]
+    with pytest.raises(LookupError):
+        course.conflict_finding(pd.DataFrame([finding]), targets, "teachers")
