@@ -125,3 +125,19 @@ def test_finding_rows_are_the_two_numbers_the_message_sets_against_each_other():
     assert same["line"].tolist() == [5, 7]
     with pytest.raises(LookupError):
         course.conflict_finding(pd.DataFrame([finding]), targets, "teachers")
+
+
+@pytest.mark.slow
+def test_render_runs_the_notebooks_it_renders(tmp_path):
+    """``render`` executes lessons (a kernel per notebook) but leaves exercise versions unanswered as committed."""
+    from planlib.teach import render
+
+    teaching = tmp_path / "teaching"
+    (teaching / "exercises").mkdir(parents=True)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# T"), nbformat.v4.new_code_cell("print(6 * 7)")]
+    nbformat.write(nb, teaching / "01_x.ipynb")
+    nbformat.write(nb, teaching / "exercises" / "01_x.ipynb")
+    out = render.render(tmp_path / "html", teaching_dir=teaching)
+    assert "42" in (out / "01_x.html").read_text(encoding="utf-8")
+    assert "42" not in (out / "exercise-01_x.html").read_text(encoding="utf-8")

@@ -50,13 +50,13 @@ def _exporter():
 
 
 def _execute(nb: nbformat.NotebookNode, cwd: Path, processed_dir: str | None, timeout: int) -> None:
-    from nbclient import NotebookClient
+    from nbconvert.preprocessors import ExecutePreprocessor
 
     if processed_dir is not None:
         for cell in nb.cells:
             if "parameters" in cell.metadata.get("tags", []):
                 cell.source += f"\nprocessed_dir = {str(processed_dir)!r}  # set by planlib.course render"
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    ExecutePreprocessor(timeout=timeout, kernel_name="python3").preprocess(nb, {"metadata": {"path": str(cwd)}})
 
 
 INDEX = """<!DOCTYPE html>
