@@ -412,7 +412,9 @@ def _pieces(text: str, highlight) -> list[tuple[str, bool]]:
     indent = text[:len(text) - len(text.lstrip())]
     if not values:
         return [(indent, False), (text[len(indent):], True)] if indent else [(text, True)]
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
+    # a value is a whole number: "20" is not the 20 of 2025, "5" not the 5 of 1.5
+    pattern = re.compile(r"(?<![0-9.．])(?:" + "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+                         + r")(?![0-9])")
     out, at = [], 0
     for m in pattern.finditer(text):
         out += [(text[at:m.start()], False), (m.group(), True)]
