@@ -15,7 +15,7 @@ UV := $(if $(wildcard $(BIN)/uv),$(BIN)/uv,uv)
 
 ## help: list the targets
 help:
-	@grep -E '^## ' $(MAKEFILE_LIST) | sed -E 's/^## ([a-z]+): /  make \1\t/' | expand -t 18
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -E 's/^## ([a-z-]+): /  make \1\t/' | expand -t 18
 
 ## venv: create .venv with the locked dependencies and planlib installed (editable)
 venv: $(STAMP)
@@ -65,6 +65,10 @@ bench: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
+## course-html: the course as HTML (every lesson run, exercises, capstone) with an index in build/course-html/
+course-html: $(STAMP)
+	$(BIN)/python -m planlib.course render --out build/course-html
+
 ## lock: re-resolve requirements.lock from pyproject.toml, and requirements-uv.lock (uv itself)
 lock:
 	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
@@ -74,4 +78,4 @@ lock:
 clean:
 	rm -rf reports/* figures/*
 
-.PHONY: help venv data reports all test bench lab lock clean
+.PHONY: help venv data reports all test bench lab course-html lock clean

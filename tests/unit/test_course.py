@@ -168,3 +168,10 @@ def test_finding_values_reads_line_and_value_pairs_of_a_message():
     msg = "高中阶段毛入学率 2020 (baseline) differs: prose line 36: 95%; t1 line 214: 97%"
     assert course.finding_values(msg) == {36: ["95%"], 214: ["97%"]}
     assert course.finding_values("no lines named here") == {}
+
+
+def test_quote_lines_highlights_whole_numbers_only(tmp_path):
+    """A finding's 20 is the 20 of 20名, not the first digits of 2025."""
+    raw = _raw(tmp_path, ["到2025年,培育骨干教师50人、学科名师20名,比例1.5%。"])
+    q = course.quote_lines("demo", [1], raw, context=0, highlight={1: ["20", "5"]})
+    assert q["text"].tolist() == ["到2025年,培育骨干教师50人、学科名师【20】名,比例1.5%。"]

@@ -265,6 +265,125 @@ def _group_rows(rows: pd.DataFrame, whole: str, parts: tuple[str, ...]) -> pd.Da
     return rows[rows["level"].isin(parts)]
 
 
+def cells_to_rebuild(targets: pd.DataFrame, county: str, n: int = 3) -> tuple[pd.DataFrame, list[int]]:
+    """The rows of the plan's first indicator table, and the first ``n`` of its lines students rebuild by hand."""
+    rows = targets[(targets["county"] == county) & (targets["source"] == "table")]
+    if rows.empty:
+        return rows, []
+    first = rows[rows["table_id"] == rows["table_id"].iloc[0]]
+    return first, sorted(int(x) for x in first["line"].unique())[:n]
+
+
+def finding_rows(finding, targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets rows a cross-source finding sets against each other: its place, lines, indicator and year.
+
+    A finding names its indicator by id, or (numbers the dictionary cannot name) by the label its message starts with.
+    """
+    lines = _cited_numbers(finding["lines"])
+    rows = targets[(targets["county"] == finding["county"]) & targets["line"].isin(lines)]
+    if isinstance(finding["indicator_id"], str) and finding["indicator_id"]:
+        rows = rows[rows["indicator_id"] == finding["indicator_id"]]
+    else:
+        rows = rows[rows["indicator_zh"] == str(finding["message"]).split(" ")[0]]
+    if pd.notna(finding["year"]):
+        rows = rows[rows["year"] == finding["year"]]
+    kind = re.search(r"\((baseline|target|change)\)", str(finding["message"]))
+    rows = rows[rows["kind"] == kind.group(1)] if kind else rows
+    stated = finding_values(finding["message"])  # the value the message gives for each line, when it names one
+    if stated:
+        def _num(v):
+            try:
+                return float(str(v).rstrip("%％"))
+            except ValueError:
+                return None
+        keep = rows.apply(lambda r: _num(r["value_raw"]) in {_num(v) for v in stated.get(int(r["line"]), [])}, axis=1)
+        if len(rows) and keep.any():
+            rows = rows[keep]
+    return rows
+
+
+def table_text_conflict(checks: pd.DataFrame, targets: pd.DataFrame, county: str):
+    """The first finding of ``county`` where the indicator table and the running text give different values,
+    with the rows involved; ``(None, empty)`` if there is none."""
+    found = checks[(checks["county"] == county) & (checks["check"] == "cross_source_conflict")]
+    for _, finding in found.iterrows():
+        rows = finding_rows(finding, targets)
+        if {"table", "prose"} <= set(rows["source"]):
+            return finding, rows
+    return None, targets.iloc[0:0]
+
+
+def conflict_finding(checks: pd.DataFrame, targets: pd.DataFrame, domain: str, severity: str | None = None):
+    """The first cross-source finding (of ``severity``, if given) about numbers of ``domain``, with its rows."""
+    found = checks[checks["check"] == "cross_source_conflict"]
+    if severity:
+        found = found[found["severity"] == severity]
+    for _, finding in found.iterrows():
+        rows = finding_rows(finding, targets)
+        if len(rows) >= 2 and (rows["domain"] == domain).all():
+            return finding, rows
+    raise LookupError(f"no cross_source_conflict finding about {domain} numbers")
+
+
+#: What two numbers must share to stand side by side (the comparison's rule: a stock never beside a flow, a level at
+#: a date never beside a five-year total).
+LIKE_KEYS = ("indicator_id", "level", "year", "kind", "basis", "span_start", "span_end", "unit", "measure_type")
+
+
+def like_with_like(targets: pd.DataFrame, place_a: str, place_b: str, domain: str | None = None) -> pd.DataFrame:
+    """The numbers both places state on the same measure: same indicator, level, year, kind, basis (and span), unit
+    and measure type, one row per measure with each place's value and cited line (a table row preferred).
+
+    Numbers only one place states, or that the two state on different bases, are left out: they are not comparable.
+    """
+    rows = targets[targets["county"].isin([place_a, place_b]) & targets["indicator_id"].notna()
+                   & (targets["indicator_id"] != "") & targets["kind"].isin(["baseline", "target"])]
+    if domain is not None:
+        rows = rows[rows["domain"] == domain]
+    rows = rows.assign(level=rows["level"].fillna(""), _prose=(rows["source"] != "table").astype(int),
+                       cited=cite(rows) if len(rows) else pd.Series(dtype=str))
+    rows = rows.sort_values(["_prose", "line"]).drop_duplicates(["county", *LIKE_KEYS])
+    keys = [k for k in LIKE_KEYS]
+    a = rows[rows["county"] == place_a]
+    b = rows[rows["county"] == place_b]
+    both = a.merge(b, on=keys, suffixes=(f"_{place_a}", f"_{place_b}"), how="inner")
+    # NA-keyed columns (no span, no year) must match as NA on both sides: merge already pairs <NA> with <NA>.
+    columns = ["indicator_id", f"indicator_zh_{place_a}", "level", "year", "kind", "basis", "unit", "measure_type",
+               f"value_{place_a}", f"cited_{place_a}", f"value_{place_b}", f"cited_{place_b}"]
+    out = both[columns].rename(columns={f"indicator_zh_{place_a}": "indicator_zh"})
+    return out.sort_values(["indicator_id", "level", "year", "kind"]).reset_index(drop=True)
+
+
+_CITATION = re.compile(r"[\[（(]\s*((?:[a-z][a-z0-9_]*\.txt:\d+\s*(?:[,，;；]\s*)?)+)[\]）)]")
+_CITED_LINE = re.compile(r"([a-z][a-z0-9_]*)\.txt:(\d+)")
+_NUMBER_BEFORE = re.compile(r"([0-9][0-9,，]*(?:\.[0-9]+)?)[^0-9]{0,8}$")
+
+
+def check_citations(text: str, raw_dir: str | Path | None = None) -> pd.DataFrame:
+    """Every ``(place.txt:line)`` citation in a memo, with the number written just before it, and whether the cited
+    line exists and holds that number — a memo's self-check before it is handed in.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()); _ = (d / "a.txt").write_text("x\\n入园率达到95%\\n", encoding="utf-8")
+    >>> check_citations("目标为 95%（a.txt:2），基期 90%（a.txt:1）", d)[["cited", "number", "ok"]].values.tolist()
+    [['a.txt:2', '95', True], ['a.txt:1', '90', False]]
+    """
+    rows = []
+    for m in _CITATION.finditer(text):
+        before = _NUMBER_BEFORE.search(text[max(0, m.start() - 30):m.start()])
+        number = before.group(1).replace(",", "").replace("，", "") if before else ""
+        for place, n in _CITED_LINE.findall(m.group(1)):
+            try:
+                plan = plan_text(place, raw_dir)
+                line = plan.line(int(n)) if 1 <= int(n) <= len(plan.lines) else None
+            except (FileNotFoundError, OSError):
+                line = None
+            holds = line is not None and (not number or number in line.replace(",", ""))
+            rows.append({"cited": f"{place}.txt:{n}", "number": number, "line_exists": line is not None, "ok": holds,
+                         "line": (line or "").strip()})
+    return pd.DataFrame(rows, columns=["cited", "number", "line_exists", "ok", "line"])
+
+
 _NUMBER = re.compile(r"[0-9０-９]|[一二三四五六七八九十百千万亿两]+(?:[个%％]|亿|万|元|所|人|名)")
 
 
@@ -293,7 +412,9 @@ def _pieces(text: str, highlight) -> list[tuple[str, bool]]:
     indent = text[:len(text) - len(text.lstrip())]
     if not values:
         return [(indent, False), (text[len(indent):], True)] if indent else [(text, True)]
-    pattern = re.compile("|".join(re.escape(v) for v in sorted(values, key=len, reverse=True)))
+    # a value is a whole number: "20" is not the 20 of 2025, "5" not the 5 of 1.5
+    pattern = re.compile(r"(?<![0-9.．])(?:" + "|".join(re.escape(v) for v in sorted(values, key=len, reverse=True))
+                         + r")(?![0-9])")
     out, at = [], 0
     for m in pattern.finditer(text):
         out += [(text[at:m.start()], False), (m.group(), True)]
@@ -385,14 +506,38 @@ def show_quote(county: str, lines, raw_dir: str | Path | None = None, context: i
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m planlib.teach.course [SRC_DIR [OUT_DIR]]``: regenerate the exercise versions."""
+    """``python -m planlib.course [SRC_DIR [OUT_DIR]]``: regenerate the exercise versions.
+
+    ``python -m planlib.course render [--out DIR] [--no-execute] [--processed DIR]``: the course as HTML with an index
+    (see :mod:`planlib.teach.render`).
+    """
     import sys
 
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["render"]:
+        import argparse
+
+        from .render import DEFAULT_OUT, render
+
+        parser = argparse.ArgumentParser(prog="python -m planlib.course render",
+                                         description="Render every lesson, exercise and capstone notebook to HTML.")
+        parser.add_argument("--out", default=str(DEFAULT_OUT), help="folder to write (default: build/course-html)")
+        parser.add_argument("--no-execute", action="store_true", help="render as committed, without running")
+        parser.add_argument("--processed", default=None, help="folder of the tables (default: data/processed)")
+        ns = parser.parse_args(args[1:])
+        try:
+            out = render(ns.out, execute=not ns.no_execute, processed_dir=ns.processed)
+        except ValueError as e:
+            print(f"error: {e}", file=sys.stderr)
+            return 2
+        print(out / "index.html")
+        return 0
     for path in make_exercises(*(args[:2])):
         print(path)
     return 0
 
+
+from . import checks  # noqa: E402  (``course.checks.…`` in the lessons' check cells)
 
 if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())
