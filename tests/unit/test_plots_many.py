@@ -100,3 +100,15 @@ def test_findings_of_many_places_are_counted_not_listed():
             assert not ax.texts  # rings only: a hundred [n] labels would cover the values
         else:
             assert "[1]" in note and "a.txt" in note and len(ax.texts) == 2
+
+
+def test_a_county_among_many_shows_the_others_as_an_unnamed_strip_that_the_csv_still_lists(many):
+    fig = plots.rates(many["targets"], many["indicators"], "p00", plans=many["plans"], lang="en")
+    shown = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+    assert "Place 01" not in shown and "Place 14" not in shown  # no hundred names beside the dots
+    data = plots.figure_data(fig)
+    assert set(data["county"]) == set(many["counties"])  # every value plotted is still cited
+    three = many["targets"][many["targets"]["county"].isin(["p00", "p01", "p02"])]
+    few = plots.rates(three, many["indicators"], "p00", plans=many["plans"], lang="en")
+    assert "Place 01" in " ".join(t.get_text() for ax in few.axes for t in ax.texts)  # a few others: named
+    assert fig.get_figheight() <= few.get_figheight()  # the strip keeps the figure its usual size

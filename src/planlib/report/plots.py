@@ -653,6 +653,11 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
     for y, group in enumerate(groups):
         others = group[group["county"] != focus] if focus else group.iloc[0:0]
         mine = group[group["county"] == focus] if focus else group
+        if len(others) > MANY_PLACES:  # a province's others: one strip of values, unnamed (the CSV names them)
+            stated = others["target"].astype(float).fillna(others["baseline"].astype(float)).dropna()
+            ax.scatter(stated, [y + 0.35] * len(stated), s=10, color=OTHERS_COLOR, alpha=0.5, linewidths=0,
+                       zorder=2)
+            others = others.iloc[0:0]
         for k, (_, r) in enumerate(others.iterrows()):
             dy = 0.16 + 0.55 * k / max(1, len(others))  # one name per line: never stacked on each other
             _dumbbell(ax, y + dy, r, color=OTHERS_COLOR, size=18, lw=1)
@@ -860,6 +865,7 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
     per_row = ends[ends["county"] != county].groupby(["indicator_id", "level"]).size()
     n_others = int(per_row.max()) if len(per_row) else 0
+    n_others = 1 if n_others > MANY_PLACES else n_others  # many others share one strip (see _dumbbell_panel)
     fig, (ax,) = _figure(1, height=1.4 + (0.55 + 0.2 * n_others) * len(keys))
     cited = _dumbbell_panel(ax, ends, lang, focus=county, national=national, places=places, findings=findings)
     ax.set_xlabel(_t(lang, "pct"))
