@@ -35,7 +35,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("-o", "--output", metavar="FILE", help="where to write (default: docs/codebook.md)")
 
     r = sub.add_parser("report", help="run the county and comparison notebooks into reports/ and figures/")
-    r.add_argument("--county", action="append", metavar="SLUG", help="a county slug (repeatable; default: every plan in data/raw)")
+    r.add_argument("--county", action="append", metavar="SLUG", help="a county slug (repeatable; default: every plan in the tables)")
+    r.add_argument("--counties-from", metavar="FILE", help="a file of slugs, one a line (blank lines and # comments skipped); adds to --county")
     r.add_argument("--jobs", type=int, default=2, metavar="N", help="worker processes (default: 2)")
     r.add_argument("--out", metavar="DIR", help="root that holds reports/ and figures/ (default: the project root)")
     r.add_argument("--processed", metavar="DIR", help="tables to read (default: data/processed)")
@@ -136,34 +137,67 @@ def _write_atomically(out: Path, write) -> None:
             tmp.unlink()
 
 
-def _report(args) -> int:
+def counties_from_file(path: str | Path) -> list[str]:
+    """Slugs from a file, one a line; blank lines and ``#`` comments skipped; each bad line named file:line."""
     from .paths import SLUG_RULE, slug_problem
+    from .read.text import decode_bytes
+
+    file = Path(path)
+    if not file.is_file():
+        raise PlanlibError(f"--counties-from {path}: no such file")
+    text, _ = decode_bytes(file.read_bytes(), file)
+    slugs, problems = [], []
+    for number, line in enumerate(text.splitlines(), start=1):
+        slug = line.split("#", 1)[0].strip()
+        if not slug:
+            continue
+        if problem := slug_problem(slug):
+            problems.append(f"{path}:{number}: {problem}")
+        else:
+            slugs.append(slug)
+    if problems:
+        raise PlanlibError("; ".join(problems[:10]) + (f" (and {len(problems) - 10} more)" if len(problems) > 10 else "")
+                           + f"; {SLUG_RULE}")
+    if not slugs:
+        raise PlanlibError(f"{path}: no slugs in the file (--counties-from)")
+    return slugs
+
+
+def _listing(names: list[str], limit: int = 12) -> str:
+    """A few names, then how many more: a message about 2,800 places stays one readable line."""
+    return ", ".join(names[:limit]) + (f" … and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _report(args) -> int:
+    from .build.io import read_table
+    from .paths import PROCESSED_DIR, SLUG_RULE, resolve, slug_problem
     from .report.batch import main_report
 
     if args.jobs < 1:
         raise PlanlibError("--jobs must be at least 1")
-    if not args.county:
+    counties = list(args.county or ())
+    if args.counties_from:
+        counties += counties_from_file(args.counties_from)
+    counties = list(dict.fromkeys(counties))  # a slug named twice is reported once
+    processed = resolve(args.processed, PROCESSED_DIR)
+    if not counties:
         from .report.batch import default_counties
 
-        bad = [problem for slug in default_counties() if (problem := slug_problem(slug))]
+        bad = [problem for slug in default_counties(args.processed) if (problem := slug_problem(slug))]
         if bad:
             raise PlanlibError(f"plan file name(s) in data/raw: {'; '.join(bad)}: {SLUG_RULE}; rename the file(s)")
-    bad = [problem for slug in args.county or () if (problem := slug_problem(slug))]
+    bad = [problem for slug in counties if (problem := slug_problem(slug))]
     if bad:
         raise PlanlibError(f"--county: {'; '.join(bad)}; {SLUG_RULE}")
-    if args.county:
-        from .build.io import read_table
-        from .paths import PROCESSED_DIR, resolve
-
-        processed = resolve(args.processed, PROCESSED_DIR)
+    if counties:
         if not (processed / "plans.parquet").exists() and not (processed / "plans.csv").exists():
             raise PlanlibError(f"{processed}: no tables; run `planlib build` first")
         known = sorted(read_table("plans", processed)["county"])
-        unknown = [c for c in args.county if c not in known]
+        unknown = [c for c in counties if c not in set(known)]
         if unknown:
-            raise PlanlibError(f"no plan for {', '.join(unknown)} in {processed} (plans: {', '.join(known)}); "
-                               "add data/raw/<slug>.txt and run `planlib build`")
-    return main_report(args.county, args.jobs, args.out, args.processed, args.lang)
+            raise PlanlibError(f"no plan for {_listing(unknown)} in {processed} (plans: {_listing(known)}); "
+                               "add the plan to data/raw and run `planlib build`")
+    return main_report(counties or None, args.jobs, args.out, args.processed, args.lang)
 
 
 if __name__ == "__main__":  # pragma: no cover

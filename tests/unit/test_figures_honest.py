@@ -8,9 +8,22 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from matplotlib.collections import LineCollection
 from matplotlib.patches import FancyArrowPatch, Rectangle
 
 from planlib.report import fonts, plots
+
+
+def _segments(ax) -> list[tuple[set, bool]]:
+    """Every baseline → target segment drawn on ``ax``: (its two x values, dotted?), from lines and collections."""
+    out = [(set(ln.get_xdata()), ln.get_linestyle() == ":") for ln in ax.lines if len(ln.get_xdata()) == 2]
+    for coll in ax.collections:
+        if isinstance(coll, LineCollection):
+            styles = coll.get_linestyle()
+            for k, seg in enumerate(coll.get_segments()):
+                offset, dashes = styles[k % len(styles)]
+                out.append(({float(x) for x in seg[:, 0]}, bool(dashes)))
+    return out
 
 IND = pd.DataFrame([
     # id, zh, en, domain, level, unit, measure type
@@ -118,7 +131,7 @@ def test_a_floor_below_the_baseline_is_not_drawn_as_a_cut():
     fig = plots.rates(t, IND, "a", plans=PLANS)
     ax = fig.axes[0]
     assert not [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
-    assert any(line.get_linestyle() == ":" for line in ax.lines)
+    assert any(dotted and xs == {100.0, 95.0} for xs, dotted in _segments(ax))
     assert "≥95" in _texts(fig) and plots.TEXT["zh"]["floor"][2:] in _texts(fig)
 
 
@@ -156,7 +169,11 @@ def test_two_flows_are_not_joined_as_a_change_of_level():
                       _r("a", "key_teachers", 2025, "target", 50, 2, measure="flow"),
                       _r("b", "key_teachers", 2025, "target", 60, 2, measure="flow")])
     fig = plots.compare_teachers(t, IND, ["a", "b"], plans=PLANS)
-    assert not [ln for ax in fig.axes for ln in ax.lines if len(ln.get_xdata()) == 2 and set(ln.get_xdata()) == {190, 50}]
+    assert not [xs for ax in fig.axes for xs, _ in _segments(ax) if xs == {190, 50}]
+    # the control: two stocks with the same values are joined, and the helper sees the segment
+    stocks = t.assign(measure_type="stock")
+    fig = plots.compare_teachers(stocks, IND, ["a", "b"], plans=PLANS)
+    assert [xs for ax in fig.axes for xs, _ in _segments(ax) if xs == {190, 50}]
 
 
 def test_a_log_scale_is_said_on_the_axis():

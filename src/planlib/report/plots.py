@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import matplotlib
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure  # Figure objects, not pyplot: no global state, no backend needed
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -24,6 +25,11 @@ PALETTE = ("#1f5a99", "#d9822b", "#2e8b57", "#8e44ad", "#c0392b", "#7f8c8d", "#1
 OTHERS_COLOR = "#9aa5b1"
 NATIONAL_COLOR = "#c0392b"
 WIDTH_IN = 8.0
+#: Past this many places a comparison is drawn ranked and compact (one thin row per place, sorted by
+#: value, like a ranked dot plot); its sources and findings are summarised in the note and listed in
+#: full, value by value, in the figure's CSV. A dozen rows is about what one reads place by place.
+MANY_PLACES = 12
+ROW_IN, ROW_IN_MANY = 0.42, 0.17  # height of a place's row (inches), few places / many
 
 LEVEL_LABELS = {
     "zh": {"preschool": "学前教育", "primary": "小学", "junior": "初中", "compulsory": "义务教育",
@@ -72,6 +78,17 @@ TEXT = {
            "yuan_per_pupil": "yuan per pupil a year", "national_gap": "national target",
            "as_stated": "As the plans word them"},
 }
+#: Words for comparisons of many places (past MANY_PLACES), where notes summarise and the CSV lists.
+TEXT["zh"].update(
+    sources_many="{n} 份规划的原文行；每个数值的文件、行与原文见图旁的 CSV（source_file、line、quote 列）",
+    findings_many="红圈标出的数值涉及 {n} 条发现（{kinds}）；每个数值的发现见图旁 CSV 的 finding 列",
+    ranked="各地按目标值排序（无目标值者按基期值）", ranked_growth="各地按增长排序")
+TEXT["en"].update(
+    sources_many="lines of {n} plans; the file, line and quote of every value are in the CSV beside the figure "
+                 "(columns source_file, line, quote)",
+    findings_many="the values ringed in red touch {n} findings ({kinds}); each value's findings are in the CSV "
+                  "beside the figure (column finding)",
+    ranked="places ranked by target (by baseline where no target is stated)", ranked_growth="places ranked by growth")
 UNIT_LABELS = {
     "zh": {"人": "人", "名": "人", "所": "所", "个": "个", "元": "元", "亿元": "亿元", "万元": "万元", "%": "%"},
     "en": {"人": "persons", "名": "persons", "所": "schools", "个": "units", "元": "yuan", "亿元": "100 million yuan",
@@ -102,11 +119,14 @@ def caption(rows: pd.DataFrame, lang: str = "zh") -> str:
     """
     if rows is None or rows.empty:
         return ""
+    sep = "：" if lang == "zh" else ": "
+    files = rows.dropna(subset=["line"])["source_file"].nunique()
+    if files > MANY_PLACES:  # a hundred plans' line numbers are no note: the CSV beside the figure has them
+        return f"{_t(lang, 'source')}{sep}" + _t(lang, "sources_many").format(n=files)
     parts = []
     for source_file, group in rows.dropna(subset=["line"]).groupby("source_file", sort=True):
         lines = sorted({int(x) for x in group["line"]})
         parts.append(f"{Path(str(source_file)).name}: {', '.join(str(x) for x in lines)}")
-    sep = "：" if lang == "zh" else ": "
     return f"{_t(lang, 'source')}{sep}{'; '.join(parts)}"
 
 
@@ -176,28 +196,39 @@ def _name(row, lang: str, with_level: bool = False) -> str:
     return str(name)
 
 
+#: The plans table as records by county, built once per table: a figure of a hundred places asks for
+#: names, levels and periods thousands of times, and a boolean filter per question cost more than the drawing.
+_PLANS_SEEN: list = [None, {}]  # [the plans frame (held, so its identity stays its own), {county: record}]
+
+
+def _plan_record(plans: pd.DataFrame | None, county: str) -> dict:
+    if plans is None or plans.empty:
+        return {}
+    if _PLANS_SEEN[0] is not plans:
+        _PLANS_SEEN[:] = [plans, {}]
+        for record in plans.to_dict("records"):
+            _PLANS_SEEN[1].setdefault(record["county"], record)  # the first row, as a filter's iloc[0]
+    return _PLANS_SEEN[1].get(county, {})
+
+
 def _place(plans: pd.DataFrame | None, county: str, lang: str, with_admin: bool = False) -> str:
     """A place's name; with ``with_admin`` its administrative level too (某市（地级市）): places differ in kind."""
     name, admin = county, ""
-    if plans is not None and not plans.empty:
-        hit = plans[plans["county"] == county]
-        if not hit.empty:
-            value = hit.iloc[0]["name_en" if lang == "en" else "name_zh"]
-            if isinstance(value, str) and value:
-                name = value
-            level = hit.iloc[0].get("admin_level") if "admin_level" in hit.columns else None
-            if isinstance(level, str) and level:
-                admin = ADMIN_LEVELS.get(lang, ADMIN_LEVELS["zh"]).get(level, level)
+    record = _plan_record(plans, county)
+    if record:
+        value = record.get("name_en" if lang == "en" else "name_zh")
+        if isinstance(value, str) and value:
+            name = value
+        level = record.get("admin_level")
+        if isinstance(level, str) and level:
+            admin = ADMIN_LEVELS.get(lang, ADMIN_LEVELS["zh"]).get(level, level)
     if with_admin and admin:
         return f"{name}（{admin}）" if lang == "zh" else f"{name} ({admin})"
     return name
 
 
 def _admin(plans, county) -> str:
-    if plans is None or plans.empty or "admin_level" not in plans.columns:
-        return ""
-    hit = plans[plans["county"] == county]
-    value = hit.iloc[0]["admin_level"] if len(hit) else ""
+    value = _plan_record(plans, county).get("admin_level", "")
     return value if isinstance(value, str) else ""
 
 
@@ -206,9 +237,24 @@ def _level_order(level: str) -> int:
 
 
 def _period(plans, county) -> tuple[int | None, int | None]:
-    from ..build.derived import _period as period
+    """Base year (the year before the period starts) and end year of the plan's own period."""
+    record = _plan_record(plans, county)
+    start, end = record.get("period_start"), record.get("period_end")
+    if start is None or end is None or pd.isna(start) or pd.isna(end):
+        return None, None
+    return int(start) - 1, int(end)
 
-    return period(plans, county)
+
+_ENDPOINT_KEYS = ["county", "indicator_id", "level"]
+
+
+def _last_of_kind(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Per (county, indicator, level): the row of ``kind`` with the latest year, then the latest line."""
+    part = rows[rows["kind"] == kind]
+    # a stable sort keeps the table's order among equal (year, line), as a sort within each group did
+    part = part.sort_values(["year", "line"], na_position="first", kind="stable")
+    part = part.sort_values("_group", kind="stable")
+    return part.groupby("_group", sort=False).tail(1).set_index("_group")
 
 
 def _endpoints(rows: pd.DataFrame, plans: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -216,36 +262,49 @@ def _endpoints(rows: pd.DataFrame, plans: pd.DataFrame | None = None) -> pd.Data
 
     With ``plans``: for a level at a date (point basis), the plan's own base year (period_start − 1) and end
     year; else, and for totals over a span, the latest of each. Callers pass rows of one basis only.
+    Whole-table operations: a hundred places are as quick as five.
     """
-    out = []
-    for key, group in rows.groupby(["county", "indicator_id", "level"], sort=False):
-        base_year, end_year = _period(plans, key[0])
-        base = group[group["kind"] == "baseline"].sort_values(["year", "line"], na_position="first")
-        targ = group[group["kind"] == "target"].sort_values(["year", "line"], na_position="first")
-        if base_year is not None and (group["basis"] == "point").all():
-            base, targ = base[base["year"] == base_year], targ[targ["year"] == end_year]
-        if base.empty and targ.empty:
-            continue
-        b = base.iloc[-1] if len(base) else None
-        t = targ.iloc[-1] if len(targ) else None
-        first = group.iloc[0]
-        out.append({
-            "county": key[0], "indicator_id": key[1], "level": key[2],
-            "name_zh": first["name_zh"], "label_en": first["label_en"], "ind_level": first["ind_level"],
-            "unit": first["unit"], "measure_type": first.get("measure_type", ""), "basis": first.get("basis", "point"),
-            "source_file": first["source_file"],
-            "baseline": float(b["value"]) if b is not None else None,
-            "baseline_year": b["year"] if b is not None else None,
-            "baseline_comparator": b["comparator"] if b is not None else None,
-            "baseline_line": int(b["line"]) if b is not None else None,
-            "baseline_quote": b["quote"] if b is not None and "quote" in b else "",
-            "target": float(t["value"]) if t is not None else None,
-            "target_year": t["year"] if t is not None else None,
-            "target_comparator": t["comparator"] if t is not None else None,
-            "target_line": int(t["line"]) if t is not None else None,
-            "target_quote": t["quote"] if t is not None and "quote" in t else "",
-        })
-    return pd.DataFrame(out)
+    columns = ["county", "indicator_id", "level", "name_zh", "label_en", "ind_level", "unit", "measure_type",
+               "basis", "source_file", *[f"{k}{c}" for k in ("baseline", "target")
+                                         for c in ("", "_year", "_comparator", "_line", "_quote")]]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    rows = rows.dropna(subset=_ENDPOINT_KEYS).reset_index(drop=True)  # as a groupby leaves out missing keys
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    group = rows.groupby(_ENDPOINT_KEYS, sort=False).ngroup()  # numbered in the order first seen
+    rows = rows.assign(_group=group)
+    first = rows.drop_duplicates("_group").set_index("_group")
+    periods = [_period(plans, c) for c in first["county"]]
+    base_year = pd.Series([p[0] for p in periods], index=first.index, dtype="float")
+    end_year = pd.Series([p[1] for p in periods], index=first.index, dtype="float")
+    basis = rows["basis"] if "basis" in rows.columns else pd.Series("point", index=rows.index)
+    all_point = (basis != "point").groupby(rows["_group"]).sum() == 0
+    restrict = (all_point & base_year.notna()).reindex(rows["_group"]).to_numpy()
+    wanted = np.where(rows["kind"] == "baseline", base_year.reindex(rows["_group"]).to_numpy(),
+                      end_year.reindex(rows["_group"]).to_numpy())
+    keep = ~restrict | (rows["year"].astype(float).to_numpy() == wanted)
+    kept = rows[keep]
+    base, targ = _last_of_kind(kept, "baseline"), _last_of_kind(kept, "target")
+    groups = first.index[first.index.isin(base.index) | first.index.isin(targ.index)]
+    out = pd.DataFrame({
+        "county": first.loc[groups, "county"].to_numpy(), "indicator_id": first.loc[groups, "indicator_id"].to_numpy(),
+        "level": first.loc[groups, "level"].to_numpy(), "name_zh": first.loc[groups, "name_zh"].to_numpy(),
+        "label_en": first.loc[groups, "label_en"].to_numpy(), "ind_level": first.loc[groups, "ind_level"].to_numpy(),
+        "unit": first.loc[groups, "unit"].to_numpy(),
+        "measure_type": first.loc[groups, "measure_type"].to_numpy() if "measure_type" in first else "",
+        "basis": first.loc[groups, "basis"].to_numpy() if "basis" in first else "point",
+        "source_file": first.loc[groups, "source_file"].to_numpy()}, index=groups)
+    for name, picked in (("baseline", base), ("target", targ)):
+        there = groups.isin(picked.index)
+        hit = picked.reindex(groups)
+        out[name] = [float(v) if ok else None for v, ok in zip(hit["value"], there)]
+        out[f"{name}_year"] = [v if ok else None for v, ok in zip(hit["year"], there)]
+        out[f"{name}_comparator"] = [v if ok else None for v, ok in zip(hit["comparator"], there)]
+        out[f"{name}_line"] = [int(v) if ok else None for v, ok in zip(hit["line"], there)]
+        quotes = hit["quote"] if "quote" in hit.columns else pd.Series("", index=hit.index)
+        out[f"{name}_quote"] = [v if ok else "" for v, ok in zip(quotes, there)]
+    return out.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,8 +360,9 @@ def _value_rows(ends: pd.DataFrame, figure: str, panel: str, plans, lang) -> lis
 class _Findings:
     """Findings from the checks table that touch plotted values: a red ring and [n] on the figure, a footnote below."""
 
-    def __init__(self, checks: pd.DataFrame | None, lang: str):
+    def __init__(self, checks: pd.DataFrame | None, lang: str, compact: bool = False):
         self.lang = lang
+        self.compact = compact  # many places: rings only, the note counts them (each is in the CSV)
         self.by_line: dict[tuple[str, int], list[int]] = {}
         self.rows: list[pd.Series] = []
         self.used: list[int] = []
@@ -331,8 +391,11 @@ class _Findings:
             if i not in self.used:
                 self.used.append(i)
             numbers.append(self.used.index(i) + 1)
-        ax.scatter([x], [y], s=160, facecolor="none", edgecolor=NATIONAL_COLOR, linewidths=1.2, zorder=4)
         label = "".join(f"[{n}]" for n in numbers)
+        if self.compact:
+            ax.scatter([x], [y], s=40, facecolor="none", edgecolor=NATIONAL_COLOR, linewidths=0.8, zorder=4)
+            return label
+        ax.scatter([x], [y], s=160, facecolor="none", edgecolor=NATIONAL_COLOR, linewidths=1.2, zorder=4)
         ax.annotate(label, (x, y), xytext=(0, 7), textcoords="offset points", ha="center", va="bottom",
                     fontsize=7, color=NATIONAL_COLOR)
         return label
@@ -346,6 +409,10 @@ class _Findings:
         if not self.used:
             return ""
         labels = CHECK_LABELS.get(self.lang, CHECK_LABELS["zh"])
+        if self.compact:
+            kinds = sorted({str(self.rows[i]["check"]) for i in self.used})
+            return f"{_t(self.lang, 'finding')}{_sep(self.lang)}" + _t(self.lang, "findings_many").format(
+                n=len(self.used), kinds=", ".join(f"{labels.get(k, k)} ({k})" for k in kinds))
         parts = []
         for n, i in enumerate(self.used, start=1):
             c = self.rows[i]
@@ -567,32 +634,37 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str, findings: _Findings
 
 def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = None,
                     national: pd.DataFrame | None = None, places: dict[str, str] | None = None,
-                    label_by: str = "indicator", findings: _Findings | None = None, legend: bool = True) -> list[str]:
+                    label_by: str = "indicator", findings: _Findings | None = None, legend: bool = True,
+                    compact: bool = False) -> list[str]:
     """Baseline (hollow) → target (filled; ▶ floor, ◀ ceiling, ◆ approx) per row; the focus place in colour.
 
-    Returns the national sources drawn, for the figure note.
+    ``compact``: thin rows for many places (small markers and labels). Returns the national sources drawn,
+    for the figure note.
     """
     places = places or {}
     if label_by == "indicator":
-        keys = list(dict.fromkeys(zip(ends["indicator_id"], ends["level"])))
-        labels = [_name(ends[(ends["indicator_id"] == i) & (ends["level"] == lv)].iloc[0], lang, True) for i, lv in keys]
-        groups = [ends[(ends["indicator_id"] == i) & (ends["level"] == lv)] for i, lv in keys]
+        groups = [g for _, g in ends.groupby(["indicator_id", "level"], sort=False, dropna=False)]
+        labels = [_name(g.iloc[0], lang, True) for g in groups]
     else:  # one row per place
-        keys = list(dict.fromkeys(ends["county"]))
-        labels = [places.get(c, c) for c in keys]
-        groups = [ends[ends["county"] == c] for c in keys]
+        groups = [g for _, g in ends.groupby("county", sort=False, dropna=False)]
+        labels = [places.get(g.iloc[0]["county"], g.iloc[0]["county"]) for g in groups]
     cited: list[str] = []
     drew_national = False
+    mine_rows: list[tuple[int, dict]] = []  # (row, endpoints) of the places drawn in colour, drawn together
     for y, group in enumerate(groups):
         others = group[group["county"] != focus] if focus else group.iloc[0:0]
         mine = group[group["county"] == focus] if focus else group
+        if len(others) > MANY_PLACES:  # a province's others: one strip of values, unnamed (the CSV names them)
+            stated = others["target"].astype(float).fillna(others["baseline"].astype(float)).dropna()
+            ax.scatter(stated, [y + 0.35] * len(stated), s=10, color=OTHERS_COLOR, alpha=0.5, linewidths=0,
+                       zorder=2)
+            others = others.iloc[0:0]
         for k, (_, r) in enumerate(others.iterrows()):
             dy = 0.16 + 0.55 * k / max(1, len(others))  # one name per line: never stacked on each other
             _dumbbell(ax, y + dy, r, color=OTHERS_COLOR, size=18, lw=1)
             x = r["target"] if r["target"] is not None and pd.notna(r["target"]) else r["baseline"]
             ax.text(x, y + dy, f" {places.get(r['county'], r['county'])}", fontsize=6, color="#555555", va="center")
-        for _, r in mine.iterrows():
-            _dumbbell(ax, y, r, color=PALETTE[0], size=55, lw=2.5, annotate=True, findings=findings)
+        mine_rows.extend((y, r) for r in mine.to_dict("records"))
         if national is not None and not national.empty and label_by == "indicator":
             hit = national[national["indicator_id"] == group.iloc[0]["indicator_id"]]
             if not hit.empty:
@@ -604,6 +676,10 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
                         color=NATIONAL_COLOR, ha="center", va="bottom")
                 drew_national = True
                 cited.append(str(nat["source"]))
+    if mine_rows:
+        _dumbbells(ax, [y for y, _ in mine_rows], [r for _, r in mine_rows], color=PALETTE[0],
+                   size=14 if compact else 55, lw=1.2 if compact else 2.5, annotate=True, findings=findings,
+                   fontsize=5 if compact else 7)
     if national is not None and not national.empty and label_by == "place" and len(ends):
         hit = national[national["indicator_id"] == ends.iloc[0]["indicator_id"]]
         if not hit.empty:
@@ -612,6 +688,9 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
                        label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
             cited.append(str(nat["source"]))
     ax.set_yticks(range(len(labels)), labels)
+    if compact:
+        ax.tick_params(axis="y", labelsize=5.5, length=0)
+        ax.grid(axis="y", lw=0.3)
     ax.set_ylim(len(labels) - (0.15 if focus else 0.4), -0.6)
     ax.margins(x=0.15)
     if legend:
@@ -626,42 +705,63 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
     return list(dict.fromkeys(cited))
 
 
-def _dumbbell(ax, y, r, *, color, size, lw, annotate=False, findings: _Findings | None = None) -> None:
-    """One baseline → target pair. A floor kept below the baseline (100 → 保持95%以上) is no cut: dotted.
+def _dumbbell(ax, y, r, *, color, size, lw, annotate=False, findings: _Findings | None = None,
+              fontsize: float = 7) -> None:
+    """One baseline → target pair (see :func:`_dumbbells`)."""
+    _dumbbells(ax, [y], [r], color=color, size=size, lw=lw, annotate=annotate, findings=findings, fontsize=fontsize)
+
+
+def _dumbbells(ax, ys, rows, *, color, size, lw, annotate=False, findings: _Findings | None = None,
+               fontsize: float = 7) -> None:
+    """Baseline → target pairs at heights ``ys``. A floor kept below the baseline (100 → 保持95%以上) is no cut: dotted.
 
     Only a stock or a rate is joined: two flows (recruited in 2016–2020, to recruit by 2025) are not a change of level.
+    Markers of a kind are drawn in one call each: a hundred places cost one scatter, not a hundred.
     """
-    b, t = r["baseline"], r["target"]
-    has_b = b is not None and pd.notna(b)
-    has_t = t is not None and pd.notna(t)
-    comparator = r.get("target_comparator")
-    joined = r.get("measure_type", "stock") in ("stock", "rate") or (r.get("unit") in RATE_UNITS)
-    if has_b and has_t and b != t and joined:
-        # a plain segment: hollow (baseline) and filled (target) markers say the direction, and an arrowhead
-        # between two close values would cover their labels
-        kept = (comparator in FLOOR and t < b) or (comparator in CEILING and t > b)
-        ax.plot([b, t], [y, y], color=color, lw=max(1.0, lw * 0.5) if kept else lw, ls=":" if kept else "-",
-                zorder=2)
-    # labels point away from each other (baseline on its far side, target on its own): no collisions
-    b_left = not has_t or b <= t if has_b else True
-    same = has_b and has_t and b == t
-    if has_b:
-        ax.scatter([b], [y], s=size, facecolor="white", edgecolor=color, zorder=3, linewidths=1.5)
-        if annotate and not same:
-            ax.annotate(f"{_cmp_prefix(r.get('baseline_comparator'))}{_num(b)}", (b, y),
-                        xytext=(-7 if b_left else 7, 0), textcoords="offset points",
-                        ha="right" if b_left else "left", va="center", fontsize=7, color=color)
-        if findings is not None:
-            findings.mark(ax, b, y, r["source_file"], r.get("baseline_line"))
-    if has_t:
-        ax.scatter([t], [y], s=size * (1.3 if comparator in FLOOR + CEILING else 1), color=color, zorder=3,
-                   marker=_target_marker(comparator))
-        if annotate:
-            ax.annotate(f"{_cmp_prefix(comparator)}{_num(t)}", (t, y), xytext=(7 if b_left else -7, 0),
-                        textcoords="offset points", ha="left" if b_left else "right", va="center", fontsize=7,
-                        color=color)
-        if findings is not None:
-            findings.mark(ax, t, y, r["source_file"], r.get("target_line"))
+    from matplotlib.collections import LineCollection
+
+    solid, dotted, hollow, filled = [], [], [], {}
+    for y, r in zip(ys, rows):
+        b, t = r["baseline"], r["target"]
+        has_b = b is not None and pd.notna(b)
+        has_t = t is not None and pd.notna(t)
+        comparator = r.get("target_comparator")
+        joined = r.get("measure_type", "stock") in ("stock", "rate") or (r.get("unit") in RATE_UNITS)
+        if has_b and has_t and b != t and joined:
+            # a plain segment: hollow (baseline) and filled (target) markers say the direction, and an arrowhead
+            # between two close values would cover their labels
+            kept = (comparator in FLOOR and t < b) or (comparator in CEILING and t > b)
+            (dotted if kept else solid).append([(b, y), (t, y)])
+        # labels point away from each other (baseline on its far side, target on its own): no collisions
+        b_left = not has_t or b <= t if has_b else True
+        same = has_b and has_t and b == t
+        if has_b:
+            hollow.append((b, y))
+            if annotate and not same:
+                ax.annotate(f"{_cmp_prefix(r.get('baseline_comparator'))}{_num(b)}", (b, y),
+                            xytext=(-7 if b_left else 7, 0), textcoords="offset points",
+                            ha="right" if b_left else "left", va="center", fontsize=fontsize, color=color)
+            if findings is not None:
+                findings.mark(ax, b, y, r["source_file"], r.get("baseline_line"))
+        if has_t:
+            filled.setdefault(_target_marker(comparator), []).append((t, y, comparator in FLOOR + CEILING))
+            if annotate:
+                ax.annotate(f"{_cmp_prefix(comparator)}{_num(t)}", (t, y), xytext=(7 if b_left else -7, 0),
+                            textcoords="offset points", ha="left" if b_left else "right", va="center",
+                            fontsize=fontsize, color=color)
+            if findings is not None:
+                findings.mark(ax, t, y, r["source_file"], r.get("target_line"))
+    if solid:
+        ax.add_collection(LineCollection(solid, colors=color, linewidths=lw, zorder=2), autolim=True)
+    if dotted:
+        ax.add_collection(LineCollection(dotted, colors=color, linewidths=max(1.0, lw * 0.5), linestyles=":",
+                                         zorder=2), autolim=True)
+    if hollow:
+        xs, hs = zip(*hollow)
+        ax.scatter(xs, hs, s=size, facecolor="white", edgecolor=color, zorder=3, linewidths=1.5)
+    for marker, points in filled.items():
+        xs, hs, bounded = zip(*points)
+        ax.scatter(xs, hs, s=[size * (1.3 if x else 1) for x in bounded], color=color, zorder=3, marker=marker)
 
 
 def _county_rows(targets, indicators, county, domain) -> pd.DataFrame:
@@ -766,6 +866,7 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
     per_row = ends[ends["county"] != county].groupby(["indicator_id", "level"]).size()
     n_others = int(per_row.max()) if len(per_row) else 0
+    n_others = 1 if n_others > MANY_PLACES else n_others  # many others share one strip (see _dumbbell_panel)
     fig, (ax,) = _figure(1, height=1.4 + (0.55 + 0.2 * n_others) * len(keys))
     cited = _dumbbell_panel(ax, ends, lang, focus=county, national=national, places=places, findings=findings)
     ax.set_xlabel(_t(lang, "pct"))
@@ -880,28 +981,45 @@ def _shared(rows: pd.DataFrame, counties: Sequence[str], minimum: int = 2) -> li
     return sorted(reach.index, key=lambda k: (-reach[k], _level_order(k[1]), k[0]))
 
 
+def _ranked(ends: pd.DataFrame) -> pd.DataFrame:
+    """Places ordered by target, highest first (by baseline where no target is stated; ties by slug)."""
+    key = ends["target"].astype(float).fillna(ends["baseline"].astype(float))
+    return ends.assign(_key=key).sort_values(["_key", "county"], ascending=[False, True],
+                                             na_position="last").drop(columns="_key").reset_index(drop=True)
+
+
+def _place_order(ends: pd.DataFrame, counties: Sequence[str], many: bool) -> pd.DataFrame:
+    """The rows of one panel in the order drawn: as the places were given, or ranked when there are many."""
+    if many:
+        return _ranked(ends)
+    return ends.set_index("county").reindex([c for c in counties if c in set(ends["county"])]).reset_index()
+
+
 def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, figure, title, note_extra="",
                     ncols=2, span_for_rates=10) -> Figure:
     """One dumbbell panel per shared measure, one row per place (with its admin level)."""
     places = {c: _place(plans, c, lang, with_admin=True) for c in counties}
+    many = len(counties) > MANY_PLACES
     ncols = ncols if len(keys) > 1 else 1
     nrows = -(-len(keys) // ncols)
-    n_places = max(len(set(rows["county"])), 1)
-    fig, axes = _figure(len(keys), height=1.6 + nrows * (0.42 * n_places + 1.1), ncols=ncols)
+    keyed = _with_key_columns(rows)
+    parts = [rows[(keyed["indicator_id"] == ind) & (keyed["level"] == level) & (keyed["basis"] == basis)
+                  & (keyed["measure_type"] == mtype) & (keyed["_unit"] == unit) & (keyed["_span"] == span)]
+             for ind, level, basis, unit, mtype, span in keys]
+    n_rows = max([part["county"].nunique() for part in parts] + [1])  # the tallest panel sets the rows' height
+    fig, axes = _figure(len(keys), height=1.6 + nrows * ((ROW_IN_MANY if many else ROW_IN) * n_rows + 1.1),
+                        ncols=ncols)
     cited, data, comparators = [], [], []
     measure = MEASURE_LABELS.get(lang, MEASURE_LABELS["zh"])
-    for ax, key in zip(axes, keys):
+    for ax, key, part in zip(axes, keys, parts):
         ind, level, basis, unit, mtype, span = key
-        keyed = _with_key_columns(rows)
-        part = rows[(keyed["indicator_id"] == ind) & (keyed["level"] == level) & (keyed["basis"] == basis)
-                    & (keyed["measure_type"] == mtype) & (keyed["_unit"] == unit) & (keyed["_span"] == span)]
         ends = _endpoints(part, plans)
         if ends.empty:
             ax.set_visible(False)
             continue
-        ends = ends.set_index("county").reindex([c for c in counties if c in set(ends["county"])]).reset_index()
+        ends = _place_order(ends, counties, many)
         cited += _dumbbell_panel(ax, ends, lang, national=national, places=places, label_by="place",
-                                 findings=findings, legend=False)
+                                 findings=findings, legend=False, compact=many)
         comparators += list(ends["target_comparator"])
         tags = [_name(part.iloc[0], lang, True)]
         if mtype not in ("rate", "other"):
@@ -934,6 +1052,8 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
     cited = list(dict.fromkeys(cited))
     if cited:
         note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
+    if many:
+        note = _join_notes(_t(lang, "ranked"), note)
     _finish(fig, title, _join_notes(note, note_extra, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
 
@@ -958,7 +1078,7 @@ def compare_rates(targets, indicators, counties: Sequence[str], *, indicator_ids
     title = _t(lang, "compare_rates")
     if not keys:
         return no_data_figure(title, lang)
-    findings = _Findings(checks, lang) if checks is not None else None
+    findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
     return _compare_panels(rows, keys, list(counties), plans=plans, lang=lang, national=national, findings=findings,
                            figure="rates", title=title)
 
@@ -972,7 +1092,7 @@ def compare_enrollment(targets, indicators, counties: Sequence[str], *, plans=No
     title = _t(lang, "compare_enrollment")
     if not keys:
         return no_data_figure(title, lang, message=_t(lang, "not_shared"))
-    findings = _Findings(checks, lang) if checks is not None else None
+    findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
     return _compare_panels(rows, keys, list(counties), plans=plans, lang=lang, national=None, findings=findings,
                            figure="enrollment", title=title)
 
@@ -987,7 +1107,7 @@ def compare_teachers(targets, indicators, counties: Sequence[str], *, plans=None
     title = _t(lang, "compare_teachers")
     if not keys:
         return no_data_figure(title, lang, message=_t(lang, "not_shared"))
-    findings = _Findings(checks, lang) if checks is not None else None
+    findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
     return _compare_panels(rows, keys, list(counties), plans=plans, lang=lang, national=national, findings=findings,
                            figure="teachers", title=title)
 
@@ -1070,16 +1190,8 @@ def growth_table(targets, indicators, counties: Sequence[str], *, plans=None, de
                                       "growth_pct", "comparator", "source_file", "lines"])
 
 
-def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, lang="zh", derived=None,
-                   checks=None) -> Figure:
-    """Growth of enrolment by level, the plan's base year → end year in %, one bar per place (from `derived`)."""
-    growth = growth_table(targets, indicators, counties, plans=plans, derived=derived)
-    title = _t(lang, "compare_growth")
-    if growth.empty:
-        return no_data_figure(title, lang)
-    findings = _Findings(checks, lang) if checks is not None else None
-    levels = sorted(growth["level"].unique(), key=_level_order)
-    present = [c for c in counties if c in set(growth["county"])]
+def _growth_bars(growth, levels, present, plans, lang, findings, spans) -> tuple[Figure, list]:
+    """A few places: one bar per place in each level's group, every bar labelled."""
     fig, (ax,) = _figure(1, height=5.0)
     width = 0.8 / len(present)
     comparators = []
@@ -1105,13 +1217,64 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
     ax.axhline(0, color="#333333", lw=0.8)
     ax.margins(y=0.12)
     ax.set_xticks(range(len(levels)), [level_label(lv, lang) for lv in levels])
-    spans = "/".join(sorted({f"{int(a)}→{int(b)}" for a, b in zip(growth["start_year"], growth["end_year"])}))
     ax.set_ylabel(_t(lang, "growth").replace("2020→2025", spans))
     handles, _ = ax.get_legend_handles_labels()
     _floor_handles(handles, comparators, lang, vertical=True)
+    return fig, handles
+
+
+def _growth_ranked(growth, levels, plans, lang, findings, spans) -> tuple[Figure, list]:
+    """Many places: a panel per level (small multiples), one thin row per place ranked by growth."""
+    ncols = 2 if len(levels) > 1 else 1
+    nrows = -(-len(levels) // ncols)
+    n_rows = max(growth.drop_duplicates(["county", "level"]).groupby("level")["county"].nunique().max(), 1)
+    fig, axes = _figure(len(levels), height=1.6 + nrows * (ROW_IN_MANY * n_rows + 1.0), ncols=ncols)
+    comparators = []
+    for ax, level in zip(axes, levels):
+        part = growth[growth["level"] == level].drop_duplicates("county")
+        part = part.sort_values(["growth_pct", "county"], ascending=[False, True]).reset_index(drop=True)
+        ys = list(range(len(part)))
+        ax.axvline(0, color="#333333", lw=0.8)
+        for y, (_, r) in zip(ys, part.iterrows()):
+            v = float(r["growth_pct"])
+            ax.plot([0, v], [y, y], color=PALETTE[0], lw=0.6, alpha=0.5)
+            ax.scatter([v], [y], s=14, color=PALETTE[0], marker=_target_marker(r["comparator"]), zorder=3)
+            ax.annotate(f"{v:+.0f}" if round(v) != 0 else "0", (v, y), xytext=(4 if v >= 0 else -4, 0),
+                        textcoords="offset points", ha="left" if v >= 0 else "right", va="center", fontsize=5,
+                        color="#333333")
+            comparators.append(r["comparator"])
+            if findings is not None:
+                findings.mark(ax, v, y, r["source_file"], r["lines"])
+        ax.set_yticks(ys, [_place(plans, c, lang, with_admin=True) for c in part["county"]])
+        ax.tick_params(axis="y", labelsize=5.5, length=0)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_ylim(len(ys) - 0.4, -0.6)
+        ax.margins(x=0.2)
+        ax.set_title(level_label(level, lang), fontsize=9)
+        ax.set_xlabel(_t(lang, "growth").replace("2020→2025", spans), fontsize=7)
+    handles = _comparator_legend(axes[0], comparators, lang, fig=fig, dumbbell=False)
+    return fig, handles
+
+
+def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, lang="zh", derived=None,
+                   checks=None) -> Figure:
+    """Growth of enrolment by level, the plan's base year → end year in %, one bar per place (from `derived`)."""
+    growth = growth_table(targets, indicators, counties, plans=plans, derived=derived)
+    title = _t(lang, "compare_growth")
+    if growth.empty:
+        return no_data_figure(title, lang)
+    findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
+    levels = sorted(growth["level"].unique(), key=_level_order)
+    present = [c for c in counties if c in set(growth["county"])]
+    spans = "/".join(sorted({f"{int(a)}→{int(b)}" for a, b in zip(growth["start_year"], growth["end_year"])}))
+    if len(counties) > MANY_PLACES:
+        fig, handles = _growth_ranked(growth, levels, plans, lang, findings, spans)
+    else:
+        fig, handles = _growth_bars(growth, levels, present, plans, lang, findings, spans)
     lines = growth.assign(line=growth["lines"].str.split(";")).explode("line")
+    ranked = _t(lang, "ranked_growth") if len(counties) > MANY_PLACES else ""
     _finish(fig, _t(lang, "compare_growth_span").format(span=spans),
-            _join_notes(caption(lines, lang), findings.note() if findings else ""), legend=handles)
+            _join_notes(ranked, caption(lines, lang), findings.note() if findings else ""), legend=handles)
     d = _derived(targets, indicators, plans, derived)
     d = d[(d["derived_id"] == "growth_pct") & d["county"].isin(present)]
     d = d.merge(growth[["county", "indicator_id", "level"]], on=["county", "indicator_id", "level"])
@@ -1153,10 +1316,15 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     title = _t(lang, "compare_funding")
     if not rate_keys and not money_panels:
         return no_data_figure(title, lang, message=_t(lang, "not_shared"))
-    findings = _Findings(checks, lang) if checks is not None else None
+    findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
     n = len(rate_keys) + len(money_panels)
-    n_places = max(len(set(rows["county"]) | set(d["county"])), 1)
-    fig, axes = _figure(n, height=1.8 + n * (0.4 * n_places + 1.1), ncols=1)
+    many = len(counties) > MANY_PLACES
+    # each panel as tall as its own rows: a measure five places give is not drawn a hundred rows high
+    heights = [rows[(rows["indicator_id"] == k[0]) & (rows["level"] == k[1])]["county"].nunique() for k in rate_keys]
+    heights += [g["county"].nunique() for _, g in money_panels]
+    row_in = ROW_IN_MANY if many else 0.4
+    fig = Figure(figsize=(WIDTH_IN, 1.8 + sum(row_in * max(h, 1) + 1.1 for h in heights)), layout="constrained")
+    axes = fig.subplots(n, 1, squeeze=False, height_ratios=[row_in * max(h, 1) + 1.1 for h in heights]).ravel().tolist()
     places = {c: _place(plans, c, lang, with_admin=True) for c in counties}
     data, comparators, cited = [], [], []
     measure_axes = iter(axes)
@@ -1164,10 +1332,9 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         ax = next(measure_axes)
         ind, level, basis, unit, mtype, _span = key
         part = rows[(rows["indicator_id"] == ind) & (rows["level"] == level)]
-        ends = _endpoints(part, plans)
-        ends = ends.set_index("county").reindex([c for c in counties if c in set(ends["county"])]).reset_index()
+        ends = _place_order(_endpoints(part, plans), counties, many)
         cited += _dumbbell_panel(ax, ends, lang, places=places, label_by="place", national=national, findings=findings,
-                                 legend=False)
+                                 legend=False, compact=many)
         comparators += list(ends["target_comparator"])
         ax.set_title(_name(part.iloc[0], lang, True), fontsize=9)
         ax.set_xlabel(_t(lang, "pct"), fontsize=8)
@@ -1176,7 +1343,10 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     name_of = dict(zip(indicators["indicator_id"], indicators["label_en" if lang == "en" else "indicator_zh"]))
     for (derived_id, ind, unit), g in money_panels:
         ax = next(measure_axes)
-        g = g.set_index("county").reindex([c for c in counties if c in set(g["county"])]).reset_index()
+        if many:
+            g = g.sort_values(["value", "county"], ascending=[False, True]).reset_index(drop=True)
+        else:
+            g = g.set_index("county").reindex([c for c in counties if c in set(g["county"])]).reset_index()
         span = "/".join(sorted({f"{int(a)}–{int(b)}" for a, b in zip(g["span_start"], g["span_end"])
                                 if pd.notna(a) and pd.notna(b)}))
         if derived_id == "stated":
@@ -1198,12 +1368,14 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         ys = list(range(len(g)))
         ax.barh(ys, values, color=PALETTE[1], height=0.6)
         for y, v, c, (_, r) in zip(ys, values, g["comparator"], g.iterrows()):
-            ax.text(v, y, f" {_cmp_prefix(c)}{_bar_label(v)}", va="center", fontsize=7)
+            ax.text(v, y, f" {_cmp_prefix(c)}{_bar_label(v)}", va="center", fontsize=5 if many else 7)
             comparators.append(c)
             if findings is not None:
                 first = str(r["inputs"]).split(";")[0].rsplit(":", 1)
                 findings.mark(ax, v, y, first[0], ";".join(p.rsplit(":", 1)[1] for p in str(r["inputs"]).split(";")))
         ax.set_yticks(ys, [places.get(c, c) for c in g["county"]])
+        if many:
+            ax.tick_params(axis="y", labelsize=5.5, length=0)
         ax.set_ylim(len(ys) - 0.4, -0.6)
         ax.set_xlim(0, max(values) * 1.3 if len(values) else 1)
         ax.set_xlabel(unit_label, fontsize=8)
@@ -1227,8 +1399,10 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
              if r.get("basis") == "derived" and " ← " in str(r.get("quote"))]
     words += [f"{_place(plans, r['county'], lang)}“{r['quote']}”" for r in data
               if str(r.get("panel", "")).startswith("stated|") and r.get("quote")]
-    if words:
+    if words and not many:  # many places: each amount's words are in the CSV's quote column
         note = _join_notes(note, _t(lang, "as_stated") + _sep(lang) + "; ".join(dict.fromkeys(words)))
+    if many:
+        note = _join_notes(_t(lang, "ranked"), note)
     _finish(fig, title, _join_notes(note, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
 

@@ -1,0 +1,114 @@
+"""Comparisons of many places (a province's worth): ranked thin rows, small multiples, notes that
+summarise while the figure's CSV keeps every value's file and line (issue 11, item 5)."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from matplotlib.patches import Rectangle
+
+from planlib.report import fonts, plots
+
+N = plots.MANY_PLACES + 3
+
+
+@pytest.fixture(scope="module", autouse=True)
+def style():
+    fonts.use_style()
+
+
+@pytest.fixture(scope="module")
+def many(fixture_tables):
+    """The synthetic place 'alpha' copied N times with values scaled apart, as N plans of one layout."""
+    t = fixture_tables
+    base = t["targets"][t["targets"]["county"] == "alpha"]
+    plan = t["plans"][t["plans"]["county"] == "alpha"].iloc[0].to_dict()
+    targets, plans = [], []
+    for i in range(N):
+        slug = f"p{i:02d}"
+        targets.append(base.assign(county=slug, source_file=f"data/raw/{slug}.txt",
+                                   value=base["value"].astype(float) * (1 - i / 200)))
+        plans.append({**plan, "county": slug, "name_zh": f"某{i:02d}县", "name_en": f"Place {i:02d}"})
+    return {"targets": pd.concat(targets, ignore_index=True), "plans": pd.DataFrame(plans),
+            "indicators": t["indicators"], "counties": [f"p{i:02d}" for i in reversed(range(N))]}
+
+
+def _note(fig) -> str:
+    return " ".join(x.get_text() for x in fig.texts).replace("\n", " ")
+
+
+def test_a_caption_of_many_plans_counts_them_and_points_to_the_csv():
+    rows = pd.DataFrame({"source_file": [f"data/raw/p{i:02d}.txt" for i in range(N)], "line": range(N)})
+    for lang in ("zh", "en"):
+        text = plots.caption(rows, lang)
+        assert str(N) in text and "CSV" in text and "p00.txt" not in text
+    few = rows.head(plots.MANY_PLACES)
+    assert "p00.txt: 0" in plots.caption(few, "en")
+
+
+def test_many_places_are_ranked_by_target_and_every_value_keeps_its_line(many):
+    fig = plots.compare_rates(many["targets"], many["indicators"], many["counties"], plans=many["plans"], lang="en")
+    data = plots.figure_data(fig)
+    assert set(data["county"]) == set(many["counties"])
+    assert data["line"].astype(str).str.isdigit().all() and data["source_file"].str.endswith(".txt").all()
+    names = dict(zip(many["plans"]["name_en"], many["plans"]["county"]))
+    checked = 0
+    for ax, (panel, part) in zip(fig.axes, data.groupby("panel", sort=False)):
+        order = [names[t.get_text().split(" (")[0]] for t in ax.get_yticklabels()]
+        target = part[part["series"] == "target"].set_index("county")["value"]
+        shown = [target[c] for c in order if c in target.index]
+        assert shown == sorted(shown, reverse=True), panel  # highest target first
+        checked += 1
+    assert checked >= 1
+    assert "ranked" in _note(fig)
+
+
+def test_many_places_get_thin_rows(many):
+    fig = plots.compare_rates(many["targets"], many["indicators"], many["counties"], plans=many["plans"])
+    rows = plots.figure_data(fig).groupby("panel")["county"].nunique().max()
+    panels = len([ax for ax in fig.axes if ax.get_visible()])
+    grid_rows = -(-panels // 2)
+    assert fig.get_figheight() <= 1.6 + grid_rows * (plots.ROW_IN_MANY * rows + 1.1) + 0.01
+    few = plots.compare_rates(many["targets"], many["indicators"], many["counties"][:3], plans=many["plans"])
+    assert few.get_figheight() / 3 > fig.get_figheight() / N  # a few places keep their roomy rows
+
+
+def test_growth_of_many_places_is_a_panel_per_level_not_a_forest_of_bars(many):
+    growth = plots.growth_table(many["targets"], many["indicators"], many["counties"], plans=many["plans"])
+    assert len(growth) > 0
+    fig = plots.compare_growth(many["targets"], many["indicators"], many["counties"], plans=many["plans"])
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == growth["level"].nunique()
+    assert not [p for ax in visible for p in ax.patches if isinstance(p, Rectangle) and p.get_height() > 0
+                and p.get_width() < 0.5]  # no grouped bars
+    for ax in visible:  # ranked: the first row (top) has the largest growth
+        level = next(lv for lv in growth["level"].unique() if plots.level_label(lv, "zh") == ax.get_title())
+        part = growth[growth["level"] == level].drop_duplicates("county")
+        assert len(ax.get_yticklabels()) == len(part)
+
+
+def test_findings_of_many_places_are_counted_not_listed():
+    checks = pd.DataFrame({"check": ["cross_source_conflict", "sum_mismatch"], "source_file": ["a.txt", "b.txt"],
+                           "lines": ["3;9", "4"]})
+    for compact in (False, True):
+        findings = plots._Findings(checks, "en", compact=compact)
+        fig, (ax,) = plots._figure(1)
+        assert findings.mark(ax, 1, 1, "a.txt", "9") == "[1]"
+        assert findings.mark(ax, 2, 2, "b.txt", "4") == "[2]"
+        note = findings.note()
+        if compact:
+            assert "2 findings" in note and "cross_source_conflict" in note and "[1]" not in note
+            assert not ax.texts  # rings only: a hundred [n] labels would cover the values
+        else:
+            assert "[1]" in note and "a.txt" in note and len(ax.texts) == 2
+
+
+def test_a_county_among_many_shows_the_others_as_an_unnamed_strip_that_the_csv_still_lists(many):
+    fig = plots.rates(many["targets"], many["indicators"], "p00", plans=many["plans"], lang="en")
+    shown = " ".join(t.get_text() for ax in fig.axes for t in ax.texts)
+    assert "Place 01" not in shown and "Place 14" not in shown  # no hundred names beside the dots
+    data = plots.figure_data(fig)
+    assert set(data["county"]) == set(many["counties"])  # every value plotted is still cited
+    three = many["targets"][many["targets"]["county"].isin(["p00", "p01", "p02"])]
+    few = plots.rates(three, many["indicators"], "p00", plans=many["plans"], lang="en")
+    assert "Place 01" in " ".join(t.get_text() for ax in few.axes for t in ax.texts)  # a few others: named
+    assert fig.get_figheight() <= few.get_figheight()  # the strip keeps the figure its usual size
