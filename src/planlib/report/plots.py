@@ -36,11 +36,12 @@ LEVEL_LABELS = {
 }
 TEXT = {
     "zh": {"no_data": "本规划无此类数据", "source": "来源", "national": "全国“十四五”目标", "baseline": "基期",
-           "target": "目标", "others": "其他地区", "persons": "人数（人）", "growth": "2020→2025 增长（%）",
+           "target": "目标", "others": "其他地区", "persons": "人数（人）", "growth": "{span} 增长（%）",
            "enrollment": "各学段在校生（在园）人数", "rates": "主要入学率：基期 → 目标",
            "teachers": "教师队伍目标", "funding": "教育经费", "schools": "学校建设（按学段）",
-           "compare_rates": "主要比率：各地基期 → 目标", "compare_growth": "在校生规模增长（2020→2025，%）",
-           "compare_growth_span": "在校生规模增长（{span}，%）",
+           "compare_rates": "主要比率：各地基期 → 目标", "compare_growth_span": "在校生规模增长（{span}，%）",
+           "period": "{start}–{end}年规划", "base_year": "基期 {year}年", "end_year": "目标 {year}年",
+           "base_end": "基期→目标年",
            "year": "年", "no_year": "未注明年份", "pct": "比例（%）", "value": "数值",
            "log": "（对数刻度）", "floor": "▶ 目标为下限（≥ 以上）", "ceiling": "◀ 目标为上限（≤ 以内）",
            "approx": "◆ 约数（约、近、左右）", "cumulative": "累计", "annual": "每年", "per_unit": "单位量",
@@ -53,11 +54,11 @@ TEXT = {
            "national_gap": "全国目标", "as_stated": "原文口径"},
     "en": {"no_data": "No data in this plan", "source": "Source", "national": "National 14th FYP target",
            "baseline": "baseline", "target": "target", "others": "other places", "persons": "Persons",
-           "growth": "Growth 2020→2025 (%)", "enrollment": "Enrolment by level", "rates": "Key rates: baseline → target",
+           "growth": "Growth {span} (%)", "enrollment": "Enrolment by level", "rates": "Key rates: baseline → target",
            "teachers": "Teacher targets", "funding": "Education funding", "schools": "School construction by level",
            "compare_rates": "Key rates by place: baseline → target",
-           "compare_growth": "Enrolment growth, base year → end year (%)",
-           "compare_growth_span": "Enrolment growth {span} (%)", "year": "", "no_year": "no year stated",
+           "compare_growth_span": "Enrolment growth {span} (%)", "period": "plan {start}–{end}",
+           "base_year": "baseline {year}", "end_year": "target {year}", "base_end": "base year → end year", "year": "", "no_year": "no year stated",
            "pct": "Share (%)", "value": "Value",
            "log": " (log scale)", "floor": "▶ target is a floor (≥, at least)", "ceiling": "◀ target is a ceiling (≤, at most)",
            "approx": "◆ approximate (about, nearly)", "cumulative": "cumulative", "annual": "per year", "per_unit": "per unit",
@@ -208,6 +209,25 @@ def _period(plans, county) -> tuple[int | None, int | None]:
     from ..build.derived import _period as period
 
     return period(plans, county)
+
+
+def period_span(plans: pd.DataFrame | None, counties: Iterable[str], arrow: str = "→") -> str:
+    """Each plan's own base year → end year (base = period start − 1), joined with '/' where places differ.
+
+    '' when no plan states its period. No year is a constant: a 十三五 plan gives '2015→2020'.
+
+    >>> plans = pd.DataFrame({"county": ["a", "b"], "period_start": [2021, 2016], "period_end": [2025, 2020]})
+    >>> period_span(plans, ["a"]), period_span(plans, ["a", "b"])
+    ('2020→2025', '2015→2020/2020→2025')
+    """
+    spans = {_period(plans, c) for c in counties}
+    return "/".join(f"{b}{arrow}{e}" for b, e in sorted(x for x in spans if x[0] is not None))
+
+
+def period_label(plans: pd.DataFrame | None, county: str, lang: str = "zh") -> str:
+    """'2016–2020年规划' / 'plan 2016–2020' from the plans table ('' without a period), for figure titles."""
+    base, end = _period(plans, county)
+    return "" if base is None else _t(lang, "period").format(start=base + 1, end=end)
 
 
 def _endpoints(rows: pd.DataFrame, plans: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -482,19 +502,28 @@ def _min_span(ax, span: float, lower: float | None = 0.0) -> None:
     ax.set_xlim(lo, hi)
 
 
+def _one_year(years) -> int | None:
+    """The single year a set of endpoints is at (None if none or several): a legend may then name it."""
+    found = {int(y) for y in years if y is not None and pd.notna(y)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _comparator_legend(ax, comparators, lang: str, *, dumbbell: bool = True, extra: list | None = None,
-                       loc: str = "best", fig: Figure | None = None) -> list:
+                       loc: str = "best", fig: Figure | None = None, years: tuple = (None, None)) -> list:
     """Legend of what the markers mean: hollow = baseline, filled = target, ▶/◀ floors and ceilings, ◆ approx.
 
+    ``years``: the baseline's and the target's year when every endpoint drawn is at one ('基期 2015年').
     With ``fig``: the handles are returned for a figure-wide legend (:func:`_finish`), not drawn on ``ax``.
     """
     from matplotlib.lines import Line2D
 
     handles = list(extra or [])
     if dumbbell:
+        base = _t(lang, "baseline") if years[0] is None else _t(lang, "base_year").format(year=years[0])
+        end = _t(lang, "target") if years[1] is None else _t(lang, "end_year").format(year=years[1])
         handles += [Line2D([], [], ls="", marker="o", markerfacecolor="white", markeredgecolor=PALETTE[0],
-                           label=_t(lang, "baseline")),
-                    Line2D([], [], ls="", marker="o", color=PALETTE[0], label=_t(lang, "target"))]
+                           label=base),
+                    Line2D([], [], ls="", marker="o", color=PALETTE[0], label=end)]
     shown = set(c for c in comparators if isinstance(c, str))
     if shown & set(FLOOR):
         handles.append(Line2D([], [], ls="", marker=">", color=PALETTE[0], label=_t(lang, "floor")[2:]))
@@ -621,7 +650,9 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
             extra.append(Line2D([], [], color=NATIONAL_COLOR, ls="--", label=_t(lang, "national")))
         if focus and len(ends[ends["county"] != focus]):
             extra.append(Line2D([], [], ls="", marker="o", color=OTHERS_COLOR, ms=4, label=_t(lang, "others")))
-        _comparator_legend(ax, list(ends["target_comparator"]), lang, extra=extra)
+        mine = ends[ends["county"] == focus] if focus else ends
+        years = (_one_year(mine["baseline_year"]), _one_year(mine["target_year"])) if len(mine) else (None, None)
+        _comparator_legend(ax, list(ends["target_comparator"]), lang, extra=extra, years=years)
     return list(dict.fromkeys(cited))
 
 
@@ -668,8 +699,12 @@ def _county_rows(targets, indicators, county, domain) -> pd.DataFrame:
     return rows[rows["domain"] == domain]
 
 
-def _title(lang: str, key: str, place: str) -> str:
-    return f"{place}：{_t(lang, key)}" if lang == "zh" else f"{place}: {_t(lang, key)}"
+def _title(lang: str, key: str, place: str, period: str = "") -> str:
+    """'某县：教师队伍目标（2021–2025年规划）' / 'A County: Teacher targets (plan 2021–2025)'."""
+    title = f"{place}：{_t(lang, key)}" if lang == "zh" else f"{place}: {_t(lang, key)}"
+    if period:
+        title += f"（{period}）" if lang == "zh" else f" ({period})"
+    return title
 
 
 def _rows_data(rows: pd.DataFrame, figure: str, plans, lang, panel: str = "") -> list[dict]:
@@ -703,7 +738,7 @@ def enrollment_by_level(targets: pd.DataFrame, indicators: pd.DataFrame, county:
     """
     rows = _county_rows(targets, indicators, county, "enrollment")
     rows = rows[_is_headcount(rows) & rows["year"].notna()]
-    title = _title(lang, "enrollment", _place(plans, county, lang))
+    title = _title(lang, "enrollment", _place(plans, county, lang), period_label(plans, county, lang))
     if rows.empty:
         return no_data_figure(title, lang)
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
@@ -753,7 +788,7 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     rows = _labelled(targets, indicators)
     rows = rows[(rows["domain"] == "enrollment") & rows["unit"].isin(RATE_UNITS) & (rows["basis"] == "point")]
     mine = rows[rows["county"] == county]
-    title = _title(lang, "rates", _place(plans, county, lang))
+    title = _title(lang, "rates", _place(plans, county, lang), period_label(plans, county, lang))
     if mine.empty:
         return no_data_figure(title, lang)
     keys = set(zip(mine["indicator_id"], mine["level"]))
@@ -789,7 +824,7 @@ def _domain_figure(targets, indicators, county, domain, key, *, plans, lang, che
     five-year total never with a year's amount.
     """
     rows = _county_rows(targets, indicators, county, domain)
-    title = _title(lang, key, _place(plans, county, lang))
+    title = _title(lang, key, _place(plans, county, lang), period_label(plans, county, lang))
     if rows.empty:
         return no_data_figure(title, lang)
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
@@ -1073,9 +1108,9 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
                    checks=None) -> Figure:
     """Growth of enrolment by level, the plan's base year → end year in %, one bar per place (from `derived`)."""
     growth = growth_table(targets, indicators, counties, plans=plans, derived=derived)
-    title = _t(lang, "compare_growth")
-    if growth.empty:
-        return no_data_figure(title, lang)
+    if growth.empty:  # the title still names the plans' own years
+        return no_data_figure(_t(lang, "compare_growth_span").format(
+            span=period_span(plans, counties) or _t(lang, "base_end")), lang)
     findings = _Findings(checks, lang) if checks is not None else None
     levels = sorted(growth["level"].unique(), key=_level_order)
     present = [c for c in counties if c in set(growth["county"])]
@@ -1105,7 +1140,7 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
     ax.margins(y=0.12)
     ax.set_xticks(range(len(levels)), [level_label(lv, lang) for lv in levels])
     spans = "/".join(sorted({f"{int(a)}→{int(b)}" for a, b in zip(growth["start_year"], growth["end_year"])}))
-    ax.set_ylabel(_t(lang, "growth").replace("2020→2025", spans))
+    ax.set_ylabel(_t(lang, "growth").format(span=spans))
     handles, _ = ax.get_legend_handles_labels()
     _floor_handles(handles, comparators, lang, vertical=True)
     lines = growth.assign(line=growth["lines"].str.split(";")).explode("line")
