@@ -88,3 +88,15 @@ def test_no_year_literal_left_in_the_figure_words():
     for lang in ("zh", "en"):
         for key, words in plots.TEXT[lang].items():
             assert "2020" not in words and "2025" not in words, (lang, key, words)
+
+
+def test_national_14th_plan_targets_are_not_drawn_against_a_13th_plan():
+    national = pd.DataFrame({"indicator_id": ["preschool_ger"], "value": [90.0], "comparator": [">="], "year": [2025],
+                             "source": ["national.pdf"]})
+    old = _texts(plots.rates(TARGETS, IND, "old", plans=PLANS, national=national))
+    assert plots.TEXT["zh"]["national"] not in old and "national.pdf" not in old
+    new_targets = pd.concat([TARGETS, pd.DataFrame([_r("new", "preschool_ger", 2020, "baseline", 85.0, 3),
+                                                   _r("new", "preschool_ger", 2025, "target", 88.0, 4)])])
+    new = _texts(plots.rates(new_targets, IND, "new", plans=PLANS, national=national))
+    assert plots.TEXT["zh"]["national"] in new and "national.pdf" in new
+    assert plots._national_for(national, PLANS, ["old", "new"]).empty  # places ending in different years

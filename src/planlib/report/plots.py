@@ -224,6 +224,23 @@ def period_span(plans: pd.DataFrame | None, counties: Iterable[str], arrow: str 
     return "/".join(f"{b}{arrow}{e}" for b, e in sorted(x for x in spans if x[0] is not None))
 
 
+def _national_for(national: pd.DataFrame | None, plans: pd.DataFrame | None, counties: Iterable[str]):
+    """National targets that apply to these plans: those for the end year every plan shares.
+
+    A 十三五 plan (ends 2020) is never drawn against the national 十四五 (2025) targets; places whose end years
+    differ get no national line. Without plans or periods the targets are kept as given.
+    """
+    if national is None or national.empty or plans is None or "year" not in national.columns:
+        return national
+    ends = {_period(plans, c)[1] for c in counties}
+    ends.discard(None)
+    if not ends:
+        return national
+    if len(ends) > 1:
+        return national.iloc[0:0]
+    return national[national["year"] == ends.pop()]
+
+
 def period_label(plans: pd.DataFrame | None, county: str, lang: str = "zh") -> str:
     """'2016–2020年规划' / 'plan 2016–2020' from the plans table ('' without a period), for figure titles."""
     base, end = _period(plans, county)
@@ -801,7 +818,8 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     per_row = ends[ends["county"] != county].groupby(["indicator_id", "level"]).size()
     n_others = int(per_row.max()) if len(per_row) else 0
     fig, (ax,) = _figure(1, height=1.4 + (0.55 + 0.2 * n_others) * len(keys))
-    cited = _dumbbell_panel(ax, ends, lang, focus=county, national=national, places=places, findings=findings)
+    cited = _dumbbell_panel(ax, ends, lang, focus=county, national=_national_for(national, plans, [county]),
+                            places=places, findings=findings)
     ax.set_xlabel(_t(lang, "pct"))
     _min_span(ax, 10)
     note = caption(shown, lang)
@@ -917,6 +935,7 @@ def _shared(rows: pd.DataFrame, counties: Sequence[str], minimum: int = 2) -> li
 def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, figure, title, note_extra="",
                     ncols=2, span_for_rates=10) -> Figure:
     """One dumbbell panel per shared measure, one row per place (with its admin level)."""
+    national = _national_for(national, plans, counties)
     places = {c: _place(plans, c, lang, with_admin=True) for c in counties}
     ncols = ncols if len(keys) > 1 else 1
     nrows = -(-len(keys) // ncols)
@@ -1188,6 +1207,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     if not rate_keys and not money_panels:
         return no_data_figure(title, lang, message=_t(lang, "not_shared"))
     findings = _Findings(checks, lang) if checks is not None else None
+    national = _national_for(national, plans, counties)
     n = len(rate_keys) + len(money_panels)
     n_places = max(len(set(rows["county"]) | set(d["county"])), 1)
     fig, axes = _figure(n, height=1.8 + n * (0.4 * n_places + 1.1), ncols=1)
