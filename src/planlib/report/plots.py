@@ -135,7 +135,22 @@ CHECK_LABELS = {
            "cross_source_conflict": "two places in the text disagree", "unit_magnitude": "unit contradicts magnitude",
            "out_of_range": "implausible value", "unnamed_indicator": "unnamed number", "correction_applied": "correction applied"},
 }
-PERSON_UNITS = ("人", "名")
+
+
+def unit_aliases() -> dict[str, str]:
+    """Each unit of ``data/unit_aliases.yml`` mapped to its group's name: {'人': '人', '名': '人'}.
+
+    >>> unit_aliases()["名"]
+    '人'
+    """
+    from ..datafiles import package_yaml
+
+    groups = package_yaml("unit_aliases.yml").get("same_unit", {})
+    return {str(u): str(name) for name, units in groups.items() for u in units}
+
+
+#: headcount units (人 and 名 are both persons), from data/unit_aliases.yml
+PERSON_UNITS = tuple(u for u, name in unit_aliases().items() if name == "人")
 FLOOR, CEILING = (">=", ">"), ("<=", "<")
 #: columns of every figure's data file (figures/<place>/<name>.csv), one row per plotted value
 DATA_COLUMNS = ["figure", "panel", "county", "place", "admin_level", "indicator_id", "level", "series", "year",
