@@ -107,6 +107,7 @@ def test_money_is_shown_in_one_scale_that_the_axis_names():
     assert ax.get_ylabel() == "亿元"
     drawn = sorted(round(float(y), 6) for line in ax.get_lines() for y in line.get_ydata())
     assert drawn == [0.05, 34.0]  # both in 亿元: one scale for the chart, never 亿 for one place and 万 for another
+    assert _ax(explore.chart(rows, plans=PLANS, lang="en")).get_ylabel() == "100 million yuan"
     assert explore.money_scale([9000.0], "元") == (1.0, "元")
     assert explore.money_scale([2.5e4], "元") == (1e4, "万元")
 
@@ -162,3 +163,16 @@ def test_explorer_in_english_labels_its_widgets_and_chart():
     assert _ax(ex.figure).get_xlabel() == "Year"
     with pytest.raises(ValueError):
         Explorer(_tables([]), lang="fr")
+
+
+def test_two_different_values_of_one_key_are_both_drawn_apart():
+    """助学金 and 免学费 of one level, one year: two series (numbered), nothing dropped, no line joining them."""
+    rows = pd.DataFrame([_row("a", "invest", "funding", 2020, "baseline", 3.3e7, "元", 70, level="vocational"),
+                         _row("a", "invest", "funding", 2020, "baseline", 2.31e8, "元", 70, level="vocational"),
+                         _row("a", "invest", "funding", 2020, "baseline", 2.31e8, "元", 12, level="vocational",
+                              source="table")])  # the table restating a prose number: drawn once
+    points = explore.chart_points(rows)
+    assert sorted(points["value"]) == [3.3e7, 2.31e8] and sorted(points["repeat"]) == [0, 1]
+    ax = _ax(explore.chart(rows, plans=PLANS))
+    assert sorted(round(float(line.get_ydata()[0]), 2) for line in ax.get_lines()) == [0.33, 2.31]
+    assert all(len(line.get_ydata()) == 1 for line in ax.get_lines())

@@ -18,6 +18,7 @@ import io
 from pathlib import Path
 
 import ipywidgets as widgets
+import matplotlib
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
@@ -100,11 +101,31 @@ def money_scale(values, unit: str) -> tuple[float, str]:
     return 1.0, unit
 
 
+def unit_words(unit: str, lang: str = "zh") -> str:
+    """A unit as the axis shows it in ``lang`` (the report's words): 亿元 → '100 million yuan', 元/年 → 'yuan a year'.
+
+    >>> unit_words("亿元", "en"), unit_words("万元/年", "en"), unit_words("亿元", "zh"), unit_words("人", "en")
+    ('100 million yuan', '10,000 yuan a year', '亿元', 'persons')
+    """
+    if lang != "en" or not unit:
+        return unit
+    from ..report.plots import UNIT_LABELS
+
+    words = UNIT_LABELS["en"]
+    head, _, per = unit.partition("/")
+    shown = words.get(head, head)
+    if per:
+        shown += " a year" if per == "年" else f" per {words.get(per, per)}"
+    return shown
+
+
 def chart_points(rows: pd.DataFrame, aliases: dict[str, str] | None = None) -> pd.DataFrame:
     """The dated baselines and targets a chart draws, one per place, level, kind, year, unit and basis.
 
     Units of one group are merged under its name (``data/unit_aliases.yml``: 名 → 人), so the persons of a
-    place are one series; a number stated in the table and in the text is drawn once (the table's).
+    place are one series; a number stated in the table and in the text is drawn once (the table's). Two
+    different values with the same key (助学金 and 免学费 of one level) are both kept: ``repeat`` numbers them,
+    and each is its own series, never dropped and never joined to the other by a line.
     """
     if aliases is None:
         from ..report.plots import unit_aliases
@@ -112,15 +133,17 @@ def chart_points(rows: pd.DataFrame, aliases: dict[str, str] | None = None) -> p
         aliases = unit_aliases()
     points = rows[rows["kind"].isin(["baseline", "target"]) & rows["year"].notna()].copy()
     if points.empty:
-        return points.assign(unit_shown=pd.Series(dtype=str))
+        return points.assign(unit_shown=pd.Series(dtype=str), repeat=pd.Series(dtype=int))
     points["unit_shown"] = [aliases.get(u, u) if isinstance(u, str) else "" for u in points["unit"]]
     if "basis" not in points.columns:
         points["basis"] = "point"
     points["basis"] = points["basis"].fillna("point")
     points["level"] = points["level"].fillna("")
     points = points.assign(_prose=(points["source"] != "table").astype(int)).sort_values(["_prose", "line"])
-    points = points.drop_duplicates(["county", "level", "kind", "year", "unit_shown", "basis"]).drop(columns="_prose")
-    return points.sort_values(["county", "level", "year"], kind="stable").reset_index(drop=True)
+    key = ["county", "level", "kind", "year", "unit_shown", "basis"]
+    points = points.drop_duplicates(key + ["value"]).drop(columns="_prose")
+    points["repeat"] = points.groupby(key, dropna=False).cumcount()
+    return points.sort_values(["county", "level", "repeat", "year"], kind="stable").reset_index(drop=True)
 
 
 def year_axis(years) -> tuple[dict[int, float], bool]:
@@ -207,11 +230,14 @@ def chart(rows: pd.DataFrame, title: str = "", *, plans: pd.DataFrame | None = N
     positions, categorical = year_axis(points["year"])
     units = list(dict.fromkeys(points["unit_shown"]))
     scales = {u: money_scale(points.loc[points["unit_shown"] == u, "value"], u) for u in units}
+    scales = {u: (divisor, unit_words(shown, lang)) for u, (divisor, shown) in scales.items()}
+    n_series = points.groupby(["county", "level", "unit_shown", "basis", "repeat"], dropna=False).ngroups
+    palette = PALETTE if n_series <= len(PALETTE) else [matplotlib.colormaps["tab20"](k % 20) for k in range(n_series)]
     from ..report.plots import level_label
 
-    for i, ((county, level, unit, basis), group) in enumerate(
-            points.groupby(["county", "level", "unit_shown", "basis"], dropna=False, sort=True)):
-        color = PALETTE[i % len(PALETTE)]
+    for i, ((county, level, unit, basis, repeat), group) in enumerate(
+            points.groupby(["county", "level", "unit_shown", "basis", "repeat"], dropna=False, sort=True)):
+        color = palette[i % len(palette)]
         divisor, shown_unit = scales[unit]
         xs = [positions[int(y)] for y in group["year"]]
         ys = (group["value"].astype(float) / divisor).tolist()
@@ -220,7 +246,8 @@ def chart(rows: pd.DataFrame, title: str = "", *, plans: pd.DataFrame | None = N
             parts.append(shown_unit)
         if basis != "point":
             parts.append(_w(lang, basis) if basis in WORDS["zh"] else str(basis))
-        ax.plot(xs, ys, color=color, lw=1.2, label=" · ".join(p for p in parts if p))
+        label = " · ".join(p for p in parts if p) + (f" ({repeat + 1})" if repeat else "")
+        ax.plot(xs, ys, color=color, lw=1.2, label=label)
         for kind, face in (("baseline", "white"), ("target", color)):
             mask = (group["kind"] == kind).tolist()
             ax.scatter([x for x, m in zip(xs, mask) if m], [y for y, m in zip(ys, mask) if m], s=40,
@@ -235,7 +262,8 @@ def chart(rows: pd.DataFrame, title: str = "", *, plans: pd.DataFrame | None = N
     ax.set_xlabel(_w(lang, "year"))
     if len(units) == 1:
         ax.set_ylabel(scales[units[0]][1])
-    ax.legend(fontsize=8, loc="best", title=f"{_w(lang, 'baseline')} · {_w(lang, 'target')}", title_fontsize=7)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,  # beside, never over a value
+              title=f"{_w(lang, 'baseline')} · {_w(lang, 'target')}", title_fontsize=7)
     ax.grid(alpha=0.3)
     fig.suptitle(title, fontsize=11)
     return fig
