@@ -9,8 +9,10 @@ import ast
 import re
 
 import nbformat
+import pandas as pd
 import pytest
 
+from planlib.report import plots
 from planlib.teach import course
 
 LESSONS = sorted(course.TEACHING_DIR.glob("*.ipynb"))
@@ -52,3 +54,30 @@ def test_lesson_code_writes_no_year(path):
         years = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and type(n.value) is int
                  and 1990 <= n.value <= 2100]
         assert not years, f"{path.name} cell {cell.get('id')}: literal year(s) {years}"
+
+
+_PLANS = pd.DataFrame({"county": ["old", "new"], "name_zh": ["旧县", "新县"], "name_en": ["Old County", "New County"]})
+
+
+def _texts(fig) -> str:
+    out = [fig._suptitle.get_text() if fig._suptitle else ""] + [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        out += [ax.get_xlabel()] + [t.get_text() for t in ax.get_yticklabels()]
+    for legend in fig.legends:
+        out += [t.get_text() for t in legend.get_texts()]
+    return " | ".join(out)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_instrument_shares_figure_follows_the_language(lang):
+    shares = pd.DataFrame({"county": ["old", "old", "new", "new"], "category": ["supply", "demand", "supply", "environment"],
+                           "sentences": [6, 2, 3, 1], "share": [0.75, 0.25, 0.75, 0.25]})
+    fig = plots.instrument_shares(shares, plans=_PLANS, lang=lang,
+                                  categories={"supply": "供给型", "environment": "环境型", "demand": "需求型"})
+    text = _texts(fig)
+    if lang == "zh":
+        assert "供给型" in text and "旧县" in text and "supply" not in text
+    else:
+        assert "supply" in text and "Old County" in text and "供给型" not in text and "旧县" not in text
+    data = plots.figure_data(fig)
+    assert sorted(data["value"]) == [0.25, 0.25, 0.75, 0.75]

@@ -100,3 +100,4 @@ def test_national_14th_plan_targets_are_not_drawn_against_a_13th_plan():
     new = _texts(plots.rates(new_targets, IND, "new", plans=PLANS, national=national))
     assert plots.TEXT["zh"]["national"] in new and "national.pdf" in new
     assert plots._national_for(national, PLANS, ["old", "new"]).empty  # places ending in different years
+

@@ -1302,6 +1302,48 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     return _attach(fig, data, findings)
 
 
+INSTRUMENT_WORDS = {"zh": {"title": "政策工具：各地句子占比", "share": "句子占比（%）", "source": "按句计（每句每类只计一次），各地的（句，类）对数"},
+                    "en": {"title": "Policy instruments: share of sentences by place", "share": "Share of sentences (%)",
+                           "source": "counted by sentence, once per instrument; (sentence, instrument) pairs per place",
+                           "supply": "supply",
+                           "environment": "environment", "demand": "demand"}}
+
+
+def instrument_shares(shares: pd.DataFrame, *, plans: pd.DataFrame | None = None, lang: str = "zh",
+                      categories: dict[str, str] | None = None) -> Figure:
+    """Stacked bars of policy-instrument shares per place (``textmine.instrument_shares``: county, category,
+    sentences, share), place names from ``plans``, category names in ``lang`` (Chinese from the dictionary)."""
+    words = INSTRUMENT_WORDS.get(lang, INSTRUMENT_WORDS["zh"])
+    if shares is None or shares.empty:
+        return no_data_figure(words["title"], lang)
+    names = categories or {}
+    order = list(dict.fromkeys([c for c in names if c in set(shares["category"])] + sorted(set(shares["category"]))))
+    places = sorted(shares["county"].unique())
+    fig, (ax,) = _figure(1, height=1.6 + 0.45 * len(places))
+    left = [0.0] * len(places)
+    for i, cat in enumerate(order):
+        part = shares[shares["category"] == cat].set_index("county")
+        values = [100 * float(part["share"].get(c, 0.0)) for c in places]
+        label = words.get(cat, cat) if lang == "en" else names.get(cat, cat)
+        ax.barh(range(len(places)), values, left=left, color=PALETTE[i % len(PALETTE)], label=label, height=0.6)
+        for y, (x0, v) in enumerate(zip(left, values)):
+            if v >= 6:
+                ax.text(x0 + v / 2, y, f"{v:.0f}", ha="center", va="center", fontsize=7, color="white")
+        left = [a + b for a, b in zip(left, values)]
+    ax.set_yticks(range(len(places)), [_place(plans, c, lang) for c in places])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(words["share"])
+    handles, _ = ax.get_legend_handles_labels()
+    n = shares.groupby("county")["sentences"].sum()
+    note = ("；" if lang == "zh" else "; ").join(f"{_place(plans, c, lang)} {int(n[c])}" for c in places)
+    _finish(fig, words["title"], f"{words['source']}{_sep(lang)}{note}", legend=handles)
+    return _attach(fig, [{"figure": "instruments", "panel": r["category"], "county": r["county"],
+                          "place": _place(plans, r["county"], lang), "series": r["category"],
+                          "value": float(r["share"]), "unit": "share", "basis": "sentences"}
+                         for _, r in shares.iterrows()])
+
+
 #: The comparison's figures, in report order: file stem -> function.
 COMPARISON_FIGURES = {
     "enrollment": compare_enrollment,
