@@ -101,3 +101,19 @@ def test_national_14th_plan_targets_are_not_drawn_against_a_13th_plan():
     assert plots.TEXT["zh"]["national"] in new and "national.pdf" in new
     assert plots._national_for(national, PLANS, ["old", "new"]).empty  # places ending in different years
 
+
+
+def test_places_of_different_periods_are_labelled_with_their_own_years():
+    both = pd.concat([TARGETS, pd.DataFrame([_r("new", "preschool_ger", 2020, "baseline", 85.0, 3),
+                                             _r("new", "preschool_ger", 2025, "target", 88.0, 4)])])
+    fig = plots.compare_rates(both, IND, ["old", "new"], plans=PLANS, lang="en")
+    text = _texts(fig)
+    assert "Old County (county) 2015→2020" in text and "New County (county) 2020→2025" in text
+    data = plots.figure_data(fig)
+    years = {(c, s): int(y) for c, s, y in zip(data["county"], data["series"], data["year"])}
+    assert years == {("old", "baseline"): 2015, ("old", "target"): 2020, ("new", "baseline"): 2020,
+                     ("new", "target"): 2025}
+    growth = _texts(plots.compare_growth(TARGETS, IND, ["old", "new"], plans=PLANS, lang="zh"))
+    assert "旧县（县） 2015→2020" in growth and "新县（县） 2020→2025" in growth
+    same = _texts(plots.compare_rates(TARGETS, IND, ["old"], plans=PLANS, lang="en", indicator_ids=["preschool_ger"]))
+    assert "Old County (county)" in same and "Old County (county) 2015" not in same  # one period: no years repeated

@@ -256,6 +256,26 @@ def _national_for(national: pd.DataFrame | None, plans: pd.DataFrame | None, cou
     return national[national["year"] == ends.pop()]
 
 
+def place_labels(plans: pd.DataFrame | None, counties: Iterable[str], lang: str = "zh") -> dict[str, str]:
+    """Each place's name with its admin level; where the places' periods differ, its own base → end years too
+    ('旧县（县）2015→2020'), since each is drawn at its own years.
+
+    >>> plans = pd.DataFrame({"county": ["a", "b"], "name_zh": ["甲县", "乙县"], "name_en": ["A", "B"],
+    ...                       "period_start": [2021, 2016], "period_end": [2025, 2020]})
+    >>> place_labels(plans, ["a", "b"], "en")
+    {'a': 'A 2020→2025', 'b': 'B 2015→2020'}
+    >>> place_labels(plans, ["a"], "en")
+    {'a': 'A'}
+    """
+    counties = list(counties)
+    labels = {c: _place(plans, c, lang, with_admin=True) for c in counties}
+    periods = {c: _period(plans, c) for c in counties}
+    if len({p for p in periods.values() if p[0] is not None}) > 1:
+        labels = {c: f"{name} {periods[c][0]}→{periods[c][1]}" if periods[c][0] is not None else name
+                  for c, name in labels.items()}
+    return labels
+
+
 def period_label(plans: pd.DataFrame | None, county: str, lang: str = "zh") -> str:
     """'2016–2020年规划' / 'plan 2016–2020' from the plans table ('' without a period), for figure titles."""
     base, end = _period(plans, county)
@@ -828,7 +848,7 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     ends = _endpoints(shown)
     ends = ends.assign(_order=[(_level_order(lv), ind) for ind, lv in zip(ends["indicator_id"], ends["level"])])
     ends = ends.sort_values("_order", kind="stable").drop(columns="_order")
-    places = {c: _place(plans, c, lang, with_admin=True) for c in ends["county"].unique()}
+    places = place_labels(plans, ends["county"].unique(), lang)
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
     per_row = ends[ends["county"] != county].groupby(["indicator_id", "level"]).size()
     n_others = int(per_row.max()) if len(per_row) else 0
@@ -951,7 +971,7 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
                     ncols=2, span_for_rates=10) -> Figure:
     """One dumbbell panel per shared measure, one row per place (with its admin level)."""
     national = _national_for(national, plans, counties)
-    places = {c: _place(plans, c, lang, with_admin=True) for c in counties}
+    places = place_labels(plans, counties, lang)
     ncols = ncols if len(keys) > 1 else 1
     nrows = -(-len(keys) // ncols)
     n_places = max(len(set(rows["county"])), 1)
@@ -1155,7 +1175,7 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
         part = growth[growth["county"] == county].drop_duplicates("level")
         xs = [levels.index(lv) + (i - (len(present) - 1) / 2) * width for lv in part["level"]]
         ax.bar(xs, part["growth_pct"], width=width * 0.95, color=PALETTE[i % len(PALETTE)],
-               label=_place(plans, county, lang, with_admin=True))
+               label=place_labels(plans, present, lang)[county])
         for x, (_, r) in zip(xs, part.iterrows()):
             v = float(r["growth_pct"])
             # a label on every bar (a 0 % bar is otherwise invisible, and reads as missing), clear of the
@@ -1226,7 +1246,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     n = len(rate_keys) + len(money_panels)
     n_places = max(len(set(rows["county"]) | set(d["county"])), 1)
     fig, axes = _figure(n, height=1.8 + n * (0.4 * n_places + 1.1), ncols=1)
-    places = {c: _place(plans, c, lang, with_admin=True) for c in counties}
+    places = place_labels(plans, counties, lang)
     data, comparators, cited = [], [], []
     measure_axes = iter(axes)
     for key in rate_keys:
