@@ -1166,6 +1166,32 @@ def _index_places(processed_dir, reports_dir: Path, index_dir: Path, lang: str) 
     return places
 
 
+def period_words(plans) -> dict[str, str]:
+    """The plans' own years for the index page: ``periods`` ('2021–2025', or '2016–2020/2021–2025' where plans
+    differ), ``base`` (period start − 1) and ``end``, each joined with '/'; '' where no plan states a period.
+
+    >>> import pandas as pd
+    >>> period_words(pd.DataFrame({"period_start": [2021, 2016], "period_end": [2025, 2020]}))
+    {'periods': '2016–2020/2021–2025', 'base': '2015/2020', 'end': '2020/2025'}
+    """
+    spans = set()
+    if plans is not None and len(plans) and {"period_start", "period_end"} <= set(plans.columns):
+        spans = {(int(a), int(b)) for a, b in zip(plans["period_start"], plans["period_end"])
+                 if not _missing(a) and not _missing(b)}
+    spans = sorted(spans)
+    return {"periods": "/".join(f"{a}–{b}" for a, b in spans),
+            "base": "/".join(str(y) for y in sorted({a - 1 for a, _ in spans})),
+            "end": "/".join(str(y) for y in sorted({b for _, b in spans}))}
+
+
+def _table_about(L: dict, name: str, years: dict[str, str]) -> str:
+    """A table's one-line description; the comparison's names the plans' base and end years."""
+    about = L["tables"].get(name, "")
+    if not years["base"]:  # no plan states its period: say which years in words
+        years = {**years, "base": L["text"]["base_year_word"], "end": L["text"]["end_year_word"]}
+    return about.format(**years) if "{" in about else about
+
+
 def write_index(results: list[dict], path: Path, total_seconds: float | None = None, processed_dir=None,
                 lang: str = "zh", downloads: list[dict] | None = None) -> Path:
     """reports/index.html: the landing page (places, comparison, tables) with the build status at the bottom.
@@ -1180,6 +1206,12 @@ def write_index(results: list[dict], path: Path, total_seconds: float | None = N
     L = labels(lang)
     index_dir = path.parent
     places = _index_places(processed_dir, index_dir, index_dir, lang)
+    try:
+        years = period_words(load_tables(processed_dir, warn_stale=False)["plans"])
+    except Exception:  # noqa: BLE001 - the index still lists the status of every report
+        years = period_words(None)
+    index_title = (L["text"]["index_title"].format(periods=years["periods"]) if years["periods"]
+                   else L["text"]["index_title_no_period"])
     names = {p["county"]: p["name"] for p in places}
     levels = sorted({p["admin_level"] for p in places if p["admin_level"]})
 
@@ -1209,13 +1241,13 @@ def write_index(results: list[dict], path: Path, total_seconds: float | None = N
                              autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     context = {
-        "lang": lang, "L": L, "csp": CSP, "version": __version__, "date": build_date(),
+        "lang": lang, "L": L, "csp": CSP, "version": __version__, "date": build_date(), "index_title": index_title,
         "places": places, "statuses": statuses, "summary": summary,
         "admin_note": L["text"]["admin_note"].format(levels="、".join(levels) if lang == "zh" else ", ".join(levels))
         if len(levels) > 1 else "",
         "compare_href": rel(compare_html) if compare_html.exists() else "",
         "downloads": [{**d, "rows": "" if d.get("rows") is None else format_number(d["rows"], 0),
-                       "about": L["tables"].get(d["name"], ""),
+                       "about": _table_about(L, d["name"], years),
                        "links": [{"name": f, "href": f"{DOWNLOADS}/{f}"} for f in d["files"]]}
                       for d in (downloads or [])],
         "font_css": "",

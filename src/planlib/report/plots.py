@@ -42,11 +42,12 @@ LEVEL_LABELS = {
 }
 TEXT = {
     "zh": {"no_data": "本规划无此类数据", "source": "来源", "national": "全国“十四五”目标", "baseline": "基期",
-           "target": "目标", "others": "其他地区", "persons": "人数（人）", "growth": "2020→2025 增长（%）",
+           "target": "目标", "others": "其他地区", "persons": "人数（人）", "growth": "{span} 增长（%）",
            "enrollment": "各学段在校生（在园）人数", "rates": "主要入学率：基期 → 目标",
            "teachers": "教师队伍目标", "funding": "教育经费", "schools": "学校建设（按学段）",
-           "compare_rates": "主要比率：各地基期 → 目标", "compare_growth": "在校生规模增长（2020→2025，%）",
-           "compare_growth_span": "在校生规模增长（{span}，%）",
+           "compare_rates": "主要比率：各地基期 → 目标", "compare_growth_span": "在校生规模增长（{span}，%）",
+           "period": "{start}–{end}年规划", "base_year": "基期 {year}年", "end_year": "目标 {year}年",
+           "base_end": "基期→目标年",
            "year": "年", "no_year": "未注明年份", "pct": "比例（%）", "value": "数值",
            "log": "（对数刻度）", "floor": "▶ 目标为下限（≥ 以上）", "ceiling": "◀ 目标为上限（≤ 以内）",
            "approx": "◆ 约数（约、近、左右）", "cumulative": "累计", "annual": "每年", "per_unit": "单位量",
@@ -59,11 +60,11 @@ TEXT = {
            "national_gap": "全国目标", "as_stated": "原文口径"},
     "en": {"no_data": "No data in this plan", "source": "Source", "national": "National 14th FYP target",
            "baseline": "baseline", "target": "target", "others": "other places", "persons": "Persons",
-           "growth": "Growth 2020→2025 (%)", "enrollment": "Enrolment by level", "rates": "Key rates: baseline → target",
+           "growth": "Growth {span} (%)", "enrollment": "Enrolment by level", "rates": "Key rates: baseline → target",
            "teachers": "Teacher targets", "funding": "Education funding", "schools": "School construction by level",
            "compare_rates": "Key rates by place: baseline → target",
-           "compare_growth": "Enrolment growth, base year → end year (%)",
-           "compare_growth_span": "Enrolment growth {span} (%)", "year": "", "no_year": "no year stated",
+           "compare_growth_span": "Enrolment growth {span} (%)", "period": "plan {start}–{end}",
+           "base_year": "baseline {year}", "end_year": "target {year}", "base_end": "base year → end year", "year": "", "no_year": "no year stated",
            "pct": "Share (%)", "value": "Value",
            "log": " (log scale)", "floor": "▶ target is a floor (≥, at least)", "ceiling": "◀ target is a ceiling (≤, at most)",
            "approx": "◆ approximate (about, nearly)", "cumulative": "cumulative", "annual": "per year", "per_unit": "per unit",
@@ -155,7 +156,22 @@ CHECK_LABELS = {
            "out_of_range": "implausible value", "unnamed_indicator": "unnamed number", "correction_applied": "correction applied",
            "beyond_plan_period": "project ends after the plan"},
 }
-PERSON_UNITS = ("人", "名")
+
+
+def unit_aliases() -> dict[str, str]:
+    """Each unit of ``data/unit_aliases.yml`` mapped to its group's name: {'人': '人', '名': '人'}.
+
+    >>> unit_aliases()["名"]
+    '人'
+    """
+    from ..datafiles import package_yaml
+
+    groups = package_yaml("unit_aliases.yml").get("same_unit", {})
+    return {str(u): str(name) for name, units in groups.items() for u in units}
+
+
+#: headcount units (人 and 名 are both persons), from data/unit_aliases.yml
+PERSON_UNITS = tuple(u for u, name in unit_aliases().items() if name == "人")
 FLOOR, CEILING = (">=", ">"), ("<=", "<")
 #: columns of every figure's data file (figures/<place>/<name>.csv), one row per plotted value
 DATA_COLUMNS = ["figure", "panel", "county", "place", "admin_level", "indicator_id", "level", "series", "year",
@@ -255,6 +271,62 @@ def _last_of_kind(rows: pd.DataFrame, kind: str) -> pd.DataFrame:
     part = part.sort_values(["year", "line"], na_position="first", kind="stable")
     part = part.sort_values("_group", kind="stable")
     return part.groupby("_group", sort=False).tail(1).set_index("_group")
+
+
+def period_span(plans: pd.DataFrame | None, counties: Iterable[str], arrow: str = "→") -> str:
+    """Each plan's own base year → end year (base = period start − 1), joined with '/' where places differ.
+
+    '' when no plan states its period. No year is a constant: a 十三五 plan gives '2015→2020'.
+
+    >>> plans = pd.DataFrame({"county": ["a", "b"], "period_start": [2021, 2016], "period_end": [2025, 2020]})
+    >>> period_span(plans, ["a"]), period_span(plans, ["a", "b"])
+    ('2020→2025', '2015→2020/2020→2025')
+    """
+    spans = {_period(plans, c) for c in counties}
+    return "/".join(f"{b}{arrow}{e}" for b, e in sorted(x for x in spans if x[0] is not None))
+
+
+def _national_for(national: pd.DataFrame | None, plans: pd.DataFrame | None, counties: Iterable[str]):
+    """National targets that apply to these plans: those for the end year every plan shares.
+
+    A 十三五 plan (ends 2020) is never drawn against the national 十四五 (2025) targets; places whose end years
+    differ get no national line. Without plans or periods the targets are kept as given.
+    """
+    if national is None or national.empty or plans is None or "year" not in national.columns:
+        return national
+    ends = {_period(plans, c)[1] for c in counties}
+    ends.discard(None)
+    if not ends:
+        return national
+    if len(ends) > 1:
+        return national.iloc[0:0]
+    return national[national["year"] == ends.pop()]
+
+
+def place_labels(plans: pd.DataFrame | None, counties: Iterable[str], lang: str = "zh") -> dict[str, str]:
+    """Each place's name with its admin level; where the places' periods differ, its own base → end years too
+    ('旧县（县）2015→2020'), since each is drawn at its own years.
+
+    >>> plans = pd.DataFrame({"county": ["a", "b"], "name_zh": ["甲县", "乙县"], "name_en": ["A", "B"],
+    ...                       "period_start": [2021, 2016], "period_end": [2025, 2020]})
+    >>> place_labels(plans, ["a", "b"], "en")
+    {'a': 'A 2020→2025', 'b': 'B 2015→2020'}
+    >>> place_labels(plans, ["a"], "en")
+    {'a': 'A'}
+    """
+    counties = list(counties)
+    labels = {c: _place(plans, c, lang, with_admin=True) for c in counties}
+    periods = {c: _period(plans, c) for c in counties}
+    if len({p for p in periods.values() if p[0] is not None}) > 1:
+        labels = {c: f"{name} {periods[c][0]}→{periods[c][1]}" if periods[c][0] is not None else name
+                  for c, name in labels.items()}
+    return labels
+
+
+def period_label(plans: pd.DataFrame | None, county: str, lang: str = "zh") -> str:
+    """'2016–2020年规划' / 'plan 2016–2020' from the plans table ('' without a period), for figure titles."""
+    base, end = _period(plans, county)
+    return "" if base is None else _t(lang, "period").format(start=base + 1, end=end)
 
 
 def _endpoints(rows: pd.DataFrame, plans: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -550,19 +622,28 @@ def _min_span(ax, span: float, lower: float | None = 0.0) -> None:
     ax.set_xlim(lo, hi)
 
 
+def _one_year(years) -> int | None:
+    """The single year a set of endpoints is at (None if none or several): a legend may then name it."""
+    found = {int(y) for y in years if y is not None and pd.notna(y)}
+    return found.pop() if len(found) == 1 else None
+
+
 def _comparator_legend(ax, comparators, lang: str, *, dumbbell: bool = True, extra: list | None = None,
-                       loc: str = "best", fig: Figure | None = None) -> list:
+                       loc: str = "best", fig: Figure | None = None, years: tuple = (None, None)) -> list:
     """Legend of what the markers mean: hollow = baseline, filled = target, ▶/◀ floors and ceilings, ◆ approx.
 
+    ``years``: the baseline's and the target's year when every endpoint drawn is at one ('基期 2015年').
     With ``fig``: the handles are returned for a figure-wide legend (:func:`_finish`), not drawn on ``ax``.
     """
     from matplotlib.lines import Line2D
 
     handles = list(extra or [])
     if dumbbell:
+        base = _t(lang, "baseline") if years[0] is None else _t(lang, "base_year").format(year=years[0])
+        end = _t(lang, "target") if years[1] is None else _t(lang, "end_year").format(year=years[1])
         handles += [Line2D([], [], ls="", marker="o", markerfacecolor="white", markeredgecolor=PALETTE[0],
-                           label=_t(lang, "baseline")),
-                    Line2D([], [], ls="", marker="o", color=PALETTE[0], label=_t(lang, "target"))]
+                           label=base),
+                    Line2D([], [], ls="", marker="o", color=PALETTE[0], label=end)]
     shown = set(c for c in comparators if isinstance(c, str))
     if shown & set(FLOOR):
         handles.append(Line2D([], [], ls="", marker=">", color=PALETTE[0], label=_t(lang, "floor")[2:]))
@@ -701,7 +782,9 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
             extra.append(Line2D([], [], color=NATIONAL_COLOR, ls="--", label=_t(lang, "national")))
         if focus and len(ends[ends["county"] != focus]):
             extra.append(Line2D([], [], ls="", marker="o", color=OTHERS_COLOR, ms=4, label=_t(lang, "others")))
-        _comparator_legend(ax, list(ends["target_comparator"]), lang, extra=extra)
+        mine = ends[ends["county"] == focus] if focus else ends
+        years = (_one_year(mine["baseline_year"]), _one_year(mine["target_year"])) if len(mine) else (None, None)
+        _comparator_legend(ax, list(ends["target_comparator"]), lang, extra=extra, years=years)
     return list(dict.fromkeys(cited))
 
 
@@ -769,8 +852,12 @@ def _county_rows(targets, indicators, county, domain) -> pd.DataFrame:
     return rows[rows["domain"] == domain]
 
 
-def _title(lang: str, key: str, place: str) -> str:
-    return f"{place}：{_t(lang, key)}" if lang == "zh" else f"{place}: {_t(lang, key)}"
+def _title(lang: str, key: str, place: str, period: str = "") -> str:
+    """'某县：教师队伍目标（2021–2025年规划）' / 'A County: Teacher targets (plan 2021–2025)'."""
+    title = f"{place}：{_t(lang, key)}" if lang == "zh" else f"{place}: {_t(lang, key)}"
+    if period:
+        title += f"（{period}）" if lang == "zh" else f" ({period})"
+    return title
 
 
 def _rows_data(rows: pd.DataFrame, figure: str, plans, lang, panel: str = "") -> list[dict]:
@@ -804,7 +891,7 @@ def enrollment_by_level(targets: pd.DataFrame, indicators: pd.DataFrame, county:
     """
     rows = _county_rows(targets, indicators, county, "enrollment")
     rows = rows[_is_headcount(rows) & rows["year"].notna()]
-    title = _title(lang, "enrollment", _place(plans, county, lang))
+    title = _title(lang, "enrollment", _place(plans, county, lang), period_label(plans, county, lang))
     if rows.empty:
         return no_data_figure(title, lang)
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
@@ -854,7 +941,7 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     rows = _labelled(targets, indicators)
     rows = rows[(rows["domain"] == "enrollment") & rows["unit"].isin(RATE_UNITS) & (rows["basis"] == "point")]
     mine = rows[rows["county"] == county]
-    title = _title(lang, "rates", _place(plans, county, lang))
+    title = _title(lang, "rates", _place(plans, county, lang), period_label(plans, county, lang))
     if mine.empty:
         return no_data_figure(title, lang)
     keys = set(zip(mine["indicator_id"], mine["level"]))
@@ -862,13 +949,14 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     ends = _endpoints(shown)
     ends = ends.assign(_order=[(_level_order(lv), ind) for ind, lv in zip(ends["indicator_id"], ends["level"])])
     ends = ends.sort_values("_order", kind="stable").drop(columns="_order")
-    places = {c: _place(plans, c, lang, with_admin=True) for c in ends["county"].unique()}
+    places = place_labels(plans, ends["county"].unique(), lang)
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
     per_row = ends[ends["county"] != county].groupby(["indicator_id", "level"]).size()
     n_others = int(per_row.max()) if len(per_row) else 0
     n_others = 1 if n_others > MANY_PLACES else n_others  # many others share one strip (see _dumbbell_panel)
     fig, (ax,) = _figure(1, height=1.4 + (0.55 + 0.2 * n_others) * len(keys))
-    cited = _dumbbell_panel(ax, ends, lang, focus=county, national=national, places=places, findings=findings)
+    cited = _dumbbell_panel(ax, ends, lang, focus=county, national=_national_for(national, plans, [county]),
+                            places=places, findings=findings)
     ax.set_xlabel(_t(lang, "pct"))
     _min_span(ax, 10)
     note = caption(shown, lang)
@@ -891,7 +979,7 @@ def _domain_figure(targets, indicators, county, domain, key, *, plans, lang, che
     five-year total never with a year's amount.
     """
     rows = _county_rows(targets, indicators, county, domain)
-    title = _title(lang, key, _place(plans, county, lang))
+    title = _title(lang, key, _place(plans, county, lang), period_label(plans, county, lang))
     if rows.empty:
         return no_data_figure(title, lang)
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
@@ -998,7 +1086,8 @@ def _place_order(ends: pd.DataFrame, counties: Sequence[str], many: bool) -> pd.
 def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, figure, title, note_extra="",
                     ncols=2, span_for_rates=10) -> Figure:
     """One dumbbell panel per shared measure, one row per place (with its admin level)."""
-    places = {c: _place(plans, c, lang, with_admin=True) for c in counties}
+    national = _national_for(national, plans, counties)
+    places = place_labels(plans, counties, lang)
     many = len(counties) > MANY_PLACES
     ncols = ncols if len(keys) > 1 else 1
     nrows = -(-len(keys) // ncols)
@@ -1199,7 +1288,7 @@ def _growth_bars(growth, levels, present, plans, lang, findings, spans) -> tuple
         part = growth[growth["county"] == county].drop_duplicates("level")
         xs = [levels.index(lv) + (i - (len(present) - 1) / 2) * width for lv in part["level"]]
         ax.bar(xs, part["growth_pct"], width=width * 0.95, color=PALETTE[i % len(PALETTE)],
-               label=_place(plans, county, lang, with_admin=True))
+               label=place_labels(plans, present, lang)[county])
         for x, (_, r) in zip(xs, part.iterrows()):
             v = float(r["growth_pct"])
             # a label on every bar (a 0 % bar is otherwise invisible, and reads as missing), clear of the
@@ -1217,7 +1306,7 @@ def _growth_bars(growth, levels, present, plans, lang, findings, spans) -> tuple
     ax.axhline(0, color="#333333", lw=0.8)
     ax.margins(y=0.12)
     ax.set_xticks(range(len(levels)), [level_label(lv, lang) for lv in levels])
-    ax.set_ylabel(_t(lang, "growth").replace("2020→2025", spans))
+    ax.set_ylabel(_t(lang, "growth").format(span=spans))
     handles, _ = ax.get_legend_handles_labels()
     _floor_handles(handles, comparators, lang, vertical=True)
     return fig, handles
@@ -1245,13 +1334,14 @@ def _growth_ranked(growth, levels, plans, lang, findings, spans) -> tuple[Figure
             comparators.append(r["comparator"])
             if findings is not None:
                 findings.mark(ax, v, y, r["source_file"], r["lines"])
-        ax.set_yticks(ys, [_place(plans, c, lang, with_admin=True) for c in part["county"]])
+        names = place_labels(plans, growth["county"].unique(), lang)
+        ax.set_yticks(ys, [names[c] for c in part["county"]])
         ax.tick_params(axis="y", labelsize=5.5, length=0)
         ax.tick_params(axis="x", labelsize=7)
         ax.set_ylim(len(ys) - 0.4, -0.6)
         ax.margins(x=0.2)
         ax.set_title(level_label(level, lang), fontsize=9)
-        ax.set_xlabel(_t(lang, "growth").replace("2020→2025", spans), fontsize=7)
+        ax.set_xlabel(_t(lang, "growth").format(span=spans), fontsize=7)
     handles = _comparator_legend(axes[0], comparators, lang, fig=fig, dumbbell=False)
     return fig, handles
 
@@ -1260,9 +1350,9 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
                    checks=None) -> Figure:
     """Growth of enrolment by level, the plan's base year → end year in %, one bar per place (from `derived`)."""
     growth = growth_table(targets, indicators, counties, plans=plans, derived=derived)
-    title = _t(lang, "compare_growth")
-    if growth.empty:
-        return no_data_figure(title, lang)
+    if growth.empty:  # the title still names the plans' own years
+        return no_data_figure(_t(lang, "compare_growth_span").format(
+            span=period_span(plans, counties) or _t(lang, "base_end")), lang)
     findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
     levels = sorted(growth["level"].unique(), key=_level_order)
     present = [c for c in counties if c in set(growth["county"])]
@@ -1325,7 +1415,8 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     row_in = ROW_IN_MANY if many else 0.4
     fig = Figure(figsize=(WIDTH_IN, 1.8 + sum(row_in * max(h, 1) + 1.1 for h in heights)), layout="constrained")
     axes = fig.subplots(n, 1, squeeze=False, height_ratios=[row_in * max(h, 1) + 1.1 for h in heights]).ravel().tolist()
-    places = {c: _place(plans, c, lang, with_admin=True) for c in counties}
+    national = _national_for(national, plans, counties)
+    places = place_labels(plans, counties, lang)
     data, comparators, cited = [], [], []
     measure_axes = iter(axes)
     for key in rate_keys:
@@ -1405,6 +1496,48 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         note = _join_notes(_t(lang, "ranked"), note)
     _finish(fig, title, _join_notes(note, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
+
+
+INSTRUMENT_WORDS = {"zh": {"title": "政策工具：各地句子占比", "share": "句子占比（%）", "source": "按句计（每句每类只计一次），各地的（句，类）对数"},
+                    "en": {"title": "Policy instruments: share of sentences by place", "share": "Share of sentences (%)",
+                           "source": "counted by sentence, once per instrument; (sentence, instrument) pairs per place",
+                           "supply": "supply",
+                           "environment": "environment", "demand": "demand"}}
+
+
+def instrument_shares(shares: pd.DataFrame, *, plans: pd.DataFrame | None = None, lang: str = "zh",
+                      categories: dict[str, str] | None = None) -> Figure:
+    """Stacked bars of policy-instrument shares per place (``textmine.instrument_shares``: county, category,
+    sentences, share), place names from ``plans``, category names in ``lang`` (Chinese from the dictionary)."""
+    words = INSTRUMENT_WORDS.get(lang, INSTRUMENT_WORDS["zh"])
+    if shares is None or shares.empty:
+        return no_data_figure(words["title"], lang)
+    names = categories or {}
+    order = list(dict.fromkeys([c for c in names if c in set(shares["category"])] + sorted(set(shares["category"]))))
+    places = sorted(shares["county"].unique())
+    fig, (ax,) = _figure(1, height=1.6 + 0.45 * len(places))
+    left = [0.0] * len(places)
+    for i, cat in enumerate(order):
+        part = shares[shares["category"] == cat].set_index("county")
+        values = [100 * float(part["share"].get(c, 0.0)) for c in places]
+        label = words.get(cat, cat) if lang == "en" else names.get(cat, cat)
+        ax.barh(range(len(places)), values, left=left, color=PALETTE[i % len(PALETTE)], label=label, height=0.6)
+        for y, (x0, v) in enumerate(zip(left, values)):
+            if v >= 6:
+                ax.text(x0 + v / 2, y, f"{v:.0f}", ha="center", va="center", fontsize=7, color="white")
+        left = [a + b for a, b in zip(left, values)]
+    ax.set_yticks(range(len(places)), [_place(plans, c, lang) for c in places])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 100)
+    ax.set_xlabel(words["share"])
+    handles, _ = ax.get_legend_handles_labels()
+    n = shares.groupby("county")["sentences"].sum()
+    note = ("；" if lang == "zh" else "; ").join(f"{_place(plans, c, lang)} {int(n[c])}" for c in places)
+    _finish(fig, words["title"], f"{words['source']}{_sep(lang)}{note}", legend=handles)
+    return _attach(fig, [{"figure": "instruments", "panel": r["category"], "county": r["county"],
+                          "place": _place(plans, r["county"], lang), "series": r["category"],
+                          "value": float(r["share"]), "unit": "share", "basis": "sentences"}
+                         for _, r in shares.iterrows()])
 
 
 #: The comparison's figures, in report order: file stem -> function.
