@@ -1,0 +1,185 @@
+"""The PDF reader: the invented plan's numbers from its PDF equal those from its text; bad PDFs are refused."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from planlib.build.pipeline import parse_plan
+from planlib.errors import PlanFileError
+from planlib.read import pdf as pdf_module
+from planlib.read.pdf import PdfLine, _lines, _Table, _Text, read_pdf
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+import invented_plan as ip  # noqa: E402
+import make_pdf  # noqa: E402
+
+KEY = ["indicator_id", "year", "kind", "value", "unit", "comparator", "source"]
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pdf")
+    make_pdf.write_plan_pdf(d / "invented.pdf")
+    make_pdf.write_scanned_pdf(d / "scanned.pdf")
+    make_pdf.write_encrypted_pdf(d / "invented.pdf", d / "encrypted.pdf")
+    raw = (d / "invented.pdf").read_bytes()
+    (d / "broken.pdf").write_bytes(raw[: len(raw) // 3])
+    (d / "notpdf.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00garbage" * 50)
+    return d
+
+
+@pytest.fixture(scope="module")
+def lines(files):
+    return read_pdf(files / "invented.pdf")
+
+
+def _rows(df):
+    return sorted(repr(tuple(None if pd.isna(v) else v for v in r)) for r in df[KEY].astype(object).itertuples(index=False))
+
+
+def test_pdf_gives_the_numbers_of_its_text(files, lines, tmp_path):
+    """The plan text rebuilt from the PDF lines (furniture left out) parses to the plain text's rows."""
+    (tmp_path / "frompdf.txt").write_text("\n".join(ln.text for ln in lines if not ln.furniture) + "\n", encoding="utf-8")
+    (tmp_path / "plain.txt").write_text(make_pdf.plan_text(), encoding="utf-8")
+    from_pdf = parse_plan(tmp_path / "frompdf.txt").targets_frame
+    plain = parse_plan(tmp_path / "plain.txt").targets_frame
+    assert len(plain) >= 30
+    assert (plain["source"] == "table").sum() == 2 * (len(ip.TABLE) - 1)  # both year columns of every row
+    assert _rows(from_pdf) == _rows(plain)
+
+
+def test_furniture_is_the_running_header_and_the_page_numbers(lines):
+    marked = [(ln.page, ln.furniture, ln.text) for ln in lines if ln.furniture]
+    assert marked == [(p, kind, text) for p in (1, 2, 3) for kind, text in
+                      (("running_header", make_pdf.HEADER.replace("\u3000", " ")), ("page_number", f"— {p} —"))]
+    body = "\n".join(ln.text for ln in lines if not ln.furniture)
+    assert "公报" not in body and "118" not in body and "—" not in body
+
+
+def test_numbers_split_by_a_wrap_are_joined(lines):
+    body = [ln.text for ln in lines if not ln.furniture and ln.cell is None]
+    for joined in ("高中阶段毛入学率达到95%以上。", "改扩建校舍12.5万平方米", "新增学位0.24万个。"):
+        assert any(joined in t for t in body), joined
+    assert "88.5%" in body[2] and "88. 5" not in body[2]  # justified spacing is no space
+
+
+def test_table_split_over_two_pages_is_one_grid(lines):
+    cells = [ln for ln in lines if ln.cell is not None]
+    assert {ln.cell[0] for ln in cells} == {1}
+    grid = {ln.cell[1:]: ln.text for ln in cells}
+    assert grid == {(r, c): text for r, row in enumerate(ip.TABLE) for c, text in enumerate(row)}
+    pages = {ln.cell[1]: ln.page for ln in cells}
+    assert [pages[r] for r in range(len(ip.TABLE))] == [1] * (1 + make_pdf.ROWS_ON_FIRST_PAGE) + \
+        [2] * (len(ip.TABLE) - 1 - make_pdf.ROWS_ON_FIRST_PAGE)
+    order = [ln.cell[1:] for ln in cells]
+    assert order == sorted(order)  # row by row, one cell per line
+
+
+def test_reading_order_keeps_the_title_before_the_table(lines):
+    texts = [ln.text for ln in lines if not ln.furniture]
+    assert texts[0] == ip.TITLE
+    assert texts.index(ip.TABLE_TITLE) < texts.index("指标") < texts.index("三、保障措施")
+
+
+# --- refusals ----------------------------------------------------------------------------------
+
+def test_scanned_pdf_is_refused(files):
+    with pytest.raises(PlanFileError, match=r"scanned\.pdf: has no text layer; OCR is not done"):
+        read_pdf(files / "scanned.pdf")
+
+
+@pytest.mark.parametrize("name", ["broken.pdf", "notpdf.pdf"])
+def test_broken_pdf_is_refused(files, name):
+    with pytest.raises(PlanFileError, match=rf"{name.replace('.', r'[.]')}: is not a readable PDF"):
+        read_pdf(files / name)
+
+
+def test_encrypted_pdf_is_refused(files):
+    with pytest.raises(PlanFileError, match=r"encrypted\.pdf: the PDF is encrypted and needs a password"):
+        read_pdf(files / "encrypted.pdf")
+
+
+def test_page_limit_is_checked_before_pages_are_read(files, monkeypatch):
+    monkeypatch.setattr(pdf_module, "MAX_PAGES", 2)
+    read = []
+    monkeypatch.setattr(pdf_module, "_page_items", lambda page: read.append(page) or [])
+    with pytest.raises(PlanFileError, match=r"invented\.pdf: the PDF has 3 pages, over the 2-page limit"):
+        read_pdf(files / "invented.pdf")
+    assert read == []
+
+
+def test_text_limit(files, monkeypatch):
+    monkeypatch.setattr(pdf_module, "MAX_PLAN_BYTES", 1000)
+    with pytest.raises(PlanFileError, match=r"invented\.pdf: the PDF's text passes 0\.001 MB by page 1,"):
+        read_pdf(files / "invented.pdf")
+
+
+def test_file_size_and_ruling_line_limits(files, monkeypatch):
+    monkeypatch.setattr(pdf_module, "MAX_PAGE_EDGES", 5)
+    with pytest.raises(PlanFileError, match=r"invented\.pdf: page 1 has \d+ ruling lines"):
+        read_pdf(files / "invented.pdf")
+    monkeypatch.setattr(pdf_module, "MAX_PDF_BYTES", 1000)
+    with pytest.raises(PlanFileError, match=r"invented\.pdf: the PDF is 0\.0 MB, over the 0\.001 MB limit"):
+        read_pdf(files / "invented.pdf")
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(PlanFileError, match=r"nothere\.pdf: cannot read the file"):
+        read_pdf(tmp_path / "nothere.pdf")
+
+
+# --- the rules, on laid-out items ------------------------------------------------------------
+
+def _text(s, x0=72.0, x1=300.0, top=100.0, size=12.0):
+    return _Text(s, x0, x1, top, top + size, size)
+
+
+def _table(rows, top=100.0):
+    cells = {(r, c): t for r, row in enumerate(rows) for c, t in enumerate(row)}
+    return _Table(cells, len(rows), len(rows[0]), top)
+
+
+HEAD = ["指标", "2020年", "2025年"]
+
+
+def test_a_repeated_header_row_is_dropped_and_the_table_continues():
+    pages = [[_table([HEAD, ["在校学生数", "100", "120"]])], [_table([HEAD, ["专任教师数", "10", "12"]])]]
+    cells = [ln.cell for ln in _lines(pages) if ln.cell]
+    assert cells == [(1, r, c) for r in range(3) for c in range(3)]
+
+
+def test_a_new_header_or_other_columns_start_a_new_table():
+    other = [_table([["学校", "班级", "学生"], ["一中", "30", "1500"]])]
+    narrow = [_table([["二中", "1400"]])]
+    pages = [[_table([HEAD, ["在校学生数", "100", "120"]])], other, narrow]
+    assert sorted({ln.cell[0] for ln in _lines(pages) if ln.cell}) == [1, 2, 3]
+
+
+def test_text_between_tables_ends_the_table():
+    pages = [[_table([HEAD, ["在校学生数", "100", "120"]]), _text("（注：数据来源于统计年鉴）", top=300)],
+             [_table([["专任教师数", "10", "12"]])]]
+    assert sorted({ln.cell[0] for ln in _lines(pages) if ln.cell}) == [1, 2]
+
+
+def test_paragraphs_join_full_lines_only():
+    full, short = 516.0, 300.0
+    pages = [[_text("一、发展基础", x1=144), _text("全县学前教育毛入学率达到9", x0=96, x1=full, top=120),
+              _text("5%以上。", x1=short, top=140), _text("新增学位1.2", x0=96, x1=full, top=160)],
+             [_text("万个。", top=100)]]
+    assert [(ln.text, ln.page) for ln in _lines(pages)] == [
+        ("一、发展基础", 1), ("全县学前教育毛入学率达到95%以上。", 1), ("新增学位1.2万个。", 1)]
+
+
+def test_an_indented_line_starts_a_paragraph():
+    pages = [[_text("二、主要目标", x1=144, top=80), _text("到2025年，高中阶段毛入学率达到95%。", x0=96, x1=516),
+              _text("新建幼儿园6所。", x0=96, top=120)]]
+    assert [ln.text for ln in _lines(pages)] == ["二、主要目标", "到2025年，高中阶段毛入学率达到95%。", "新建幼儿园6所。"]
+
+
+def test_pdfline_is_frozen():
+    line = PdfLine("— 2 —", 2, "page_number")
+    with pytest.raises(AttributeError):
+        line.text = "x"
