@@ -10,7 +10,7 @@ import pytest
 from planlib.build.pipeline import parse_plan
 from planlib.errors import PlanFileError
 from planlib.read import pdf as pdf_module
-from planlib.read.pdf import PdfLine, _lines, _Table, _Text, read_pdf
+from planlib.read.pdf import PdfLine, _lines, _Table, _Text, pdf_text, read_pdf
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 import invented_plan as ip  # noqa: E402
@@ -42,7 +42,7 @@ def _rows(df):
 
 def test_pdf_gives_the_numbers_of_its_text(files, lines, tmp_path):
     """The plan text rebuilt from the PDF lines (furniture left out) parses to the plain text's rows."""
-    (tmp_path / "frompdf.txt").write_text("\n".join(ln.text for ln in lines if not ln.furniture) + "\n", encoding="utf-8")
+    (tmp_path / "frompdf.txt").write_text(pdf_text(lines).text, encoding="utf-8")
     (tmp_path / "plain.txt").write_text(make_pdf.plan_text(), encoding="utf-8")
     from_pdf = parse_plan(tmp_path / "frompdf.txt").targets_frame
     plain = parse_plan(tmp_path / "plain.txt").targets_frame
@@ -57,6 +57,16 @@ def test_furniture_is_the_running_header_and_the_page_numbers(lines):
                       (("running_header", make_pdf.HEADER.replace("\u3000", " ")), ("page_number", f"— {p} —"))]
     body = "\n".join(ln.text for ln in lines if not ln.furniture)
     assert "公报" not in body and "118" not in body and "—" not in body
+
+
+def test_pdf_text_keeps_furniture_out_of_the_body(lines):
+    """Line n of the text is body line n (page and cell beside it); the furniture is kept apart, none dropped."""
+    t = pdf_text(lines)
+    assert t.text.split("\n")[:-1] == [ln.text for ln in t.body]
+    assert len(t.body) + len(t.furniture) == len(lines)
+    assert {ln.furniture for ln in t.furniture} == {"running_header", "page_number"}
+    assert t.pages[0] == 1 and t.pages[-1] == 3
+    assert t.cells.count(None) == len(t.body) - sum(len(row) for row in ip.TABLE)
 
 
 def test_numbers_split_by_a_wrap_are_joined(lines):

@@ -299,7 +299,7 @@ def _lines(pages: list[list]) -> list[PdfLine]:
     table_no = 0
     last_table: tuple[_Table, int, int] | None = None  # (table, its number, rows so far) if the page ended on it
 
-    held: list[PdfLine] = []  # furniture met while a paragraph is open: it follows the paragraph
+    held: list[PdfLine] = []  # furniture met inside a paragraph or table that may go on: it follows them
 
     def flush():
         if open_text[0] is not None:
@@ -312,7 +312,8 @@ def _lines(pages: list[list]) -> list[PdfLine]:
         first_body = True
         for it in items:
             if isinstance(it, _Text) and it.furniture:
-                (held if open_text[0] is not None else out).append(PdfLine(it.text, page_no, it.furniture))
+                going_on = open_text[0] is not None or last_table is not None
+                (held if going_on else out).append(PdfLine(it.text, page_no, it.furniture))
                 continue
             if isinstance(it, _Text):
                 prev = open_text[2]
@@ -325,7 +326,6 @@ def _lines(pages: list[list]) -> list[PdfLine]:
                 last_table = None
                 first_body = False
                 continue
-            flush()
             table = it
             header = [table.cells.get((0, c), "") for c in range(table.n_cols)]
             if first_body and last_table is not None and last_table[0].n_cols == table.n_cols \
@@ -333,6 +333,7 @@ def _lines(pages: list[list]) -> list[PdfLine]:
                 _, number, offset = last_table
                 skip = 1 if header == _row(last_table[0], 0) else 0
             else:
+                flush()
                 table_no += 1
                 number, offset, skip = table_no, 0, 0
             for (row, col), text in sorted(table.cells.items()):
@@ -352,3 +353,40 @@ def _row(table: _Table, row: int) -> list[str]:
 def _is_header(row: list[str]) -> bool:
     """A header row: every cell filled, none a number (2020年 is a heading, 93.5 a value)."""
     return all(row) and not any(_NUMERIC_CELL.match(c) for c in row)
+
+
+@dataclass(frozen=True)
+class PdfText:
+    """A PDF's body as plan text, one :class:`PdfLine` per line, and its furniture kept apart.
+
+    ``text`` is what planlib matches and cites (line ``n`` is ``body[n - 1]``, as ``sed -n`` counts);
+    ``pages[n - 1]`` and ``cells[n - 1]`` give each line's page and table cell. Furniture stays out of
+    the text: a page number that fell between two rows of a table split over pages would otherwise be
+    read as one of its cells (the flattened-table reader cannot tell “— 1 —” from a value).
+    """
+
+    body: tuple[PdfLine, ...]
+    furniture: tuple[PdfLine, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(ln.text + "\n" for ln in self.body)
+
+    @property
+    def pages(self) -> list[int]:
+        return [ln.page for ln in self.body]
+
+    @property
+    def cells(self) -> list[tuple[int, int, int] | None]:
+        return [ln.cell for ln in self.body]
+
+
+def pdf_text(lines: list[PdfLine]) -> PdfText:
+    """Split :func:`read_pdf`'s lines into the body text and the furniture (see :class:`PdfText`).
+
+    >>> t = pdf_text([PdfLine("— 1 —", 1, "page_number"), PdfLine("新建幼儿园6所。", 1)])
+    >>> t.text, [ln.text for ln in t.furniture]
+    ('新建幼儿园6所。\\n', ['— 1 —'])
+    """
+    return PdfText(tuple(ln for ln in lines if not ln.furniture),
+                   tuple(ln for ln in lines if ln.furniture))
