@@ -1,6 +1,7 @@
 """The PDF reader: the invented plan's numbers from its PDF equal those from its text; bad PDFs are refused."""
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -121,6 +122,18 @@ def test_page_limit_is_checked_before_pages_are_read(files, monkeypatch):
     assert read == []
 
 
+def test_a_page_tree_claiming_99999_pages_is_refused_at_once(files, tmp_path):
+    """The count comes from the page tree (same bytes, same offsets): no page is listed or read."""
+    raw = (files / "invented.pdf").read_bytes()
+    old = re.search(rb"\[[^\]]*\] /Count 3 >>", raw).group(0)
+    kids = b"[" + b" ".join(old[1:old.index(b"]")].split()) + b"]"
+    new = kids + b"/Count " + b"9" * (len(old) - len(kids) - len(b"/Count >>")) + b">>"
+    assert len(new) == len(old) and int(new.split(b"/Count ")[1][:-2]) == 99_999
+    (tmp_path / "many.pdf").write_bytes(raw.replace(old, new))
+    with pytest.raises(PlanFileError, match=r"many\.pdf: the PDF has 99,999 pages, over the 2,000-page limit"):
+        read_pdf(tmp_path / "many.pdf")
+
+
 def test_text_limit(files, monkeypatch):
     monkeypatch.setattr(pdf_module, "MAX_PLAN_BYTES", 1000)
     with pytest.raises(PlanFileError, match=r"invented\.pdf: the PDF's text passes 0\.001 MB by page 1,"):
@@ -133,6 +146,17 @@ def test_file_size_and_ruling_line_limits(files, monkeypatch):
         read_pdf(files / "invented.pdf")
     monkeypatch.setattr(pdf_module, "MAX_PDF_BYTES", 1000)
     with pytest.raises(PlanFileError, match=r"invented\.pdf: the PDF is 0\.0 MB, over the 0\.001 MB limit"):
+        read_pdf(files / "invented.pdf")
+
+
+def test_unmapped_glyphs_are_refused(files, monkeypatch):
+    """Characters without a Unicode mapping come out as (cid:N): such a text layer is refused, not read."""
+    import pdfplumber.page
+
+    real = pdfplumber.page.Page.chars
+    monkeypatch.setattr(pdfplumber.page.Page, "chars", property(
+        lambda page: [dict(c, text="(cid:42)") if i % 3 == 0 else c for i, c in enumerate(real.fget(page))]))
+    with pytest.raises(PlanFileError, match=r"invented\.pdf: page 1: \d+ of \d+ characters have no Unicode mapping"):
         read_pdf(files / "invented.pdf")
 
 

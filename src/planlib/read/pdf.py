@@ -26,8 +26,9 @@ Refused with :class:`~planlib.errors.PlanFileError` naming the file: a file over
 :data:`MAX_PDF_BYTES`, one that is not a readable PDF (broken, truncated), one that needs a
 password, more than :data:`MAX_PAGES` pages (counted from the page tree before any page is
 read), text over :data:`~planlib.read.text.MAX_PLAN_BYTES` (counted page by page as the
-characters are read), a page with more than :data:`MAX_PAGE_EDGES` ruling lines, and a PDF with
-no text layer (a scan: OCR is not done) or with pages that are images only.
+characters are read), a page with more than :data:`MAX_PAGE_EDGES` ruling lines, a page whose
+characters have no Unicode mapping (:data:`MAX_CID_SHARE`), and a PDF with no text layer (a scan:
+OCR is not done) or with pages that are images only.
 """
 from __future__ import annotations
 
@@ -40,8 +41,9 @@ from ..errors import PlanFileError
 from .text import MAX_PLAN_BYTES
 
 #: A plan is 20–150 pages; the thickest government compilations reach about 1,000. Past 2,000 pages
-#: a file is no plan, and reading it would take many minutes (pdfplumber reads about 10–50 pages a
-#: second), so it is refused before any page is read.
+#: a file is no plan, and reading it would take too long (pdfplumber read 4 pages of dense Chinese
+#: text a second on a loaded 2-core machine, benchmarks/bench_formats.py: 2,000 pages is about 8
+#: minutes), so it is refused before any page is read.
 MAX_PAGES = 2_000
 #: A text-layer plan of 150 pages with a few scanned seals and photos is under 30 MB.
 MAX_PDF_BYTES = 200_000_000
@@ -53,10 +55,15 @@ MAX_PAGE_EDGES = 20_000
 #: page numbers sit.
 MARGIN_ZONE = 0.1
 #: A gap between two characters of more than this share of their size is a space (pdfplumber's
-#: x_tolerance_ratio): justified Chinese text spreads its characters by a fraction of that.
-SPACE_RATIO = 0.5
+#: x_tolerance_ratio). Justified Chinese text spreads a line's characters by under 1/30 em each (a
+#: line of 37 characters taking up less than one character of slack); a space left as a gap, not drawn,
+#: is about 1/4 em.
+SPACE_RATIO = 0.15
 #: A page with no text whose images cover this share of it is a scanned page.
 SCAN_COVER = 0.5
+#: Characters pdfminer could not map to Unicode come out as ``(cid:123)``: a font without a ToUnicode
+#: map. Past this share of a page's characters the text layer is unreadable (the labels would be lost).
+MAX_CID_SHARE = 0.02
 
 FURNITURE_KINDS = ("running_header", "running_footer", "page_number")
 
@@ -197,6 +204,11 @@ def _read_pages(path: Path) -> list[list]:
                     out.append([])
                     continue
                 any_text = True
+                cids = sum(1 for c in chars if c["text"].startswith("(cid:"))
+                if cids > MAX_CID_SHARE * len(chars):
+                    raise PlanFileError(path, f"page {number}: {cids} of {len(chars)} characters have no Unicode "
+                                        "mapping in their font (shown as (cid:N)); the text layer cannot be read, "
+                                        "and OCR is not done")
                 if len(page.edges) > MAX_PAGE_EDGES:
                     raise PlanFileError(path, f"page {number} has {len(page.edges):,} ruling lines, over the "
                                         f"{MAX_PAGE_EDGES:,} a table page has; it is not read")
