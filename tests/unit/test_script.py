@@ -155,3 +155,21 @@ def test_a_traditional_text_that_is_no_plan_says_how_it_was_read(tmp_path):
     path.write_bytes("某縣旅遊發展報告：今年遊客人數創新高，各景區接待能力不斷提升，服務品質顯著改善。\n".encode("big5"))
     with pytest.raises(PlanFileError, match=r"trad\.txt: not an education plan: read as traditional Chinese script"):
         parse_plan(path)
+
+
+@pytest.mark.parametrize("config,encoding", [("s2t", "utf-8"), ("s2tw", "big5"), ("s2hk", "utf-8")])
+def test_the_five_plans_in_traditional_script_give_their_rows(config, encoding, tmp_path):
+    """Each real plan rendered in traditional script (standard, Taiwan as Big5, Hong Kong characters) gives
+    the same rows, spans and meanings as the plan itself, each quote in the rendering's characters."""
+    cols = KEY + ["source", "basis", "measure_type", "level", "value_raw"]
+    conv = opencc.OpenCC(config)
+    for path in sorted(RAW_DIR.glob("*.txt")):
+        trad = conv.convert(path.read_text(encoding="utf-8"))
+        f = tmp_path / path.name
+        f.write_bytes(trad.encode(encoding, errors="replace"))  # Big5 lacks U+2002 and NBSP: '?', as a repost would
+        lines = f.read_bytes().decode(encoding).split("\n")
+        mine, theirs = parse_plan(path).targets_frame, parse_plan(f).targets_frame
+        assert len(mine) > 40
+        assert mine[cols].astype(str).values.tolist() == theirs[cols].astype(str).values.tolist(), path.name
+        assert all(q in lines[n - 1] for q, n in zip(theirs["quote"], theirs["line"]))
+        assert (theirs["quote"] != mine["quote"]).mean() > 0.3  # most quotes hold a character that differs
