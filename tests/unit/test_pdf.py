@@ -89,6 +89,16 @@ def test_table_split_over_two_pages_is_one_grid(lines):
     assert order == sorted(order)  # row by row, one cell per line
 
 
+def test_merged_cells_sit_at_their_top_left_in_the_full_grid(tmp_path):
+    """A cell spanning two rows or two columns is one line at its top-left; wrapped cell text is joined."""
+    lines = read_pdf(make_pdf.write_merged_table_pdf(tmp_path / "merged.pdf"))
+    grid = {ln.cell[1:]: ln.text for ln in lines if ln.cell}
+    assert grid == {(row, col): "".join(text) for row, col, _, _, text in make_pdf.MERGED}
+    assert grid[(2, 3)] == "5.6万" and (2, 0) not in grid and (3, 1) not in grid
+    assert [ln.text for ln in lines if not ln.cell and not ln.furniture] == [make_pdf.HEADER.replace("\u3000", " "),
+                                                                            "表2 某县义务教育主要指标"]
+
+
 def test_reading_order_keeps_the_title_before_the_table(lines):
     texts = [ln.text for ln in lines if not ln.furniture]
     assert texts[0] == ip.TITLE

@@ -5,7 +5,8 @@ their ruled lines; this module only decides what a plan reader needs on top of t
 
 * **Paragraphs.** A PDF breaks running text into visual lines. A line that reaches the right
   margin (within one character) and is followed by a line that starts at the left margin (not
-  indented) continues into it: the two are joined, also across a page break. That joins numbers
+  indented) continues into it: the two are joined, also across a page break. The right margin is
+  the furthest line end, if at least :data:`MIN_FULL_LINES` lines reach it; margin-zone lines never join. That joins numbers
   a wrap split (``95`` / ``%以上``, ``1`` / ``2.5万``, ``1.2`` / ``万个``), and a sentence that a
   wrap split between its label and its number. A heading, a short last line, or a line followed
   by an indented one ends its paragraph.
@@ -61,6 +62,9 @@ MARGIN_ZONE = 0.1
 SPACE_RATIO = 0.15
 #: A page with no text whose images cover this share of it is a scanned page.
 SCAN_COVER = 0.5
+#: The right margin (the furthest line end) counts only if at least this many lines reach it (within a
+#: character): wrapped paragraphs run up against it; a page of short lines has none, and nothing is joined.
+MIN_FULL_LINES = 2
 #: Characters pdfminer could not map to Unicode come out as ``(cid:123)``: a font without a ToUnicode
 #: map. Past this share of a page's characters the text layer is unreadable (the labels would be lost).
 MAX_CID_SHARE = 0.02
@@ -303,9 +307,11 @@ def _recurring_key(text: str) -> str:
 
 
 def _lines(pages: list[list]) -> list[PdfLine]:
-    body = [it for items in pages for it in items if isinstance(it, _Text) and it.furniture is None]
+    body = [it for items in pages for it in items if isinstance(it, _Text) and it.furniture is None and not it.zone]
     left = min((it.x0 for it in body), default=0.0)
     right = max((it.x1 for it in body), default=0.0)
+    if sum(1 for it in body if it.x1 >= right - it.size) < MIN_FULL_LINES:
+        right = float("inf")  # no margin that lines run up against: no paragraph was wrapped
     out: list[PdfLine] = []
     open_text: list = [None, 0, None]  # the paragraph being joined: text, page, last visual line
     table_no = 0
@@ -329,7 +335,8 @@ def _lines(pages: list[list]) -> list[PdfLine]:
                 continue
             if isinstance(it, _Text):
                 prev = open_text[2]
-                if prev is not None and prev.x1 >= right - prev.size and it.x0 <= left + it.size / 2:
+                if prev is not None and not prev.zone and not it.zone and prev.x1 >= right - prev.size \
+                        and it.x0 <= left + it.size / 2:
                     open_text[0] = join_wrapped(open_text[0], it.text)
                     open_text[2] = it
                 else:
