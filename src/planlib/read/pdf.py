@@ -46,8 +46,10 @@ from .text import MAX_PLAN_BYTES
 #: text a second on a loaded 2-core machine, benchmarks/bench_formats.py: 2,000 pages is about 8
 #: minutes), so it is refused before any page is read.
 MAX_PAGES = 2_000
-#: A text-layer plan of 150 pages with a few scanned seals and photos is under 30 MB.
-MAX_PDF_BYTES = 200_000_000
+#: A text-layer plan of 150 pages with a few scanned seals and photos is under 30 MB; 100 MB leaves room
+#: for one full of photographs. (The cap bounds the compressed size only: pdfminer decodes a content
+#: stream whole, so a stream that inflates a thousandfold is not bounded by it.)
+MAX_PDF_BYTES = 100_000_000
 #: Ruling lines on one page: a dense indicator table has a few hundred; pdfplumber's table finder
 #: intersects every pair, so a page drawn with tens of thousands of lines (a chart, a hostile file)
 #: is refused rather than left to run for minutes.
