@@ -227,3 +227,26 @@ def test_pdfline_is_frozen():
     line = PdfLine("— 2 —", 2, "page_number")
     with pytest.raises(AttributeError):
         line.text = "x"
+
+
+def test_a_paragraph_runs_on_over_the_page_break_and_its_furniture_follows_it():
+    head = "某县人民政府公报 2022年第3期"
+    pages = [[_Text(head, 173, 391, 40, 50, 10.5, "top", "running_header"),
+              _text("全县学前教育毛入学率达到93%以上，", x0=96, x1=516, top=100), _text("高中阶段毛入学率达到9", x1=516, top=120),
+              _Text("— 1 —", 275, 319, 790, 800, 12, "bottom", "page_number")],
+             [_Text(head, 173, 391, 40, 50, 10.5, "top", "running_header"), _text("5%以上。", top=100),
+              _text("新建幼儿园6所。", x0=96, top=120)]]
+    assert [(ln.text, ln.page, ln.furniture) for ln in _lines(pages)] == [
+        (head, 1, "running_header"), ("全县学前教育毛入学率达到93%以上，高中阶段毛入学率达到95%以上。", 1, None),
+        ("— 1 —", 1, "page_number"), (head, 2, "running_header"), ("新建幼儿园6所。", 2, None)]
+
+
+def test_margin_lines_are_the_first_and_last_items_wherever_they_sit():
+    """A page number 7 mm under the text block (the 公文 format) is found, and a recurring header too."""
+    def page(n):
+        level = ["学前教育", "义务教育", "高中教育"][n - 1]  # body text differs from page to page
+        return [_text("某县教育局文件", x0=250, x1=340, top=60), _text(f"{level}稳步发展。", x0=96, top=110),
+                _text(f"{level}质量提升。", x0=96, top=400), _text(f"— {n} —", x0=275, x1=319, top=760)]
+    pages = [page(1), page(2), page(3)]
+    pdf_module._mark_furniture(pages)
+    assert [[it.furniture for it in p] for p in pages] == [["running_header", None, None, "page_number"]] * 3

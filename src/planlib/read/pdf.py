@@ -6,7 +6,7 @@ their ruled lines; this module only decides what a plan reader needs on top of t
 * **Paragraphs.** A PDF breaks running text into visual lines. A line that reaches the right
   margin (within one character) and is followed by a line that starts at the left margin (not
   indented) continues into it: the two are joined, also across a page break. The right margin is
-  the furthest line end, if at least :data:`MIN_FULL_LINES` lines reach it; margin-zone lines never join. That joins numbers
+  the furthest line end of the body, if at least :data:`MIN_FULL_LINES` lines reach it. That joins numbers
   a wrap split (``95`` / ``%以上``, ``1`` / ``2.5万``, ``1.2`` / ``万个``), and a sentence that a
   wrap split between its label and its number. A heading, a short last line, or a line followed
   by an indented one ends its paragraph.
@@ -18,10 +18,12 @@ their ruled lines; this module only decides what a plan reader needs on top of t
   furniture, the previous page ended with a table, both have the same number of columns, and
   its first row is not a header of its own (a row whose every cell is filled with words, no
   number); a first row that repeats the table's header row is dropped.
-* **Furniture.** Lines in the top or bottom margin zone (:data:`MARGIN_ZONE` of the page height)
-  whose text, digits ignored, recurs on most pages (more than half, at least two) are running
-  headers or footers; a margin line that is a page number (“— 2 —”, “- 2 -”, “第2页”, “第 2 页 共 9
-  页”, “2/9”, “2”) is one on any page. They are returned marked, never dropped.
+* **Furniture.** A page's margin lines are its first and last :data:`MARGIN_LINES` items (a table
+  counts as one), wherever the page puts them: margins differ (Word's 2.54 cm, the 公文 format's
+  37 mm with the page number 7 mm under the text block). A margin line whose text, digits ignored,
+  recurs on most pages (more than half, at least two) is a running header or footer; a margin line
+  that is a page number (“— 2 —”, “- 2 -”, “第2页”, “第 2 页 共 9 页”, “2/9”, “2”) is one on any page.
+  They are returned marked, never dropped.
 
 Refused with :class:`~planlib.errors.PlanFileError` naming the file: a file over
 :data:`MAX_PDF_BYTES`, one that is not a readable PDF (broken, truncated), one that needs a
@@ -54,9 +56,9 @@ MAX_PDF_BYTES = 100_000_000
 #: intersects every pair, so a page drawn with tens of thousands of lines (a chart, a hostile file)
 #: is refused rather than left to run for minutes.
 MAX_PAGE_EDGES = 20_000
-#: Margin zones: the top and bottom share of the page height where running headers, footers and
+#: Margin lines: the first and the last this many items of a page, where running headers, footers and
 #: page numbers sit.
-MARGIN_ZONE = 0.1
+MARGIN_LINES = 2
 #: A gap between two characters of more than this share of their size is a space (pdfplumber's
 #: x_tolerance_ratio). Justified Chinese text spreads a line's characters by under 1/30 em each (a
 #: line of 37 characters taking up less than one character of slack); a space left as a gap, not drawn,
@@ -128,7 +130,7 @@ class _Text:
     top: float
     bottom: float
     size: float
-    zone: str | None = None  # 'top' or 'bottom' margin zone of its page
+    zone: str | None = None  # 'top' or 'bottom' when one of its page's margin lines
     furniture: str | None = None
 
 
@@ -255,9 +257,7 @@ def _page_items(page) -> list:
     items: list = []
     for ln in body.extract_text_lines(return_chars=True, x_tolerance_ratio=SPACE_RATIO):
         sizes = sorted(c["size"] for c in ln["chars"]) or [10.0]
-        zone = ("top" if ln["top"] < page.height * MARGIN_ZONE
-                else "bottom" if ln["bottom"] > page.height * (1 - MARGIN_ZONE) else None)
-        items.append(_Text(ln["text"], ln["x0"], ln["x1"], ln["top"], ln["bottom"], sizes[len(sizes) // 2], zone))
+        items.append(_Text(ln["text"], ln["x0"], ln["x1"], ln["top"], ln["bottom"], sizes[len(sizes) // 2]))
     for t in tables:
         items.append(_grid(page, t))
     items.sort(key=lambda it: it.top)
@@ -284,7 +284,11 @@ def _grid(page, table) -> _Table:
 
 
 def _mark_furniture(pages: list[list]) -> None:
-    """Mark running headers/footers and page numbers in the margin zones (see the module docstring)."""
+    """Mark running headers/footers and page numbers among the margin lines (see the module docstring)."""
+    for items in pages:
+        for i, it in enumerate(items):
+            if isinstance(it, _Text):
+                it.zone = "top" if i < MARGIN_LINES else "bottom" if i >= len(items) - MARGIN_LINES else None
     margins = [[it for it in items if isinstance(it, _Text) and it.zone] for items in pages]
     seen: dict[str, set[int]] = {}
     for n, texts in enumerate(margins):
@@ -309,7 +313,7 @@ def _recurring_key(text: str) -> str:
 
 
 def _lines(pages: list[list]) -> list[PdfLine]:
-    body = [it for items in pages for it in items if isinstance(it, _Text) and it.furniture is None and not it.zone]
+    body = [it for items in pages for it in items if isinstance(it, _Text) and it.furniture is None]
     left = min((it.x0 for it in body), default=0.0)
     right = max((it.x1 for it in body), default=0.0)
     if sum(1 for it in body if it.x1 >= right - it.size) < MIN_FULL_LINES:
@@ -337,8 +341,7 @@ def _lines(pages: list[list]) -> list[PdfLine]:
                 continue
             if isinstance(it, _Text):
                 prev = open_text[2]
-                if prev is not None and not prev.zone and not it.zone and prev.x1 >= right - prev.size \
-                        and it.x0 <= left + it.size / 2:
+                if prev is not None and prev.x1 >= right - prev.size and it.x0 <= left + it.size / 2:
                     open_text[0] = join_wrapped(open_text[0], it.text)
                     open_text[2] = it
                 else:
