@@ -250,3 +250,13 @@ def test_margin_lines_are_the_first_and_last_items_wherever_they_sit():
     pages = [page(1), page(2), page(3)]
     pdf_module._mark_furniture(pages)
     assert [[it.furniture for it in p] for p in pages] == [["running_header", None, None, "page_number"]] * 3
+
+
+def test_a_bare_number_is_a_page_number_only_where_numbers_count_the_pages():
+    """Bare 3, 4, 5 on pages 1–3 (a document starting at page 3) are page numbers; a table's last cell 9000 is not."""
+    words = ["学前教育稳步发展。", "义务教育优质均衡。", "高中教育特色发展。"]
+    pages = [[_text(words[n], top=100), _text(str(n + 3), top=780)] for n in range(3)]
+    pages[1].insert(1, _text("9000", top=700))
+    pdf_module._mark_furniture(pages)
+    assert [(it.text, it.furniture) for p in pages for it in p if it.furniture or it.text.isdigit()] == [
+        ("3", "page_number"), ("9000", None), ("4", "page_number"), ("5", "page_number")]

@@ -22,8 +22,10 @@ their ruled lines; this module only decides what a plan reader needs on top of t
   counts as one), wherever the page puts them: margins differ (Word's 2.54 cm, the 公文 format's
   37 mm with the page number 7 mm under the text block). A margin line whose text, digits ignored,
   recurs on most pages (more than half, at least two) is a running header or footer; a margin line
-  that is a page number (“— 2 —”, “- 2 -”, “第2页”, “第 2 页 共 9 页”, “2/9”, “2”) is one on any page.
-  They are returned marked, never dropped.
+  that is a page number saying so (“— 2 —”, “- 2 -”, “第2页”, “第 2 页 共 9 页”) is one on any page, a
+  bare number (“2”, “2/9”) only where such numbers count the pages (number minus page index the same
+  on most pages): a table's last cell, 9000, can be a page's last line too. They are returned marked,
+  never dropped.
 
 Refused with :class:`~planlib.errors.PlanFileError` naming the file: a file over
 :data:`MAX_PDF_BYTES`, one that is not a readable PDF (broken, truncated), one that needs a
@@ -75,10 +77,15 @@ MAX_CID_SHARE = 0.02
 
 FURNITURE_KINDS = ("running_header", "running_footer", "page_number")
 
+#: Page numbers that say so (“— 2 —”, “- 2 -”, “第2页”, “第 2 页 共 9 页”): one on any page.
 _PAGE_NUMBER = re.compile(r"^[\s\u3000]*(?:[—–\-－─]+[\s\u3000]*\d{1,4}[\s\u3000]*[—–\-－─]+"
-                          r"|第[\s\u3000]*\d{1,4}[\s\u3000]*页(?:[\s\u3000]*[，,]?[\s\u3000]*共[\s\u3000]*\d{1,4}[\s\u3000]*页)?"
-                          r"|\d{1,4}[\s\u3000]*/[\s\u3000]*\d{1,4}|\d{1,4})[\s\u3000]*$")
+                          r"|第[\s\u3000]*\d{1,4}[\s\u3000]*页(?:[\s\u3000]*[，,]?[\s\u3000]*共[\s\u3000]*\d{1,4}[\s\u3000]*页)?)"
+                          r"[\s\u3000]*$")
+#: A bare number (“2”, “2/9”): a page number only where it counts the pages (see _mark_furniture), since
+#: a table cell such as 9000 can also be a page's last line.
+_BARE_PAGE_NUMBER = re.compile(r"^[\s\u3000]*(\d{1,4})(?:[\s\u3000]*/[\s\u3000]*\d{1,4})?[\s\u3000]*$")
 _DIGITS = re.compile(r"\d+")
+_WORD = re.compile(r"[^\W\d_]")  # a letter or a Chinese character: a recurring line of numbers alone is none
 _CJK_OR_DIGIT = re.compile(r"[^A-Za-z]")
 _NUMERIC_CELL = re.compile(r"[<>≤≥＜＞]?\s*\d[\d.,，．%％]*\s*$")
 
@@ -100,10 +107,10 @@ class PdfLine:
 
 
 def is_page_number(text: str) -> bool:
-    """Whether a margin line is a page number.
+    """Whether a margin line is a page number that says so (a bare number must also count the pages).
 
-    >>> [is_page_number(s) for s in ("— 2 —", "- 12 -", "第2页", "第 3 页 共 9 页", "4/9", "7", "2025年")]
-    [True, True, True, True, True, True, False]
+    >>> [is_page_number(s) for s in ("— 2 —", "- 12 -", "第2页", "第 3 页 共 9 页", "7", "2025年")]
+    [True, True, True, True, False, False]
     """
     return bool(_PAGE_NUMBER.match(text))
 
@@ -295,12 +302,20 @@ def _mark_furniture(pages: list[list]) -> None:
         for it in texts:
             seen.setdefault(_recurring_key(it.text), set()).add(n)
     n_pages = sum(1 for items in pages if items)
-    for texts in margins:
+    offsets: dict[int, set[int]] = {}  # bare number minus page index -> pages where it stands
+    for n, texts in enumerate(margins):
+        for it in texts:
+            m = _BARE_PAGE_NUMBER.match(it.text)
+            if m:
+                offsets.setdefault(int(m.group(1)) - n, set()).add(n)
+    counting = {off for off, where in offsets.items() if len(where) >= 2 and len(where) > n_pages / 2}
+    for n, texts in enumerate(margins):
         for it in texts:
             pages_with_it = len(seen[_recurring_key(it.text)])
-            if is_page_number(it.text):
+            bare = _BARE_PAGE_NUMBER.match(it.text)
+            if _PAGE_NUMBER.match(it.text) or (bare and int(bare.group(1)) - n in counting):
                 it.furniture = "page_number"
-            elif pages_with_it >= 2 and pages_with_it > n_pages / 2:
+            elif pages_with_it >= 2 and pages_with_it > n_pages / 2 and _WORD.search(it.text):
                 it.furniture = "running_header" if it.zone == "top" else "running_footer"
 
 
