@@ -17,7 +17,11 @@ their ruled lines; this module only decides what a plan reader needs on top of t
   continues from the previous page when it is the first thing on its page after the page's
   furniture, the previous page ended with a table, both have the same number of columns, and
   its first row is not a header of its own (a row whose every cell is filled with words, no
-  number); a first row that repeats the table's header row is dropped.
+  number); a first row that repeats the table's header row is dropped. A table not ruled on all
+  sides (a 三线表 with horizontal rules only) is not found as one: its rows come out as text lines
+  with a space between cells, the layout the flattened-table reader reads (not tested here).
+* **Reading order** is top to bottom on each page: one text column, as plans are set. A page set in
+  two columns would interleave them (not handled).
 * **Furniture.** A page's margin lines are its first and last :data:`MARGIN_LINES` items (a table
   counts as one), wherever the page puts them: margins differ (Word's 2.54 cm, the 公文 format's
   37 mm with the page number 7 mm under the text block). A margin line whose text, digits ignored,
