@@ -260,3 +260,11 @@ def test_a_bare_number_is_a_page_number_only_where_numbers_count_the_pages():
     pdf_module._mark_furniture(pages)
     assert [(it.text, it.furniture) for p in pages for it in p if it.furniture or it.text.isdigit()] == [
         ("3", "page_number"), ("9000", None), ("4", "page_number"), ("5", "page_number")]
+
+
+def test_a_heading_at_the_margin_starts_a_paragraph_even_after_a_full_line():
+    pages = [[_text("到2025年，学前教育毛入学率达到93%以上，高中阶段毛入学率达到95%以上。", x0=96, x1=510, top=100),
+              _text("二、主要任务", top=120), _text("全县新增学位达到", x0=96, x1=516, top=140),
+              _text("1.2万个。", top=160), _text("（一）学前教育", top=180)]]
+    assert [ln.text for ln in _lines(pages)] == ["到2025年，学前教育毛入学率达到93%以上，高中阶段毛入学率达到95%以上。",
+                                                "二、主要任务", "全县新增学位达到1.2万个。", "（一）学前教育"]

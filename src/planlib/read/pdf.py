@@ -4,12 +4,12 @@ pdfplumber (on pdfminer.six) gives the characters with their positions and finds
 their ruled lines; this module only decides what a plan reader needs on top of that:
 
 * **Paragraphs.** A PDF breaks running text into visual lines. A line that reaches the right
-  margin (within one character) and is followed by a line that starts at the left margin (not
-  indented) continues into it: the two are joined, also across a page break. The right margin is
-  the furthest line end of the body, if at least :data:`MIN_FULL_LINES` lines reach it. That joins numbers
-  a wrap split (``95`` / ``%以上``, ``1`` / ``2.5万``, ``1.2`` / ``万个``), and a sentence that a
-  wrap split between its label and its number. A heading, a short last line, or a line followed
-  by an indented one ends its paragraph.
+  margin (within :data:`FULL_SLACK` characters) and is followed by a line that starts at the left
+  margin (not indented) and not like a heading (二、 （三） 2. 专栏) continues into it: the two are
+  joined, also across a page break. The right margin is the furthest line end of the body, if at
+  least :data:`MIN_FULL_LINES` lines reach it. That joins numbers a wrap split (``95`` / ``%以上``,
+  ``1`` / ``2.5万``, ``1.2`` / ``万个``), and a sentence that a wrap split between its label and its
+  number. A heading, a short last line, or a line followed by an indented one ends its paragraph.
 * **Tables** from ruled lines (pdfplumber's lines strategy), expanded to a full grid: the
   distinct cell edges give the rows and columns, each cell's text (its lines joined) is one
   :class:`PdfLine` with its ``(table, row, col)`` at its top-left grid position, in row order,
@@ -75,6 +75,9 @@ SCAN_COVER = 0.5
 #: The right margin (the furthest line end) counts only if at least this many lines reach it (within a
 #: character): wrapped paragraphs run up against it; a page of short lines has none, and nothing is joined.
 MIN_FULL_LINES = 2
+#: A line is full when it ends within this many characters of the right margin: a line breaks where
+#: the next character does not fit, so up to one wide character (plus rounding) is left over.
+FULL_SLACK = 1.5
 #: Characters pdfminer could not map to Unicode come out as ``(cid:123)``: a font without a ToUnicode
 #: map. Past this share of a page's characters the text layer is unreadable (the labels would be lost).
 MAX_CID_SHARE = 0.02
@@ -89,6 +92,7 @@ _PAGE_NUMBER = re.compile(r"^[\s\u3000]*(?:[—–\-－─]+[\s\u3000]*\d{1,4}[\
 #: a table cell such as 9000 can also be a page's last line.
 _BARE_PAGE_NUMBER = re.compile(r"^[\s\u3000]*(\d{1,4})(?:[\s\u3000]*/[\s\u3000]*\d{1,4})?[\s\u3000]*$")
 _DIGITS = re.compile(r"\d+")
+_DECIMAL_START = re.compile(r"[\s\u3000]*\d+[.．]\d")
 _WORD = re.compile(r"[^\W\d_]")  # a letter or a Chinese character: a recurring line of numbers alone is none
 _CJK_OR_DIGIT = re.compile(r"[^A-Za-z]")
 _NUMERIC_CELL = re.compile(r"[<>≤≥＜＞]?\s*\d[\d.,，．%％]*\s*$")
@@ -360,7 +364,8 @@ def _lines(pages: list[list]) -> list[PdfLine]:
                 continue
             if isinstance(it, _Text):
                 prev = open_text[2]
-                if prev is not None and prev.x1 >= right - prev.size and it.x0 <= left + it.size / 2:
+                if prev is not None and prev.x1 >= right - FULL_SLACK * prev.size and it.x0 <= left + it.size / 2 \
+                        and not _starts_heading(it.text):
                     open_text[0] = join_wrapped(open_text[0], it.text)
                     open_text[2] = it
                 else:
@@ -387,6 +392,18 @@ def _lines(pages: list[list]) -> list[PdfLine]:
             first_body = False
     flush()
     return out
+
+
+def _starts_heading(text: str) -> bool:
+    """A line that begins like a heading (二、 （三） 2. 专栏 第三章) starts a paragraph, even after a full line;
+    ``1.2万人`` is a number, not item 1.
+
+    >>> _starts_heading("二、主要目标"), _starts_heading("1.2万人以上。"), _starts_heading("5%以上。")
+    (True, False, False)
+    """
+    from .document import match_heading
+
+    return match_heading(text) is not None and not _DECIMAL_START.match(text)
 
 
 def _row(table: _Table, row: int) -> list[str]:
