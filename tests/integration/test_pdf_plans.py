@@ -2,9 +2,9 @@
 
 The plan's lines become paragraphs (each visual line one string, as word processors write) on A4
 pages with a running header and “— N —” page numbers; its flattened indicator table, one cell per
-line, runs over page breaks, so a cell can be a page's last line (the case that made a bare 9000 look like a
-page number). All five plans were checked this way on 2026-11-26 (173 pages; every row, quote
-included, equal); this test keeps the smallest, to stay quick.
+line, runs over page breaks, so a cell can be a page's last line (the case that made a bare 9000
+look like a page number). All five plans were checked this way on 2026-11-26 (173 pages; every row,
+quote included, equal); this test keeps the smallest, to stay quick.
 """
 import sys
 
