@@ -77,7 +77,9 @@ TARGETS = [
     *PROVENANCE,
     _c("char_start", "Int64", "0-based offset in the line where the span begins: in prose the numeral (a comparator word before it, 不低于/约, lies outside); in a table the cell, a sign included (＞93.0). line[char_start:char_end] is one number as planlib.numbers finds it, value_raw its numeral (planlib.provenance checks every row)", required=True),
     _c("char_end", "Int64", "Offset just past the number and what is written with it: unit, 余/多, a comparator word (95%以上, 600多所); a unit from a table's row label lies outside", required=True),
-    _c("quote", "string", "Exact substring of the line that carries the number", required=True),
+    _c("quote", "string", "Exact substring of the line that carries the number, in the file's own characters (a plan "
+       "in traditional script is matched on its conversion to simplified characters, which keeps every offset; "
+       "its quote stays traditional, its indicator_zh and unit_raw are simplified)", required=True),
     _c("table_id", "string", "Id of the indicator table within the file (t1, t2 ...), empty for prose"),
     _c("correction", "string", "Reason from data/corrections.csv when a researcher's correction changed this row"),
 ]

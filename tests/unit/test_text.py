@@ -180,14 +180,17 @@ def test_too_large_file_is_refused_before_reading(tmp_path, monkeypatch):
     assert read_plan(path).n_bytes == 2600
 
 
-def test_big5_plan_refused_naming_the_script(tmp_path):
-    """A traditional-script plan is not silently 'not a plan': the message names Big5 and the script."""
+def test_big5_plan_is_read_through_simplified_script(tmp_path):
+    """A Big5 plan is in traditional script: matched on its simplified conversion, quoted as written."""
     from planlib.build.pipeline import parse_plan
 
     path = tmp_path / "trad.txt"
-    path.write_bytes("某縣教育事業發展規劃\n學前三年毛入園率達到九成。\n".encode("big5"))
-    with pytest.raises(PlanFileError, match=r"trad\.txt: .*Big5, traditional Chinese script"):
-        parse_plan(path)
+    path.write_bytes("某縣教育事業發展規劃\n到2025年，學前三年毛入園率達到93%，九年義務教育鞏固率達到97%。\n".encode("big5"))
+    parsed = parse_plan(path)
+    assert (parsed.plan.encoding, parsed.plan.script) == ("big5", "traditional")
+    df = parsed.targets_frame
+    assert list(df["indicator_id"]) == ["preschool_ger", "compulsory_retention_rate"]
+    assert list(df["quote"]) == ["學前三年毛入園率達到93%", "九年義務教育鞏固率達到97%"]
 
 
 def test_encoding_evidence_matches_the_codecs():

@@ -76,6 +76,9 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     assign_meaning(targets, plan, period)  # basis, span, measure_type: what each number is
     if not has_plan_heading(plan) and not targets:
         raise PlanFileError(plan.path, not_a_plan_message(plan))
+    if plan.script == "traditional":  # matched on the simplified conversion; quotes keep the file's characters
+        from ..read.script import restore_quotes
+        restore_quotes(targets, plan.lines, plan.original_lines)
     return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings + projects,
                       describe(doc, period=period), doc)
 

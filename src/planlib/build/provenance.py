@@ -98,10 +98,12 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
     """Every row of ``targets`` that does not stand on its cited line, as ``file:line [start:end] 'span': why``.
 
     ``root`` is where ``source_file`` paths start; ``lines`` (file -> its lines) replaces reading them.
+    The span is checked on the text planlib matched, the quote on the file's own line: the two differ only
+    for a plan in traditional script, read through its simplified conversion (:mod:`planlib.read.script`).
     ``checks`` (the checks table) supplies the ``unit_magnitude`` findings that explain a rescaled value.
     """
     root = Path(root)
-    texts: dict[str, Sequence[str] | None] = dict(lines or {})
+    texts: dict[str, tuple[Sequence[str], Sequence[str]] | None] = {k: (v, v) for k, v in (lines or {}).items()}
     rescaled: set[tuple[str, int]] = set()
     if checks is not None and len(checks):
         for c in checks[checks["check"] == "unit_magnitude"].itertuples():
@@ -111,21 +113,22 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
         source = _text(row.source_file)
         if source not in texts:
             try:
-                texts[source] = read_plan(root / source).lines
+                plan = read_plan(root / source)
+                texts[source] = (plan.lines, plan.original_lines)
             except PlanlibError:  # missing, unreadable or undecodable: reported row by row
                 texts[source] = None
-        file_lines = texts[source]
         where = f"{source}:{row.line}"
-        if file_lines is None:
+        if texts[source] is None:
             problems.append(f"{where}: cannot read {source}")
             continue
+        matched_lines, file_lines = texts[source]
         if any(pd.isna(v) for v in (row.line, row.char_start, row.char_end)):
             problems.append(f"{where}: line or span missing")
             continue
         if not 1 <= row.line <= len(file_lines):
             problems.append(f"{where}: no such line (the file has {len(file_lines)})")
             continue
-        line = file_lines[row.line - 1]
+        line = matched_lines[row.line - 1]
         start, end = int(row.char_start), int(row.char_end)
         where = f"{where} [{start}:{end}] {line[start:end]!r}"
         if Path(source).stem != _text(row.county):
@@ -136,6 +139,7 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
             problems.append(f"{where}: {why}")
             continue
         quote = _text(row.quote)
+        line = file_lines[row.line - 1]
         at = line.find(quote, max(0, end - len(quote))) if quote else -1
         if not quote or at < 0 or at > start:
             problems.append(f"{where}: quote {quote!r} does not contain the span at that place")

@@ -28,8 +28,6 @@ CANDIDATES = ("utf-8", "gb18030", "big5", "big5hkscs", "utf-16-le", "utf-16-be")
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "gb18030": "GB18030/GBK", "big5": "Big5",
                   "big5hkscs": "Big5-HKSCS", "utf-16": "UTF-16", "utf-16-le": "UTF-16 LE without BOM",
                   "utf-16-be": "UTF-16 BE without BOM"}
-#: Encodings whose text is in traditional script (the dictionary reads simplified only).
-TRADITIONAL = frozenset({"big5", "big5hkscs"})
 #: A reading is plausible when at least this share of its non-ASCII characters is common.
 MIN_COMMON_SHARE = 0.8
 #: With this many non-ASCII characters, a plausible strict UTF-8 reading is taken without looking
@@ -47,7 +45,13 @@ PLAN_HEADING = re.compile(r"(教育|学校|师资).{0,40}(规划|计划|纲要|�
 
 @dataclass(frozen=True)
 class PlanText:
-    """A decoded plan: its lines (without line ends) and what identifies the raw file."""
+    """A decoded plan: its lines (without line ends) and what identifies the raw file.
+
+    ``text`` and ``lines`` are what planlib matches on: the file's text, or for a plan in traditional
+    script its conversion to simplified characters (:mod:`planlib.read.script`; same length line by
+    line, so every offset is one in the file too). ``original_lines`` are the file's own lines, the ones
+    ``sed -n`` shows and every ``quote`` is taken from.
+    """
 
     path: Path
     text: str
@@ -55,6 +59,13 @@ class PlanText:
     sha256: str
     n_bytes: int
     lines: tuple[str, ...] = field(repr=False)
+    script: str = "simplified"  # 'traditional': text and lines are the conversion of original_text
+    original_text: str | None = field(default=None, repr=False)  # the decoded file when text is a conversion
+
+    @cached_property
+    def original_lines(self) -> tuple[str, ...]:
+        """The file's own lines (the same as ``lines`` unless the plan is in traditional script)."""
+        return self.lines if self.original_text is None else _split_lines(self.original_text)
 
     @cached_property
     def source_file(self) -> str:
@@ -269,17 +280,24 @@ def read_plan(path: str | Path) -> PlanText:
                             "characters lost when the file was converted before it was saved); labels read from "
                             "it would be wrong, so no rows are written: get the original file",
                             line=_first_line_with(text, "\ufffd"))
-    lines = tuple(text.split("\n"))
-    if lines and lines[-1] == "":
-        lines = lines[:-1]
+    from .script import simplified_if_traditional
+
+    simplified = simplified_if_traditional(text)
     return PlanText(
         path=path,
-        text=text,
+        text=text if simplified is None else simplified,
         encoding=encoding,
         sha256=hashlib.sha256(raw).hexdigest(),
         n_bytes=len(raw),
-        lines=lines,
+        lines=_split_lines(text if simplified is None else simplified),
+        script="simplified" if simplified is None else "traditional",
+        original_text=None if simplified is None else text,
     )
+
+
+def _split_lines(text: str) -> tuple[str, ...]:
+    lines = tuple(text.split("\n"))
+    return lines[:-1] if lines and lines[-1] == "" else lines
 
 
 def _too_large(size: int, limit: int) -> str:
@@ -289,11 +307,10 @@ def _too_large(size: int, limit: int) -> str:
 
 def not_a_plan_message(plan: PlanText) -> str:
     """Why a text that names no plan and yields no numbers is refused, naming the likely cause."""
-    if plan.encoding in TRADITIONAL:
-        return (f"not read as an education plan: the file was detected as {ENCODING_NAMES[plan.encoding]}, "
-                "traditional Chinese script, and planlib's plan words and indicator dictionary are in simplified "
-                "script (traditional is not read yet); convert it to simplified Chinese (e.g. with OpenCC) and "
-                "save it as UTF-8")
+    if plan.script == "traditional":
+        return ("not an education plan: read as traditional Chinese script (matched on its conversion to "
+                "simplified characters), it has no plan title (规划/计划 with 教育) in its opening and no number "
+                "in the four domains (enrollment, teachers, funding, schools)")
     return ("not an education plan: no plan title (规划/计划 with 教育) in its opening "
             "and no number in the four domains (enrollment, teachers, funding, schools)")
 

@@ -444,7 +444,7 @@ def quote_lines(county: str, lines, raw_dir: str | Path | None = None, context: 
     cited = set(numbers)
     texts, pieces = [], {}
     for k in shown:
-        raw = plan.line(k).rstrip()
+        raw = plan.original_lines[k - 1].rstrip()
         if k in cited:
             pieces[k] = _pieces(raw, highlight.get(k) if isinstance(highlight, dict) else highlight)
             raw = "".join(f"【{p}】" if h else p for p, h in pieces[k])
@@ -452,7 +452,7 @@ def quote_lines(county: str, lines, raw_dir: str | Path | None = None, context: 
     q = pd.DataFrame({"cited": [f"{plan.path.name}:{k}" for k in shown], "line": shown,
                       "mark": ["▶" if k in cited else "" for k in shown], "text": texts})
     q.attrs["pieces"] = {k: [(p, h) for p, h in v] for k, v in pieces.items()}
-    q.attrs["raw"] = {k: plan.line(k).rstrip() for k in shown}
+    q.attrs["raw"] = {k: plan.original_lines[k - 1].rstrip() for k in shown}
     return q
 
 
