@@ -15,10 +15,8 @@ def name_problems(name: str) -> list[str]:
     return problems(name)
 
 
-_TODO = pytest.mark.xfail(strict=True, reason="issue 10 item 5: built in the next commits")
 
 
-@_TODO
 def test_school_counts_by_level_are_named_by_level():
     """The dictionary models levels by id (primary_enrollment, junior_enrollment): so do school counts."""
     rows = rows_of(REVIEW, "全镇有幼儿园12所，小学9所，初中4所，普通高中1所，中职学校1所。")
@@ -35,13 +33,11 @@ def test_a_built_school_stays_a_flow():
     assert pick(rows, 3)["indicator_id"] == indicator_id("新建学校")
 
 
-@_TODO
 def test_a_bare_level_counted_in_people_is_no_school_count():
     rows = rows_of(REVIEW, "全镇有小学教师300人。")
     assert pick(rows, 300)["indicator_id"] != indicator_id("小学学校数")
 
 
-@_TODO
 @pytest.mark.parametrize("name", [
     "遴选高校", "企业建立校校", "推荐全省高校就业创业指导名师并探索建立一批名", "中小学网络学习空间覆盖率均",
     "标准班额从", "县内初升高比例仅", "每年招聘幼儿教师占比不低于招聘总数", ".1+X证书试点专业学生双证获取率",
@@ -50,27 +46,23 @@ def test_fragment_shapes_are_named_problems(name):
     assert name_problems(name), name
 
 
-@_TODO
 @pytest.mark.parametrize("name", ["学前三年毛入园率", "新建幼儿园", "生均公用经费", "市级骨干教师", "高校",
                                   "义务教育阶段在校生", "教育费附加用于职业教育的比例", "培训学时"])
 def test_measure_names_are_no_problems(name):
     assert name_problems(name) == []
 
 
-@_TODO
 def test_a_classifier_noun_stops_at_a_verb():
     rows = rows_of(TARGETS, "与6所高校、15个企业建立校企合作关系。推荐8名市级名师并探索建立一批名师工作室。")
     assert pick(rows, 15)["indicator_zh"] == "企业"
     assert pick(rows, 8)["indicator_zh"] == "市级名师"
 
 
-@_TODO
 def test_leading_selection_verbs_are_no_part_of_the_name():
     rows = rows_of(TARGETS, "遴选2所高校、6所中职学校开展试点。")
     assert pick(rows, 2)["indicator_zh"] == "高校"
 
 
-@_TODO
 def test_stubs_and_comparison_bases_are_cut_from_the_name():
     rows = rows_of(TARGETS, "中小学标准化率、达标率均达100%。每年招聘幼儿教师占比不低于招聘总数的15%。"
                             "县内初升高比例仅62%。")
@@ -80,7 +72,6 @@ def test_stubs_and_comparison_bases_are_cut_from_the_name():
     assert pick(rows, 62)["indicator_zh"] == "县内初升高比例"
 
 
-@_TODO
 def test_a_list_of_proper_names_before_a_count_is_no_part_of_the_name():
     rows = rows_of(REVIEW, "建成甲镇中心小学、乙镇中学、丙镇幼儿园等12所标准化学校。")
-    assert pick(rows, 12)["indicator_zh"] == "标准化学校"
+    assert pick(rows, 12)["indicator_zh"] == "建成标准化学校"  # the list's verb stays: a flow
