@@ -77,7 +77,6 @@ def test_a_list_of_proper_names_before_a_count_is_no_part_of_the_name():
     assert pick(rows, 12)["indicator_zh"] == "建成标准化学校"  # the list's verb stays: a flow
 
 
-@pytest.mark.xfail(strict=True, reason="built in the next commit")
 def test_a_share_whose_measure_follows_the_number_is_named_by_it():
     """义务教育学校100%达到省定办学标准: the label names who, the words after the number name the measure."""
     rows = rows_of(TARGETS, "到2025年，全县初中学校95%达到省定办学标准，小学生体质健康合格率达到92%。")
@@ -89,3 +88,12 @@ def test_remote_classrooms_are_named_and_are_no_master_teachers():
     rows = rows_of(TARGETS, "建成专递课堂30间、名师课堂12间。")
     assert {pick(rows, 30)["indicator_id"], pick(rows, 12)["indicator_id"]} == {indicator_id("名师课堂")}
     assert indicator_id("名师课堂") != indicator_id("名师")
+
+
+def test_a_shorter_wording_whose_unit_fits_names_the_number():
+    """常年招生20个班900人: 常年招生班 counts classes, so 900人 is the shorter 常年招生 (students admitted)."""
+    rows = rows_of(TARGETS, "普通高中常年招生20个班900人。")
+    assert pick(rows, 20)["indicator_id"] == indicator_id("常年招生班")
+    assert pick(rows, 900)["indicator_id"] == indicator_id("招生人数")
+    rows = rows_of(TARGETS, "建成名师课堂50间。")  # still no master teachers
+    assert pick(rows, 50)["indicator_id"] != indicator_id("名师")

@@ -795,6 +795,12 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
             ind = _unit_measure(line, cand, s_start)
             if ind is not None:
                 label = (label if dictionary.level_only(label) else "") + ind.indicator_zh
+        if ind is None and q.unit == "%" and cand.clause_end > q.end:  # 义务教育学校100%达到省定办学标准
+            after = line[q.end:cand.clause_end].strip(PUNCT)
+            by_after = dictionary.fit_unit(dictionary.match_indicator(after), q.unit) if CJK.search(after) else None
+            if by_after is not None:
+                after = re.sub(r"^(?:以上|以下|左右)?的?", "", after)
+                ind, label = by_after, (f"{after}的{label}" if label else after)  # 达到省定办学标准的初中学校
         fitted = dictionary.fit_unit(ind, q.unit)
         if fitted is not None or not (q.unit == "%" and bool(r.change_tail.search(line[cand.clause_start:q.start]))):
             ind = fitted  # 投入增长20%: a growth rate keeps the measure it grows
