@@ -442,6 +442,25 @@ def fit_unit(indicator: Indicator | None, unit: str) -> Indicator | None:
     return None
 
 
+def match_fitting(label: str, unit: str) -> Indicator | None:
+    """The longest wording in ``label`` whose indicator fits ``unit`` (fit_unit), or None: for a label
+    whose longest wording counts something else (常年招生班 counts classes; 常年招生……900人 are students).
+
+    >>> match_fitting("普通高中常年招生班", "人").indicator_id
+    'admissions'
+    >>> match_fitting("名师课堂", "间").indicator_id
+    'online_classrooms'
+    """
+    m = _matcher()
+    text = normalize_label(label)
+    for alias, iid in m.aliases:  # longest first
+        if alias in text:
+            fitted = fit_unit(m.indicators[iid], unit)
+            if fitted is not None:
+                return fitted
+    return None
+
+
 # ----------------------------------------------------------------------------- domains and exclusions
 
 @lru_cache(maxsize=4)

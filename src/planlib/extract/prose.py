@@ -802,6 +802,8 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
                 after = re.sub(r"^(?:以上|以下|左右)?的?", "", after)
                 ind, label = by_after, (f"{after}的{label}" if label else after)  # 达到省定办学标准的初中学校
         fitted = dictionary.fit_unit(ind, q.unit)
+        if fitted is None and ind is not None:  # the longest wording counts something else: a shorter one may fit
+            fitted = dictionary.match_fitting(label, q.unit)
         if fitted is not None or not (q.unit == "%" and bool(r.change_tail.search(line[cand.clause_start:q.start]))):
             ind = fitted  # 投入增长20%: a growth rate keeps the measure it grows
         excluded = ind is None and (bool(r.excluded_words.search(whole_clause))
