@@ -399,15 +399,15 @@ def _match_normalized(text: str, ctx: str) -> Indicator | None:
 #: Units that measure the same kind of thing; any other unit is a count (个, 所, 间, 班 ...).
 _UNIT_KINDS = {"%": "share", "‰": "share", "pp": "share", "人": "persons", "名": "persons", "人次": "persons",
                "位": "persons", "平方米": "area", "年": "years", "月": "months", "套": "flats",
-               "亩": "land", "学时": "hours", "课时": "hours", "册": "books", "倍": "multiple"}
+               "亩": "land", "学时": "hours", "课时": "hours", "册": "books", "倍": "multiple", "间": "rooms"}
 
 
 def unit_kind(unit: str) -> str:
-    """What a normalised unit measures: share, persons, money, area, years, months, flats, land (亩),
+    """What a normalised unit measures: share, persons, money, area, years, months, flats, rooms (间), land (亩),
     hours (学时), books (册), multiple (倍) or count.
 
-    >>> unit_kind("名"), unit_kind("元/年"), unit_kind("间")
-    ('persons', 'money', 'count')
+    >>> unit_kind("名"), unit_kind("元/年"), unit_kind("间"), unit_kind("所")
+    ('persons', 'money', 'rooms', 'count')
     """
     if unit.startswith("元"):
         return "money"

@@ -400,7 +400,7 @@ def name_of(label: str) -> str:
         cut = r.label_trailing.sub("", r.label_leading.sub("", label[:m.start()]))
         if len(CJK.findall(cut)) >= 2:
             label = cut
-    label = r.label_leading.sub("", label) or label
+    label = r.label_leading.sub("", label.lstrip(".．")) or label  # 5.1+X证书…: the item number's dot
     if len(label) > r.name_max_length:  # an aside in brackets, then a list of titles: the last item names it
         label = _ASIDE.sub("", label)
         if len(label) > r.name_max_length and "、" in label:
