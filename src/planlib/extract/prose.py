@@ -420,7 +420,7 @@ def name_problems(name: str) -> list[str]:
     problems = []
     if len(name) > r.name_max_length:
         problems.append(f"longer than {r.name_max_length} characters")
-    if not name or not CJK.match(name) or r.label_leading.match(name):
+    if not name or not (CJK.match(name) or name[0].isalnum()) or r.label_leading.match(name):
         problems.append("starts with a verb or adverb" if name and CJK.match(name) else "starts with no word")
     if r.label_trailing.search(name) or r.name_stub.search(name):
         problems.append("ends with a stub")
