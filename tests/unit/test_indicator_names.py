@@ -99,7 +99,6 @@ def test_a_shorter_wording_whose_unit_fits_names_the_number():
     assert pick(rows, 50)["indicator_id"] != indicator_id("名师")
 
 
-@pytest.mark.xfail(strict=False, reason="built in the next commit")
 @pytest.mark.parametrize("label, name", [
     ("保持全县义务教育阶段残疾儿童少年入学率", "义务教育阶段残疾儿童少年入学率"),
     ("在保持教育财政支出占公共财政支出的比例", "教育财政支出占公共财政支出的比例"),

@@ -85,3 +85,19 @@ def test_books_per_pupil_by_level():
 def test_books_of_a_library_that_are_not_per_pupil_are_not_per_pupil():
     rows = rows_of(TARGETS, "县图书馆新增藏书5000册。")
     assert all(r["indicator_id"] != indicator_id("生均图书") for r in rows)
+
+
+# --- others found by reading the plans' lines with numbers and no row ----------------------
+
+def test_campus_wireless_coverage():
+    rows = rows_of(TARGETS, "到2023年，校园无线网络覆盖率达到80%，2025年实现全覆盖。")
+    r = pick(rows, 80)
+    assert (r["domain"], r["year"], r["unit"]) == ("schools", 2023, "%")
+    assert r["indicator_id"] == indicator_id("无线网络覆盖率")
+
+
+def test_health_and_counselling_rooms_built_to_standard():
+    rows = rows_of(TARGETS, "中小学卫生室（保健室）、心理咨询室建设达标率达到98%。")
+    r = pick(rows, 98)
+    assert (r["domain"], r["unit"]) == ("schools", "%")
+    assert r["indicator_id"] == indicator_id("心理辅导室建设达标率")

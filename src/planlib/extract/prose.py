@@ -150,6 +150,7 @@ class Rules:
     name_stub: re.Pattern | None = None
     name_inner_comparator: re.Pattern | None = None
     name_inner_verb: re.Pattern | None = None
+    name_leading: re.Pattern | None = None
 
 
 def _alternation(words) -> str:
@@ -240,6 +241,7 @@ def rules() -> Rules:
         name_stub=re.compile(rf"(?:{_alternation(raw['name_stub_endings'])})$" if raw.get("name_stub_endings") else "(?!)"),
         name_inner_comparator=re.compile(_alternation(raw["name_inner_comparators"])
                                          if raw.get("name_inner_comparators") else "(?!)"),
+        name_leading=re.compile("^(?:" + "|".join(f"(?:{p})" for p in raw.get("name_leading_patterns") or ["(?!)"]) + ")"),
         name_inner_verb=re.compile(_alternation(raw["name_inner_verbs"]) if raw.get("name_inner_verbs") else "(?!)"),
     )
 
@@ -379,7 +381,7 @@ def _unit_measure(line: str, cand, s_start: int):
 
 #: A comparison base after a level verb (生均公用经费提高到普通高中[的1.5倍], 占比不低于招聘总数[的20%]):
 #: what the number is compared with, no part of the measure's name.
-_BASE = re.compile(r"(?:达到|提高到|提高至|提升到|提升至|增加到|增长到|上升到|不低于|不少于|不超过|不高于|超过|高于|低于)"
+_BASE = re.compile(r"(?:达到|达(?![标成到])|提高到|提高至|提升到|提升至|增加到|增长到|上升到|不低于|不少于|不超过|不高于|超过|高于|低于)"
                    r"[^，,；;。、\d]{1,12}$")
 
 
@@ -400,7 +402,12 @@ def name_of(label: str) -> str:
         cut = r.label_trailing.sub("", r.label_leading.sub("", label[:m.start()]))
         if len(CJK.findall(cut)) >= 2:
             label = cut
+    if label.count("“") != label.count("”"):  # 三残儿童”入学率: a quote the clause opened earlier
+        label = label.replace("“", "").replace("”", "")
     label = r.label_leading.sub("", label.lstrip(".．")) or label  # 5.1+X证书…: the item number's dot
+    framed = r.label_trailing.sub("", r.label_leading.sub("", r.name_leading.sub("", label)))
+    if len(CJK.findall(framed)) >= 2:
+        label = framed
     if len(label) > r.name_max_length:  # an aside in brackets, then a list of titles: the last item names it
         label = _ASIDE.sub("", label)
         if len(label) > r.name_max_length and "、" in label:
