@@ -101,3 +101,10 @@ def test_health_and_counselling_rooms_built_to_standard():
     r = pick(rows, 98)
     assert (r["domain"], r["unit"]) == ("schools", "%")
     assert r["indicator_id"] == indicator_id("心理辅导室建设达标率")
+
+
+def test_a_later_year_reached_refers_to_the_measure_just_named():
+    """……覆盖率达到70%，2025年达到100%: the second number is the same measure, at its own year."""
+    rows = rows_of(TARGETS, "到2023年，校园无线网络覆盖率达到70%，2025年达到100%。")
+    r = pick(rows, 100)
+    assert (r["indicator_id"], r["year"], r["kind"]) == (indicator_id("无线网络覆盖率"), 2025, "target")
