@@ -52,7 +52,7 @@ DIRECT_FYP_TAIL = re.compile(rf"(?:{FYP.pattern})\s*(?:末期|期末|末)\s*的?
 #: 由56.1%上升到86.3% with no year: the first number is the level the period started from.
 ORIGIN_TAIL = re.compile(r"(?:由|从)\s*$")
 #: What makes a number with no measure of its own refer to the measure just named.
-REFERS_BACK = re.compile(r"比|较|分别|同比|相比|增长|提高|增加|减少|下降|降低|提升|上升|年均")
+REFERS_BACK = re.compile(r"比|较|分别|同比|相比|增长|提高|增加|减少|下降|降低|提升|上升|年均|达到")
 ITEM_NUMBER = re.compile(r"^[\s\u3000]*(?:\d{1,2}|[（(]\d{1,2}[）)])[.、．]?(?![\d%％])")
 COMPARISON = re.compile(
     rf"(?:较|比|与|同)\s*(?:上年|去年|上一年|(?:19|20)\d\d\s*年(?:底|末)?|[“\"]?{FYP_ORDINAL}五[”\"]?(?:末|期间|时期)?)(?:相比|比)?")
