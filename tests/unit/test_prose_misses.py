@@ -108,3 +108,11 @@ def test_a_later_year_reached_refers_to_the_measure_just_named():
     rows = rows_of(TARGETS, "到2023年，校园无线网络覆盖率达到70%，2025年达到100%。")
     r = pick(rows, 100)
     assert (r["indicator_id"], r["year"], r["kind"]) == (indicator_id("无线网络覆盖率"), 2025, "target")
+
+
+def test_a_standard_names_what_is_paid_at_it():
+    """按照每月不低于300元的标准，对乡村教师发放生活补助: the amount is the allowance paid at that standard."""
+    rows = rows_of(TARGETS, "按照每月不低于300元的标准，对乡村教师发放生活补助。")
+    r = pick(rows, 300)
+    assert (r["indicator_id"], r["domain"], r["year"], r["comparator"]) == (indicator_id("乡村教师生活补助"), "funding", None, ">=")
+    assert r["indicator_zh"] == "乡村教师生活补助"
