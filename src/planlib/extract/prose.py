@@ -367,6 +367,22 @@ def split_enumeration(label: str, n: int) -> list[str]:
     return [it if it.endswith(r.measure_endings) or not head else it + head for it in items[:-1]] + [last]
 
 
+_STANDARD_AFTER = re.compile(r"\s*(?:/[人生年月])?的?(?:补助|补贴|发放|拨付)?标准")
+_PAID = re.compile(r"(?:发放|拨付|给予|落实)([^，,；;。]{2,20})")
+
+
+def _paid_at_standard(line: str, end: int):
+    """(indicator, name) of what a sentence pays at the standard a money amount sets (按照每月不低于400元的
+    标准，对中小学发放班主任津贴), or None: the object of 发放/拨付 later in the sentence, if the dictionary
+    names it as money."""
+    stop = SENTENCE_END.search(line, end)
+    m = _PAID.search(line, end, stop.start() if stop else len(line))
+    if not m:
+        return None
+    ind = dictionary.fit_unit(dictionary.match_indicator(m.group(1)), "元")
+    return (ind, clean_label(m.group(1))) if ind is not None else None
+
+
 def _unit_measure(line: str, cand, s_start: int):
     """The measure a number's unit names with a word of its clause (360学时的全员培训) or of its
     sentence before it (增加生均图书量，到2025年，小学达25册), per ``unit_measures``; None if none."""
@@ -802,6 +818,10 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
             ind = _unit_measure(line, cand, s_start)
             if ind is not None:
                 label = (label if dictionary.level_only(label) else "") + ind.indicator_zh
+        if ind is None and q.unit.startswith("元") and _STANDARD_AFTER.match(line, q.end):
+            paid = _paid_at_standard(line, q.end)  # 按照每月不低于400元的标准，对…发放班主任津贴
+            if paid is not None:
+                ind, label = paid
         if ind is None and q.unit == "%" and cand.clause_end > q.end:  # 义务教育学校100%达到省定办学标准
             after = line[q.end:cand.clause_end].strip(PUNCT)
             by_after = dictionary.fit_unit(dictionary.match_indicator(after), q.unit) if CJK.search(after) else None
