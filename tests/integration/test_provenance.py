@@ -33,8 +33,8 @@ def test_every_committed_row_stands_on_its_line(committed):
 def _row(targets, source, kind_of_span):
     """A row to corrupt, chosen by what it is, not by its line number."""
     rows = targets[targets["source"] == source]
-    if kind_of_span == "comparator word":
-        rows = rows[rows["comparator"] == ">="]
+    if kind_of_span == "comparator word":  # the span itself says it (95%以上), not a word before it (不低于…的20%)
+        rows = rows[(rows["comparator"] == ">=") & rows["quote"].str.endswith("以上")]
     elif kind_of_span == "sign":
         rows = rows[rows["quote"].str.contains("[>＞]", regex=True)]
     elif kind_of_span == "万 unit":

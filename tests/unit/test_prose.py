@@ -338,7 +338,8 @@ def test_a_wording_with_the_wrong_unit_stays_unnamed():
     rows = rows_of(TARGETS, "建成智慧校园示范校20所、专递课堂50间、名师课堂50间。新建24班规模的实训综合楼建筑面积8000平方米。")
     assert all(r["indicator_id"] != indicator_id("名师") for r in rows)
     classroom = [r for r in rows if r["indicator_zh"].endswith("名师课堂")]
-    assert [(r["indicator_id"], r["domain"]) for r in classroom] == [("", "schools")]
+    # a room, not a master teacher: the dictionary names remote classrooms (issue 10 item 5)
+    assert [(r["indicator_id"], r["domain"]) for r in classroom] == [(indicator_id("名师课堂"), "schools")]
     assert pick(rows, 24)["indicator_id"] != indicator_id("建筑面积")
     assert pick(rows, 8000)["indicator_id"] == indicator_id("建筑面积")
 

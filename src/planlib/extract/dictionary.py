@@ -165,6 +165,10 @@ def _load(path: str) -> dict[str, Indicator]:
         share = entry.get("share_id")
         if share is not None and (share not in out or out[share].unit != "%"):
             problems.append(f"{entry.get('indicator_id')}: share_id {share!r} is not a '%' indicator")
+    for entry in entries:
+        multiple = entry.get("multiple_id")
+        if multiple is not None and (multiple not in out or out[multiple].unit != "倍"):
+            problems.append(f"{entry.get('indicator_id')}: multiple_id {multiple!r} is not a '倍' indicator")
     for measure in raw.get("generic_measures") or []:
         for label in measure.get("labels") or []:
             if normalize_label(label) in owner:
@@ -195,6 +199,7 @@ class _Matcher:
     generics: tuple[tuple[str, dict, str | None], ...]         # (label, by_level, default), longest first
     levels: tuple[tuple[str, str], ...]                        # (word, level), longest first
     shares: dict                                               # count id -> id of the same measure as a share
+    multiples: dict = None                                     # id -> id of the same measure as a multiple (倍)
 
 
 @lru_cache(maxsize=8)
@@ -209,7 +214,9 @@ def _matcher(path: str = str(INDICATORS_FILE)) -> _Matcher:
     levels = sorted(((normalize_label(w), level) for level, words in (raw.get("levels") or {}).items()
                      for w in words), key=lambda pair: -len(pair[0]))
     shares = {str(e["indicator_id"]): str(e["share_id"]) for e in raw.get("indicators") or [] if e.get("share_id")}
-    return _Matcher(indicators, tuple(aliases), tuple(generics), tuple(levels), shares)
+    multiples = {str(e["indicator_id"]): str(e["multiple_id"])
+                 for e in raw.get("indicators") or [] if e.get("multiple_id")}
+    return _Matcher(indicators, tuple(aliases), tuple(generics), tuple(levels), shares, multiples)
 
 
 # ----------------------------------------------------------------------------- matching
@@ -324,8 +331,35 @@ def bare_level(label: str) -> str:
 
     >>> bare_level("小学"), bare_level("普通高中"), bare_level("小学专任教师"), bare_level("城区")
     ('primary', 'general_high', '', '')
+    >>> bare_level("其中：普通初中"), bare_level("初中入学率")
+    ('junior', '')
     """
     return _bare_level_forms(_matcher()).get(normalize_label(label), "")
+
+
+@lru_cache(maxsize=8)
+def _bare_counts(path: str = str(INDICATORS_FILE)) -> dict[str, dict[str, str]]:
+    """unit -> {level: id} from the generic measures' ``bare_units`` (有小学16所: 小学 in 所)."""
+    out: dict[str, dict[str, str]] = {}
+    for measure in read_yaml(path).get("generic_measures") or []:
+        for unit in measure.get("bare_units") or []:
+            out.setdefault(str(unit), {}).update(measure.get("by_level") or {})
+    return out
+
+
+def bare_level_count(label: str, unit: str) -> Indicator | None:
+    """The measure a label that only names a level counts in ``unit`` (有小学16所, 初中5所), or None.
+
+    >>> bare_level_count("小学", "所").indicator_id, bare_level_count("其中：普通初中", "所").indicator_id
+    ('primary_schools', 'junior_schools')
+    >>> bare_level_count("小学", "人") is None, bare_level_count("新建小学", "所") is None
+    (True, True)
+    """
+    m = _matcher()
+    by_level = _bare_counts().get(unit)
+    level = _bare_level_forms(m).get(normalize_label(label)) if by_level else None
+    iid = by_level.get(level) if level else None
+    return m.indicators[iid] if iid else None
 
 
 def match_indicator(label: str, context: str = "") -> Indicator | None:
@@ -366,14 +400,16 @@ def _match_normalized(text: str, ctx: str) -> Indicator | None:
 
 #: Units that measure the same kind of thing; any other unit is a count (个, 所, 间, 班 ...).
 _UNIT_KINDS = {"%": "share", "‰": "share", "pp": "share", "人": "persons", "名": "persons", "人次": "persons",
-               "位": "persons", "平方米": "area", "年": "years", "月": "months", "套": "flats"}
+               "位": "persons", "平方米": "area", "年": "years", "月": "months", "套": "flats",
+               "亩": "land", "学时": "hours", "课时": "hours", "册": "books", "倍": "multiple", "间": "rooms"}
 
 
 def unit_kind(unit: str) -> str:
-    """What a normalised unit measures: share, persons, money, area, years, months, flats or count.
+    """What a normalised unit measures: share, persons, money, area, years, months, flats, rooms (间), land (亩),
+    hours (学时), books (册), multiple (倍) or count.
 
-    >>> unit_kind("名"), unit_kind("元/年"), unit_kind("间")
-    ('persons', 'money', 'count')
+    >>> unit_kind("名"), unit_kind("元/年"), unit_kind("间"), unit_kind("所")
+    ('persons', 'money', 'rooms', 'count')
     """
     if unit.startswith("元"):
         return "money"
@@ -382,7 +418,8 @@ def unit_kind(unit: str) -> str:
 
 def fit_unit(indicator: Indicator | None, unit: str) -> Indicator | None:
     """The indicator a number with ``unit`` can belong to: ``indicator`` itself if the units agree,
-    its share sibling (``share_id``) for a percentage of a count, else None.
+    its share sibling (``share_id``) for a percentage of a count, its multiple sibling
+    (``multiple_id``) for a 倍 of an amount (生均公用经费达到普通高中的1.5倍), else None.
 
     A wording names the measure, the unit says what was counted: 名师课堂50间 is rooms, not
     master teachers; 骨干教师……占专任教师总量的30% is the share of key teachers; 近五年 is a duration.
@@ -401,6 +438,28 @@ def fit_unit(indicator: Indicator | None, unit: str) -> Indicator | None:
     share = m.shares.get(indicator.indicator_id)
     if got == "share" and share is not None:
         return m.indicators[share]
+    multiple = (m.multiples or {}).get(indicator.indicator_id)
+    if got == "multiple" and multiple is not None:
+        return m.indicators[multiple]
+    return None
+
+
+def match_fitting(label: str, unit: str) -> Indicator | None:
+    """The longest wording in ``label`` whose indicator fits ``unit`` (fit_unit), or None: for a label
+    whose longest wording counts something else (常年招生班 counts classes; 常年招生……900人 are students).
+
+    >>> match_fitting("普通高中常年招生班", "人").indicator_id
+    'admissions'
+    >>> match_fitting("名师课堂", "间").indicator_id
+    'online_classrooms'
+    """
+    m = _matcher()
+    text = normalize_label(label)
+    for alias, iid in m.aliases:  # longest first
+        if alias in text:
+            fitted = fit_unit(m.indicators[iid], unit)
+            if fitted is not None:
+                return fitted
     return None
 
 

@@ -52,7 +52,7 @@ DIRECT_FYP_TAIL = re.compile(rf"(?:{FYP.pattern})\s*(?:末期|期末|末)\s*的?
 #: 由56.1%上升到86.3% with no year: the first number is the level the period started from.
 ORIGIN_TAIL = re.compile(r"(?:由|从)\s*$")
 #: What makes a number with no measure of its own refer to the measure just named.
-REFERS_BACK = re.compile(r"比|较|分别|同比|相比|增长|提高|增加|减少|下降|降低|提升|上升|年均")
+REFERS_BACK = re.compile(r"比|较|分别|同比|相比|增长|提高|增加|减少|下降|降低|提升|上升|年均|达到")
 ITEM_NUMBER = re.compile(r"^[\s\u3000]*(?:\d{1,2}|[（(]\d{1,2}[）)])[.、．]?(?![\d%％])")
 COMPARISON = re.compile(
     rf"(?:较|比|与|同)\s*(?:上年|去年|上一年|(?:19|20)\d\d\s*年(?:底|末)?|[“\"]?{FYP_ORDINAL}五[”\"]?(?:末|期间|时期)?)(?:相比|比)?")
@@ -144,6 +144,13 @@ class Rules:
     threshold_person_nouns: re.Pattern
     slogan_max_gap: int
     list_verbs: tuple[str, ...] = ()
+    unit_measures: tuple[tuple[str, tuple[str, ...], str], ...] = ()  # (unit, words, measure wording)
+    noun_stop: re.Pattern | None = None
+    name_max_length: int = 30
+    name_stub: re.Pattern | None = None
+    name_inner_comparator: re.Pattern | None = None
+    name_inner_verb: re.Pattern | None = None
+    name_leading: re.Pattern | None = None
 
 
 def _alternation(words) -> str:
@@ -213,7 +220,8 @@ def rules() -> Rules:
         recurring=re.compile("|".join([_alternation(raw["recurring_markers"])]
                                       + [f"(?:{p})" for p in raw.get("recurring_patterns", ())])),
         change_tail=re.compile(rf"(?<![{not_change}])(?:{_alternation(raw['change_verbs'])})了?\s*$"),
-        label_trailing=re.compile(rf"(?:{_alternation(raw['label_trailing_words'])}|[{PUNCT}])+$"),
+        label_trailing=re.compile(rf"(?:{_alternation(raw['label_trailing_words'])}|[{PUNCT}]"
+                                  + "".join(f"|(?:{p})" for p in raw.get("label_trailing_patterns", ())) + ")+$"),
         label_leading=re.compile(rf"^(?:{_alternation(raw['label_leading_words'])}|[{PUNCT}])+"),
         level_words=tuple(sorted(raw["level_words"], key=len, reverse=True)),
         measure_endings=tuple(raw["measure_endings"]),
@@ -226,6 +234,15 @@ def rules() -> Rules:
         threshold_person_nouns=re.compile(_alternation(raw["threshold_person_nouns"])),
         slogan_max_gap=int(raw["slogan_max_gap"]),
         list_verbs=tuple(sorted(raw.get("list_verbs", ()), key=len, reverse=True)),
+        unit_measures=tuple((str(unit), tuple(spec.get("words") or ()), str(spec["measure"]))
+                            for unit, spec in (raw.get("unit_measures") or {}).items()),
+        noun_stop=re.compile(_alternation(raw["noun_stop_words"])) if raw.get("noun_stop_words") else None,
+        name_max_length=int(raw.get("name_max_length", 30)),
+        name_stub=re.compile(rf"(?:{_alternation(raw['name_stub_endings'])})$" if raw.get("name_stub_endings") else "(?!)"),
+        name_inner_comparator=re.compile(_alternation(raw["name_inner_comparators"])
+                                         if raw.get("name_inner_comparators") else "(?!)"),
+        name_leading=re.compile("^(?:" + "|".join(f"(?:{p})" for p in raw.get("name_leading_patterns") or ["(?!)"]) + ")"),
+        name_inner_verb=re.compile(_alternation(raw["name_inner_verbs"]) if raw.get("name_inner_verbs") else "(?!)"),
     )
 
 
@@ -350,6 +367,110 @@ def split_enumeration(label: str, n: int) -> list[str]:
     return [it if it.endswith(r.measure_endings) or not head else it + head for it in items[:-1]] + [last]
 
 
+_STANDARD_AFTER = re.compile(r"\s*(?:/[人生年月])?的?(?:补助|补贴|发放|拨付)?标准")
+_PAID = re.compile(r"(?:发放|拨付|给予|落实)([^，,；;。]{2,20})")
+
+
+def _paid_at_standard(line: str, end: int):
+    """(indicator, name) of what a sentence pays at the standard a money amount sets (按照每月不低于400元的
+    标准，对中小学发放班主任津贴), or None: the object of 发放/拨付 later in the sentence, if the dictionary
+    names it as money."""
+    stop = SENTENCE_END.search(line, end)
+    m = _PAID.search(line, end, stop.start() if stop else len(line))
+    if not m:
+        return None
+    ind = dictionary.fit_unit(dictionary.match_indicator(m.group(1)), "元")
+    return (ind, clean_label(m.group(1))) if ind is not None else None
+
+
+def _unit_measure(line: str, cand, s_start: int):
+    """The measure a number's unit names with a word of its clause (360学时的全员培训) or of its
+    sentence before it (增加生均图书量，到2025年，小学达25册), per ``unit_measures``; None if none."""
+    q = cand.q
+    clause = line[cand.clause_start:max(cand.clause_end, q.end)]
+    before = line[s_start:q.start]
+    for unit, words, measure in rules().unit_measures:
+        if unit == q.unit and any(w in clause or w in before for w in words):
+            return dictionary.match_indicator(measure)
+    return None
+
+
+#: A comparison base after a level verb (生均公用经费提高到普通高中[的1.5倍], 占比不低于招聘总数[的20%]):
+#: what the number is compared with, no part of the measure's name.
+_BASE = re.compile(r"(?:达到|达(?![标成到])|提高到|提高至|提升到|提升至|增加到|增长到|上升到|不低于|不少于|不超过|不高于|超过|高于|低于)"
+                   r"[^，,；;。、\d]{1,12}$")
+
+
+_ASIDE = re.compile(r"[（(][^（）()]*[）)]")
+
+
+def name_of(label: str) -> str:
+    """The measure's short name in a label: no comparison base, no stub or leading verb left.
+
+    >>> name_of("特殊教育学校生均公用经费逐步提高到普通学校"), name_of("每年招聘幼儿教师占比不低于招聘总数")
+    ('特殊教育学校生均公用经费', '每年招聘幼儿教师占比')
+    >>> name_of("达到省定办学标准")
+    '达到省定办学标准'
+    """
+    r = rules()
+    m = _BASE.search(label)
+    if m and m.start() > 0:
+        cut = r.label_trailing.sub("", r.label_leading.sub("", label[:m.start()]))
+        if len(CJK.findall(cut)) >= 2:
+            label = cut
+    if label.count("“") != label.count("”"):  # 三残儿童”入学率: a quote the clause opened earlier
+        label = label.replace("“", "").replace("”", "")
+    label = r.label_leading.sub("", label.lstrip(".．")) or label  # 5.1+X证书…: the item number's dot
+    framed = r.label_trailing.sub("", r.label_leading.sub("", r.name_leading.sub("", label)))
+    if len(CJK.findall(framed)) >= 2:
+        label = framed
+    if len(label) > r.name_max_length:  # an aside in brackets, then a list of titles: the last item names it
+        label = _ASIDE.sub("", label)
+        if len(label) > r.name_max_length and "、" in label:
+            label = r.label_leading.sub("", label.rsplit("、", 1)[1]) or label
+    return label
+
+
+def name_problems(name: str) -> list[str]:
+    """Why ``name`` (an indicator_zh) reads as a clause fragment, not a measure's name; [] if it does not.
+
+    >>> name_problems("学前三年毛入园率")
+    []
+    >>> name_problems("标准班额从"), name_problems("遴选高校")
+    (['ends with a stub'], ['starts with a verb or adverb'])
+    """
+    r = rules()
+    problems = []
+    if len(name) > r.name_max_length:
+        problems.append(f"longer than {r.name_max_length} characters")
+    if not name or not (CJK.match(name) or name[0].isalnum()) or r.label_leading.match(name):
+        problems.append("starts with a verb or adverb" if name and CJK.match(name) else "starts with no word")
+    if r.label_trailing.search(name) or r.name_stub.search(name):
+        problems.append("ends with a stub")
+    if r.name_inner_comparator.search(name, 1):
+        problems.append("holds a comparator")
+    if r.name_inner_verb.search(name, 1):
+        problems.append("holds a verb after its start")
+    return problems
+
+
+_NAMED_LIST = re.compile(r"^.*(?:、.*等|、.*、[^、]*)$")
+
+
+def _without_named_list(label: str) -> str:
+    """建成甲镇中心小学、乙镇中学、丙镇幼儿园等 (12所标准化学校): the schools a count lists by name are
+    no part of the measure's name; only a verb the list opens with stays (建成).
+
+    >>> _without_named_list("建成甲小学、乙中学、丙幼儿园等"), _without_named_list("新建甲镇、乙乡、丙镇")
+    ('建成', '新建')
+    >>> _without_named_list("小学、初中")
+    '小学、初中'
+    """
+    if not _NAMED_LIST.match(label):
+        return label
+    return next((v for v in rules().list_verbs if label.startswith(v)), "")
+
+
 PEOPLE_UNITS = frozenset({"人", "名", "人次"})
 TEACHER_WORDS = re.compile(r"教师|校长|园长|师资|教职工|名师")
 CLASSIFIERS = frozenset("个所名位家支人班间套")
@@ -367,6 +488,9 @@ def _noun_after(line: str, q, nxt: int) -> str:
     if not m or not CJK.match(line, q.end):
         return ""
     noun = line[q.end:min(m.end(), nxt)]
+    stop = rules().noun_stop.search(noun, 1) if rules().noun_stop is not None else None
+    if stop:  # 12个企业建立校企合作: the noun ends before the verb
+        noun = noun[:stop.start()]
     noun = rules().label_trailing.sub("", noun)
     return noun if CJK.search(noun) else ""
 
@@ -586,6 +710,7 @@ def _sentence_rows(plan, n, line, s_start, qs, clause_ends, scopes, section, per
             label = ""  # 年均增长20.82%: a rate of the measure just named
         after = _noun_after(line, q, qs[index + 1].start if index + 1 < len(qs) else len(line))
         if after:  # 建成9个名师工作室: the measure follows the classifier
+            label = _without_named_list(label)
             label = label + after if label and not label.endswith(after) else after
         seg = line[seg_start:q.start]
         if label.startswith("占") and groups and groups[-1][-1].label:
@@ -687,7 +812,25 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
         ind = dictionary.match_indicator(label, context=_item_context(line, s_start, q.num_start, sentence)) if label else None
         if ind is None:
             ind, label = _in_list_context(label, previous)
+        if ind is None and label:  # 有小学16所: a level word counted in schools
+            ind = dictionary.bare_level_count(label, q.unit)
+        if ind is None:  # 不少于360学时的全员培训, 生均图书……小学达25册
+            ind = _unit_measure(line, cand, s_start)
+            if ind is not None:
+                label = (label if dictionary.bare_level(label) else "") + ind.indicator_zh
+        if ind is None and q.unit.startswith("元") and _STANDARD_AFTER.match(line, q.end):
+            paid = _paid_at_standard(line, q.end)  # 按照每月不低于400元的标准，对…发放班主任津贴
+            if paid is not None:
+                ind, label = paid
+        if ind is None and q.unit == "%" and cand.clause_end > q.end:  # 义务教育学校100%达到省定办学标准
+            after = line[q.end:cand.clause_end].strip(PUNCT)
+            by_after = dictionary.fit_unit(dictionary.match_indicator(after), q.unit) if CJK.search(after) else None
+            if by_after is not None:
+                after = re.sub(r"^(?:以上|以下|左右)?的?", "", after)
+                ind, label = by_after, (f"{after}的{label}" if label else after)  # 达到省定办学标准的初中学校
         fitted = dictionary.fit_unit(ind, q.unit)
+        if fitted is None and ind is not None:  # the longest wording counts something else: a shorter one may fit
+            fitted = dictionary.match_fitting(label, q.unit)
         if fitted is not None or not (q.unit == "%" and bool(r.change_tail.search(line[cand.clause_start:q.start]))):
             ind = fitted  # 投入增长20%: a growth rate keeps the measure it grows
         excluded = ind is None and (bool(r.excluded_words.search(whole_clause))
@@ -703,7 +846,7 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
                     domain = "teachers"  # 引进硕士研究生200人 in a sentence about teachers
                 if domain == "schools" and q.unit in PEOPLE_UNITS:  # 为农村学校培养补充100名…教师: people, not schools
                     domain = "teachers" if TEACHER_WORDS.search(whole_clause) else "enrollment"
-            level = level or level_of(label)
+            level = level or level_of(name_of(label))
     year, kind = _year_kind(line, cand, scopes, s_start, section, period, scope_positions)
     comparator = q.comparator
     if comparator == "=":
@@ -718,7 +861,7 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
     return {
         "county": plan.slug,
         "indicator_id": indicator_id or "",
-        "indicator_zh": label,
+        "indicator_zh": name_of(label),
         "domain": domain,
         "level": level,
         "year": year,
