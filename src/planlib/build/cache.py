@@ -43,10 +43,13 @@ class CacheWarning(UserWarning):
     """A cache entry could not be read or written; the plan is parsed instead."""
 
 
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """Hash of the planlib version and of every file its parse may read: the package's code and data."""
-    package = Path(__file__).resolve().parents[1]
+@lru_cache(maxsize=4)
+def code_fingerprint(package: Path | None = None) -> str:
+    """Hash of the planlib version and of every file its parse may read: the package's code and data.
+
+    ``package``: the folder of the package (default: this planlib's).
+    """
+    package = Path(package) if package is not None else Path(__file__).resolve().parents[1]
     h = hashlib.sha256(f"planlib {__version__}\0".encode())
     files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
                    and (p.suffix == ".py" or "data" in p.relative_to(package).parts[:1]))
