@@ -221,14 +221,17 @@ def test_cluster_local_writes_the_same_bytes_as_a_local_build(tmp_path):
 
 
 @pytest.mark.skipif(os.name != "posix", reason="Ctrl-C is a signal to the process group on POSIX")
-def test_ctrl_c_stops_the_workers_with_one_message(tmp_path):
+@pytest.mark.parametrize("how", [[], ["--cluster", "local"]], ids=["pool", "dask"])
+def test_ctrl_c_stops_the_workers_with_one_message(tmp_path, how):
+    if how:
+        pytest.importorskip("dask.distributed")
     raw = tmp_path / "raw"
     raw.mkdir()
     for i in range(1, 13):
         (raw / f"p{i:02d}.txt").write_text(make_plan(i, paragraphs=400).text, encoding="utf-8")
     cache = tmp_path / "cache"
     proc = subprocess.Popen([sys.executable, "-m", "planlib.cli", "build", "--raw", str(raw), "--out",
-                             str(tmp_path / "out"), "--jobs", "2", "--cache", str(cache)],
+                             str(tmp_path / "out"), "--jobs", "2", "--cache", str(cache), *how],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
                             env={**os.environ, "PYTHONPATH": str(Path(pipeline.__file__).resolve().parents[2])})
     deadline = time.monotonic() + 300

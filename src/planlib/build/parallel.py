@@ -118,25 +118,44 @@ def _run_dask(paths: list[str], cluster: str, jobs: int) -> Iterator[tuple[int, 
                            f"(or dask[distributed]); {exc}") from None
     from .. import paths as project
 
-    local = None
+    local = previous = None
     try:
         if cluster == "local":
-            local = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                 dashboard_address=None, silence_logs=40)
+            # the workers are started with Ctrl-C ignored (inherited through exec), so that a Ctrl-C at
+            # the terminal reaches only this process, which closes the cluster: no traceback per worker
+            ignoring = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                local = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                     dashboard_address=None, silence_logs=40)
+            finally:
+                signal.signal(signal.SIGINT, ignoring)
             client = Client(local)
         else:
             try:
                 client = Client(cluster, timeout="20s")
             except OSError as exc:
                 raise PlanlibError(f"--cluster {cluster}: cannot reach the Dask scheduler ({exc})") from None
+        interrupted = []
+
+        def on_interrupt(signum, frame):  # remembered too, in case Dask's waiting swallows the exception
+            interrupted.append(signum)
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGINT, on_interrupt)
         with client:
             root = str(project.PROJECT_ROOT)
             futures = client.map(_parse_one, paths, project_root=root, pure=False)
             index = {fut.key: i for i, fut in enumerate(futures)}
             for fut in as_completed(futures):
+                if interrupted:
+                    raise KeyboardInterrupt
                 yield index[fut.key], fut.result()
                 fut.release()
+            if interrupted:
+                raise KeyboardInterrupt
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
         if local is not None:
             local.close()
 
