@@ -27,12 +27,13 @@ import os
 import pickle
 import secrets
 import warnings
+import zlib
 from functools import lru_cache
 from pathlib import Path
 
 from .. import __version__
 
-MAGIC = b"planlib-cache 1\n"
+MAGIC = b"planlib-cache 2\n"  # then the SHA-256 of the rest, then a zlib-compressed pickle
 #: Marks the folder as a cache for backup tools (https://bford.info/cachedir/).
 TAG = "CACHEDIR.TAG"
 TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -97,7 +98,7 @@ class PlanCache:
                           f"{path or 'the plan'} again", CacheWarning, stacklevel=2)
             return None
         try:
-            return pickle.loads(payload)
+            return pickle.loads(zlib.decompress(payload))
         except Exception as exc:  # written by another planlib whose classes differ
             warnings.warn(f"{entry}: unreadable cache entry ({type(exc).__name__}: {exc}); parsing "
                           f"{path or 'the plan'} again", CacheWarning, stacklevel=2)
@@ -110,7 +111,8 @@ class PlanCache:
         """
         if key in self._digests and result.meta.get("sha256") != self._digests[key]:
             return
-        payload = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        # level 1: a plan's entry shrinks about 8 times (term counts repeat) for a few milliseconds
+        payload = zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
         data = MAGIC + hashlib.sha256(payload).digest() + payload
         entry = self._entry(key)
         tmp = entry.with_name(f".{entry.name}-{secrets.token_hex(4)}.tmp")
