@@ -72,7 +72,7 @@ course-html: $(STAMP)
 
 ## lock: re-resolve requirements.lock from pyproject.toml, and requirements-uv.lock (uv itself)
 lock:
-	$(UV) pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra dev --extra cluster --python-version 3.11 --generate-hashes -o requirements.lock
 	$(UV) pip compile requirements-uv.in --python-version 3.11 --generate-hashes -o requirements-uv.lock
 
 ## clean: remove generated reports and figures (keeps data/processed, which is committed)

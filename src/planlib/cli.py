@@ -26,6 +26,14 @@ def _parser() -> argparse.ArgumentParser:
     b.add_argument("--out", metavar="DIR", help="output folder (default: data/processed); must be new, empty "
                    "or an earlier build's output")
     b.add_argument("-q", "--quiet", action="store_true", help="no progress bar (it shows only on a terminal anyway)")
+    b.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="plans parsed at once, in worker processes (default: the machine's cores; 1: in this process)")
+    b.add_argument("--cache", metavar="DIR", help="keep each plan's parse here and reuse it while the file, "
+                   "planlib and its rules are unchanged (default: .cache/planlib in the project)")
+    b.add_argument("--no-cache", action="store_true", help="parse every plan afresh (the cache is neither read nor written)")
+    b.add_argument("--cluster", metavar="ADDRESS", help="parse on Dask: 'local' (a LocalCluster of --jobs workers) "
+                   "or a scheduler address such as tcp://HOST:8786; needs pip install 'planlib[cluster]'")
+    b.add_argument("--no-csv", action="store_true", help="write Parquet only (load_tables reads it); default: CSV and Parquet")
 
     e = sub.add_parser("extract", help="write the targets rows of any plan text(s) as CSV")
     e.add_argument("files", nargs="+", metavar="FILE", help="plan text file(s), UTF-8 or GB18030")
@@ -37,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="run the county and comparison notebooks into reports/ and figures/")
     r.add_argument("--county", action="append", metavar="SLUG", help="a county slug (repeatable; default: every plan in the tables)")
     r.add_argument("--counties-from", metavar="FILE", help="a file of slugs, one a line (blank lines and # comments skipped); adds to --county")
-    r.add_argument("--jobs", type=int, default=2, metavar="N", help="worker processes (default: 2)")
+    r.add_argument("--jobs", type=int, default=None, metavar="N", help="worker processes (default: the machine's cores)")
     r.add_argument("--out", metavar="DIR", help="root that holds reports/ and figures/ (default: the project root)")
     r.add_argument("--processed", metavar="DIR", help="tables to read (default: data/processed)")
     r.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of every title, heading, axis and table header in the reports and index.html")
@@ -73,10 +81,23 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args) -> int:
+    from .build.parallel import default_jobs
     from .build.pipeline import build
-    from .paths import PROCESSED_DIR, resolve
+    from .paths import CACHE_DIR, PROCESSED_DIR, resolve
 
-    tables = build(args.raw, args.out, progress=not args.quiet)
+    jobs = default_jobs() if args.jobs is None else args.jobs
+    if jobs < 1:
+        raise PlanlibError("--jobs must be at least 1")
+    if args.no_cache and args.cache:
+        raise PlanlibError("--cache and --no-cache: give one or the other")
+    cache = None if args.no_cache else (args.cache or CACHE_DIR / "planlib")
+    try:
+        tables = build(args.raw, args.out, progress=not args.quiet, jobs=jobs, cache_dir=cache,
+                       cluster=args.cluster, csv=not args.no_csv,
+                       notify=lambda message: print(f"planlib: {message}", file=sys.stderr))
+    except KeyboardInterrupt:
+        print("planlib: interrupted; nothing written (the previous tables are as they were)", file=sys.stderr)
+        return 130
     out = resolve(args.out, PROCESSED_DIR)
     counts = ", ".join(f"{name} {len(df)}" for name, df in tables.items())
     print(f"planlib: wrote {out} ({counts} rows)")
@@ -173,6 +194,10 @@ def _report(args) -> int:
     from .paths import PROCESSED_DIR, SLUG_RULE, resolve, slug_problem
     from .report.batch import main_report
 
+    if args.jobs is None:
+        from .build.parallel import default_jobs
+
+        args.jobs = default_jobs()
     if args.jobs < 1:
         raise PlanlibError("--jobs must be at least 1")
     counties = list(args.county or ())

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .datafiles import package_yaml
 from .errors import SchemaError
 
 DOMAINS = ("enrollment", "teachers", "funding", "schools")
@@ -20,6 +21,8 @@ SOURCES = ("table", "prose")
 SEVERITIES = ("error", "warning", "info")
 BASES = ("point", "cumulative", "annual", "per_unit")
 MEASURE_TYPES = ("stock", "flow", "rate", "money", "designation", "other")
+#: Administrative levels of a plan's place, from data/admin_levels.yml (where their Chinese names are).
+ADMIN_LEVELS = tuple(package_yaml("admin_levels.yml")["levels"])
 LEVELS = ("preschool", "primary", "junior", "compulsory", "senior_secondary", "general_high",
           "vocational", "higher", "special", "lifelong", "all")
 
@@ -106,7 +109,9 @@ PLANS = [
     _c("name_zh", "string", "Place name, from data/raw/sources.csv"),
     _c("name_en", "string", "Place name in English, from data/raw/sources.csv"),
     _c("province", "string", "Province, from data/raw/sources.csv"),
-    _c("admin_level", "string", "county | county-level city | prefecture-level city, from sources.csv"),
+    _c("admin_level", "string", "Administrative level, from sources.csv: a county-level unit (county, autonomous "
+       "county, county-level city, district, banner, autonomous banner, forestry area, special area) or a "
+       "prefecture-level city (src/planlib/data/admin_levels.yml)", allowed=ADMIN_LEVELS + ("",)),
     _c("title", "string", "Title the text gives itself"),
     _c("issuer", "string", "Issuing body the text names"),
     _c("doc_number", "string", "Document number (文号), e.g. 某府发〔2022〕14号"),

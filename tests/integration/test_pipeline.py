@@ -46,6 +46,17 @@ def test_two_builds_are_byte_identical(built, tmp_path):
     assert mismatch == [] and errors == []
 
 
+def test_two_workers_and_the_cache_give_the_same_bytes(built, tmp_path):
+    """The five plans through a process pool, then again from the cache: the bytes of a one-process build."""
+    out, _ = built
+    for name in ("pool", "cached"):
+        build(RAW_DIR, tmp_path / name, jobs=2, cache_dir=tmp_path / "cache")
+        cmp = filecmp.dircmp(out, tmp_path / name)
+        assert sorted(cmp.left_list) == sorted(cmp.right_list)
+        _, mismatch, errors = filecmp.cmpfiles(out, tmp_path / name, cmp.common_files, shallow=False)
+        assert mismatch == [] and errors == [], (name, mismatch)
+
+
 def test_committed_tables_match_a_fresh_build(built):
     out, _ = built
     for path in sorted(out.iterdir()):

@@ -17,7 +17,7 @@ def _name(spec: str) -> str:
 
 def test_environment_yml_lists_pyproject_dependencies():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = {_name(d): d for d in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    wanted = {_name(d): d for d in _all_dependencies(project)}
     env = yaml.safe_load((PROJECT_ROOT / "environment.yml").read_text(encoding="utf-8"))
     listed = {}
     for dep in env["dependencies"]:
@@ -30,6 +30,7 @@ def test_environment_yml_lists_pyproject_dependencies():
 
 
 def _bounds(spec: str) -> str:
+    """The version bounds of a requirement, its extras included (dask[distributed]>=2024.1 -> [distributed]>=2024.1)."""
     return spec[len(_name(spec)):].replace(" ", "")
 
 
@@ -37,7 +38,7 @@ def test_lock_pins_every_dependency():
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     lock = (PROJECT_ROOT / "requirements.lock").read_text(encoding="utf-8")
     pinned = {m.group(1).lower().replace("_", "-") for m in re.finditer(r"^([A-Za-z0-9_.\-]+)==", lock, re.M)}
-    for dep in project["dependencies"] + project["optional-dependencies"]["dev"]:
+    for dep in _all_dependencies(project):
         assert _name(dep) in pinned, dep
 
 
@@ -75,7 +76,12 @@ def _code_files():
 
 def _declared() -> set[str]:
     project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return {_canonical(_name(d)) for d in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    return {_canonical(_name(d)) for d in _all_dependencies(project)}
+
+
+def _all_dependencies(project: dict) -> list[str]:
+    """The dependencies and every extra (dev, cluster): make installs them all."""
+    return project["dependencies"] + [d for extra in project["optional-dependencies"].values() for d in extra]
 
 
 def _canonical(name: str) -> str:

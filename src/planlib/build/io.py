@@ -8,16 +8,46 @@ import pandas as pd
 from .. import schema
 
 
-def write_table(df: pd.DataFrame, name: str, out_dir: Path) -> list[Path]:
-    """Validate ``df`` against its schema and write ``name.csv`` and ``name.parquet`` reproducibly."""
+#: Excel's limits on a worksheet (https://support.microsoft.com/office/excel-specifications-and-limits).
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+EXCEL_MAX_CELL_CHARS = 32_767
+
+
+def write_table(df: pd.DataFrame, name: str, out_dir: Path, csv: bool = True) -> list[Path]:
+    """Validate ``df`` against its schema and write ``name.parquet`` (and ``name.csv``) reproducibly."""
     if name in schema.TABLES:
         df = schema.validate(schema.conform(df, name), name)
-    csv_path = out_dir / f"{name}.csv"
+    written = []
+    if csv:
+        csv_path = out_dir / f"{name}.csv"
+        df.to_csv(csv_path, index=False, encoding="utf-8-sig", lineterminator="\n")
+        written.append(csv_path)
     pq_path = out_dir / f"{name}.parquet"
-    df.to_csv(csv_path, index=False, encoding="utf-8-sig", lineterminator="\n")
     # no pandas index metadata, fixed compression: byte-identical output for identical frames
     df.to_parquet(pq_path, index=False, compression="zstd", engine="pyarrow")
-    return [csv_path, pq_path]
+    return written + [pq_path]
+
+
+def excel_problem(df: pd.DataFrame) -> str | None:
+    """Why ``df`` does not fit one Excel worksheet (header row included), or None if it does.
+
+    >>> excel_problem(pd.DataFrame({"a": ["x" * 40_000]}))
+    'a cell of column a holds 40,000 characters, over the 32,767 Excel allows'
+    >>> excel_problem(pd.DataFrame({"a": [1, 2]})) is None
+    True
+    """
+    if len(df) + 1 > EXCEL_MAX_ROWS:
+        return f"{len(df):,} rows and a header, over the {EXCEL_MAX_ROWS:,} rows Excel allows"
+    if df.shape[1] > EXCEL_MAX_COLUMNS:
+        return f"{df.shape[1]:,} columns, over the {EXCEL_MAX_COLUMNS:,} Excel allows"
+    for col in df.columns:
+        if df[col].dtype == object or pd.api.types.is_string_dtype(df[col]):
+            longest = df[col].dropna().astype(str).str.len().max()
+            if pd.notna(longest) and longest > EXCEL_MAX_CELL_CHARS:
+                return (f"a cell of column {col} holds {int(longest):,} characters, over the "
+                        f"{EXCEL_MAX_CELL_CHARS:,} Excel allows")
+    return None
 
 
 def read_table(name: str, processed_dir: Path) -> pd.DataFrame:

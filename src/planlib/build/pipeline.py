@@ -11,6 +11,7 @@ import hashlib
 import json
 import tempfile
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from ..errors import PlanFileError, PlanlibError
 from .io import read_table, write_table
 from .outdir import (BUILDING_MARK, MANIFEST, TABLE_NAMES, check_output_dir, clean_leftovers, old_path,
                      output_lock, readable_dir, remove_output, swap_in, temp_prefix)
-from ..paths import CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, check_slug, resolve
+from ..paths import CACHE_DIR, CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, check_slug, resolve
 from ..read.document import Document, as_document
 from ..read.text import PlanText, has_plan_heading, not_a_plan_message, read_plan
 
@@ -125,12 +126,68 @@ def raw_fingerprint(raw_dir: Path) -> str:
     return h.hexdigest()
 
 
+@dataclass
+class PlanResult:
+    """What one plan contributes to the tables: finished per-plan frames and rows, no Document or text.
+
+    Made by :func:`plan_result` in a worker process (or read back from the cache); small and
+    picklable, so a build keeps only these while the corpus-wide steps wait for every plan.
+    """
+
+    slug: str
+    source_file: str
+    targets: pd.DataFrame    # the plan's targets rows, conformed to the schema
+    internal: pd.DataFrame   # key + the parser's working columns (_row_line, _parent_line, _section) the checks read
+    schools: pd.DataFrame
+    findings: list[dict]
+    meta: dict
+    term_counts: pd.DataFrame  # teach.textmine.term_frequencies of this plan alone
+
+
+#: The parser's working columns the corpus-wide checks read (see :func:`planlib.build.checks.run_checks`).
+INTERNAL_COLUMNS = ("_row_line", "_parent_line", "_section")
+_ROW_KEY = ("source_file", "line", "char_start")
+
+
+def plan_result(path: str | Path) -> PlanResult:
+    """Parse one plan into its :class:`PlanResult` (raises PlanFileError as :func:`parse_plan`).
+
+    A top-level function of plain arguments, so a process pool (any start method) or a Dask
+    worker can run it.
+    """
+    from ..teach.textmine import term_frequencies
+
+    parsed = parse_plan(path)
+    internal = [{k: r[k] for k in (*_ROW_KEY, *INTERNAL_COLUMNS) if k in r} for r in parsed.targets]
+    return PlanResult(
+        slug=parsed.plan.slug, source_file=parsed.plan.source_file,
+        targets=parsed.targets_frame,
+        internal=pd.DataFrame(internal) if internal else pd.DataFrame(columns=list(_ROW_KEY)),
+        schools=parsed.frame("schools"), findings=list(parsed.findings), meta=dict(parsed.meta),
+        term_counts=term_frequencies([parsed.document]))
+
+
 def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE,
-                 progress: bool = False) -> dict[str, pd.DataFrame]:
+                 progress: bool = False, jobs: int = 1, cache_dir: Path | None = None,
+                 cluster: str | None = None) -> dict[str, pd.DataFrame]:
     """Parse every plan in ``raw_dir`` and return the finished, validated tables (nothing written).
 
-    ``progress`` shows a tqdm bar per plan on stderr (only when stderr is a terminal).
+    ``jobs`` worker processes parse the plans (1: in this process); ``cache_dir`` keeps each
+    plan's :class:`PlanResult` so an unchanged file is not parsed again (:mod:`planlib.build.cache`);
+    ``cluster`` (``"local"`` or a Dask scheduler address) parses on Dask instead. Whichever way, the
+    results are put in file order, so the tables are the same bytes. ``progress`` shows a tqdm bar
+    per plan on stderr (only when stderr is a terminal).
     """
+    from .parallel import collect_results
+
+    files = raw_files(raw_dir)
+    results = collect_results(files, jobs=jobs, cache_dir=cache_dir, cluster=cluster, progress=progress)
+    return assemble_tables(results, raw_dir, corrections_file)
+
+
+def assemble_tables(results: list[PlanResult], raw_dir: Path,
+                    corrections_file: Path | None = CORRECTIONS_FILE) -> dict[str, pd.DataFrame]:
+    """The corpus-wide steps on per-plan results (in file order): corrections, checks, plans, terms, derived, comparison."""
     from .checks import run_checks
     from .comparison import comparison_table
     from .corrections import apply_corrections, read_corrections
@@ -138,43 +195,28 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     from ..extract.dictionary import indicators_frame
     from ..extract.metadata import SOURCE_FIELDS, read_sources
 
-    from tqdm import tqdm
-
-    parsed, errors = [], []
-    files = raw_files(raw_dir)
-    # one refresh per plan (mininterval=0): a plan takes long enough that this costs nothing
-    with tqdm(files, desc="plans", unit="plan", disable=None if progress else True, leave=False,
-              mininterval=0) as bar:
-        for path in bar:
-            bar.set_postfix_str(path.name, refresh=True)
-            try:
-                parsed.append(parse_plan(path))
-            except PlanFileError as exc:
-                errors.append(str(exc))
-    if errors:
-        raise PlanlibError("cannot build; bad raw file(s):\n  " + "\n  ".join(errors))
     sources = read_sources(raw_dir)
-    targets = pd.concat([p.targets_frame for p in parsed], ignore_index=True)
+    targets = pd.concat([r.targets for r in results], ignore_index=True)
     corrections = read_corrections(corrections_file) if corrections_file else None
     targets, correction_findings = apply_corrections(targets, corrections)
-    internal = pd.DataFrame([r for p in parsed for r in p.targets])
-    findings = [f for p in parsed for f in p.findings] + correction_findings
+    internal = _internal_frame([r.internal for r in results])
+    findings = [f for r in results for f in r.findings] + correction_findings
     checks = run_checks(targets, internal, findings)
     plans = []
-    for p in parsed:
-        row = dict(p.meta)
-        src = sources.get(p.plan.slug, {})
+    for r in results:
+        row = dict(r.meta)
+        src = sources.get(r.slug, {})
         for f in SOURCE_FIELDS:  # what the text says of itself wins; sources.csv fills the gaps
             if src.get(f) and not row.get(f):
                 row[f] = src[f]
-        row["source_file"] = p.plan.source_file
+        row["source_file"] = r.source_file
         plans.append(row)
     tables = {
-        "terms": distinctive_terms_table([p.document for p in parsed], raw_dir),
+        "terms": terms_from_counts([r.term_counts for r in results], raw_dir),
         "targets": targets.sort_values(["source_file", "line", "char_start"], kind="stable"),
         "indicators": indicators_frame(),
         "plans": pd.DataFrame(plans).sort_values("county", kind="stable"),
-        "schools": pd.concat([p.frame("schools") for p in parsed], ignore_index=True),
+        "schools": pd.concat([r.schools for r in results], ignore_index=True),
         "checks": checks,
     }
     tables = {name: schema.validate(schema.conform(df.reset_index(drop=True), name), name) for name, df in tables.items()}
@@ -185,25 +227,61 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     return tables
 
 
-def distinctive_terms_table(plans: list[PlanText | Document], raw_dir: Path, top: int = 20) -> pd.DataFrame:
-    """The `terms` table: each plan's most distinctive words, place names excluded (names from sources.csv)."""
-    from ..teach.textmine import distinctive_terms, place_names, term_frequencies
+def _internal_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    """The per-plan working columns as one frame, typed as if built from all rows at once.
 
-    tf = term_frequencies(plans)
+    Line columns are numbers with NaN where a row has none (as ``pd.DataFrame`` makes of rows
+    that lack the key), whatever a single plan's frame held (all-None object columns).
+    """
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    internal = pd.concat(frames, ignore_index=True)
+    for col in ("_row_line", "_parent_line"):
+        if col in internal.columns:
+            internal[col] = pd.to_numeric(internal[col])
+    return internal
+
+
+def terms_from_counts(counts: list[pd.DataFrame], raw_dir: Path, top: int = 20) -> pd.DataFrame:
+    """The `terms` table from per-plan term counts: each plan's most distinctive words, place names
+    excluded (names from sources.csv)."""
+    from ..teach.textmine import distinctive_terms, place_names
+
+    columns = ["county", "source_file", "term", "count", "share", "first_line", "before_place"]
+    frames = [c for c in counts if not c.empty]
+    tf = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    # as term_frequencies orders the counts of several plans
+    tf = tf.sort_values(["county", "count", "term"], ascending=[True, False, True], ignore_index=True)
     terms = distinctive_terms(tf, top=top, exclude=place_names(raw_dir))
-    terms["source_file"] = terms["county"].map({p.slug: p.source_file for p in plans})
+    terms["source_file"] = terms["county"].map(dict(zip(tf["county"], tf["source_file"])))
     terms["score"] = terms["score"].round(6)  # stable bytes across platforms' last-bit differences
     return terms
 
 
+def distinctive_terms_table(plans: list[PlanText | Document], raw_dir: Path, top: int = 20) -> pd.DataFrame:
+    """The `terms` table from plans read in memory (see :func:`terms_from_counts`)."""
+    from ..teach.textmine import term_frequencies
+
+    return terms_from_counts([term_frequencies([p]) for p in plans], raw_dir, top=top)
+
+
 def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
-          progress: bool = False) -> dict[str, pd.DataFrame]:
+          progress: bool = False, jobs: int = 1, cache_dir: str | Path | None = None,
+          cluster: str | None = None, csv: bool = True,
+          notify: Callable[[str], None] | None = None) -> dict[str, pd.DataFrame]:
     """Build all tables and swap them into ``out_dir``; on any error nothing is written.
 
     Refuses, before parsing anything, an ``out_dir`` that is a file, the project root, the raw
     folder, a folder holding either, or a non-empty folder that a build did not write
     (:func:`planlib.outdir.check_output_dir`). Paths are taken from the current directory.
+    ``jobs``, ``cache_dir`` and ``cluster``: see :func:`build_tables` (from Python the default is
+    one process and no cache; the command line uses every core and ``.cache/planlib``).
+    ``csv=False`` writes Parquet only. ``notify`` receives what the build leaves out and why
+    (comparison.xlsx past Excel's limits); the default warns.
     """
+    from .io import excel_problem
+
     raw = resolve(raw_dir, RAW_DIR)
     out = resolve(out_dir, PROCESSED_DIR)
     if raw.exists() and not raw.is_dir():
@@ -212,7 +290,8 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
         raise PlanlibError(f"{raw}: raw folder not found")
     protected = [(PROJECT_ROOT, "the project root"), (RAW_DIR, "the project's raw folder"), (raw, "the raw folder")]
     check_output_dir(out, protected)
-    tables = build_tables(raw, progress=progress)
+    cache = None if cache_dir is None else resolve(cache_dir, CACHE_DIR)
+    tables = build_tables(raw, progress=progress, jobs=jobs, cache_dir=cache, cluster=cluster)
     out.parent.mkdir(parents=True, exist_ok=True)
     with output_lock(out):
         clean_leftovers(out)
@@ -225,10 +304,18 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
             (tmp / BUILDING_MARK).touch()
             tmp.chmod(0o755)
             for name, df in tables.items():
-                write_table(df, name, tmp)
+                write_table(df, name, tmp, csv=csv)
             if "comparison" in tables:
-                from .comparison import write_excel
-                write_excel(tables["comparison"], tmp / "comparison.xlsx")
+                problem = excel_problem(tables["comparison"])
+                if problem is None:
+                    from .comparison import write_excel
+                    write_excel(tables["comparison"], tmp / "comparison.xlsx")
+                else:
+                    message = f"comparison.xlsx not written: {problem} (comparison.parquet holds the table)"
+                    if notify is None:
+                        warnings.warn(message, stacklevel=2)
+                    else:
+                        notify(message)
             manifest = {"planlib_version": __version__, "raw_fingerprint": raw_fingerprint(raw),
                         "files": sorted(p.name for p in raw.glob("*.txt")),
                         "rows": {name: int(len(df)) for name, df in tables.items()}}

@@ -114,10 +114,47 @@ def describe(plan: PlanText | Document, head_lines: int = 60, period: Period | N
 SOURCE_FIELDS = ("name_zh", "name_en", "province", "admin_level", "issuer", "title", "doc_number", "url", "date_accessed")
 
 
+def admin_levels() -> dict[str, str]:
+    """Every admin_level sources.csv may give -> the id the tables hold (data/admin_levels.yml).
+
+    >>> admin_levels()["自治旗"], admin_levels()["county-level city"], admin_levels()["市辖区"]
+    ('autonomous banner', 'county-level city', 'district')
+    """
+    from ..datafiles import package_yaml
+
+    data = package_yaml("admin_levels.yml")
+    names = {level: level for level in data["levels"]}
+    names.update({zh: level for level, zh in data["levels"].items()})
+    names.update(data.get("aliases") or {})
+    return names
+
+
 def read_sources(raw_dir: Path) -> dict[str, dict]:
-    """data/raw/sources.csv: what a researcher keeps about each file, keyed by slug (optional)."""
+    """data/raw/sources.csv: what a researcher keeps about each file, keyed by slug (optional).
+
+    ``admin_level`` must be one of :func:`admin_levels` (or empty); it is stored as its English
+    id. A value outside the list is refused, naming ``sources.csv:<line>``.
+    """
+    from ..errors import PlanlibError
+
     path = raw_dir / "sources.csv"
     if not path.exists():
         return {}
+    levels = admin_levels()
+    rows, bad = {}, []
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        return {row["slug"].strip(): row for row in csv.DictReader(fh) if row.get("slug")}
+        reader = csv.DictReader(fh)
+        for row in reader:
+            if not row.get("slug"):
+                continue
+            level = (row.get("admin_level") or "").strip()
+            if level and level not in levels:
+                bad.append(f"{path}:{reader.line_num}: admin_level {level!r} is not a known administrative level")
+            elif level:
+                row["admin_level"] = levels[level]
+            rows[row["slug"].strip()] = row
+    if bad:
+        known = ", ".join(sorted({v for v in levels.values()}))
+        raise PlanlibError("\n  ".join(bad) + f"\n  (known: {known}; or their Chinese names, see "
+                           "src/planlib/data/admin_levels.yml)")
+    return rows

@@ -1,0 +1,141 @@
+"""The build cache: each plan's parse kept, so a rebuild parses only the files that changed.
+
+An entry is one plan's :class:`~planlib.build.pipeline.PlanResult` (its targets, schools,
+findings, self-description and term counts), stored under a key made of
+
+- the SHA-256 of the file's bytes and the name it is cited by (``source_file``: the slug is in
+  every row),
+- the planlib version and a hash of planlib's code and data files (every ``*.py`` of the package and
+  every file in ``planlib/data``: the rules, dictionaries and word lists a parse reads).
+
+So a changed file, a new planlib, or an edited rule or dictionary is parsed afresh; a removed file
+is simply not asked for. What reads the whole corpus (corrections, checks across sources, the
+comparison, derived measures, distinctive terms, ``sources.csv``) is never cached: a build reruns
+it from the entries. Entries are written through a temporary file and renamed (a reader never
+sees half an entry); each starts with a checksum of its content, and an entry that does not match
+it (cut short, damaged) is ignored with a warning and the plan parsed again. planlib writes only
+``plans/*.pkl`` (and their temporaries) and a ``CACHEDIR.TAG`` in the folder, and deletes nothing;
+``rm -r .cache/planlib`` empties it.
+
+Entries are pickles: the cache folder is as trusted as the code that reads it (like ``.venv``),
+so do not fill it from elsewhere. The checksum guards against damage, not against forgery.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import secrets
+import warnings
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+from .. import __version__
+
+MAGIC = b"planlib-cache 2\n"  # then the SHA-256 of the rest, then a zlib-compressed pickle
+#: Marks the folder as a cache for backup tools (https://bford.info/cachedir/).
+TAG = "CACHEDIR.TAG"
+TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# This folder is a cache written by planlib (planlib build); it can be deleted.\n")
+
+
+class CacheWarning(UserWarning):
+    """A cache entry could not be read or written; the plan is parsed instead."""
+
+
+@lru_cache(maxsize=4)
+def code_fingerprint(package: Path | None = None) -> str:
+    """Hash of the planlib version and of every file its parse may read: the package's code and data.
+
+    ``package``: the folder of the package (default: this planlib's).
+    """
+    package = Path(package) if package is not None else Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(f"planlib {__version__}\0".encode())
+    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                   and (p.suffix == ".py" or "data" in p.relative_to(package).parts[:1]))
+    for p in files:
+        h.update(p.relative_to(package).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+class PlanCache:
+    """Per-plan results in ``folder/plans/<key>.pkl``."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.entries = self.folder / "plans"
+        self._digests: dict[str, str] = {}  # key -> sha256 of the bytes it was made from
+
+    def key(self, path: Path) -> str:
+        """The key of ``path`` as it is now: its bytes, the name it is cited by, this planlib."""
+        from ..read.text import PlanText
+
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        cited = PlanText(path=Path(path), text="", encoding="", sha256="", n_bytes=0, lines=()).source_file
+        key = hashlib.sha256(f"{digest}\0{cited}\0{code_fingerprint()}".encode()).hexdigest()
+        self._digests[key] = digest
+        return key
+
+    def _entry(self, key: str) -> Path:
+        return self.entries / f"{key}.pkl"
+
+    def get(self, key: str, path: Path | None = None):
+        """The cached result for ``key``, or None (missing, or damaged: then with a warning)."""
+        entry = self._entry(key)
+        try:
+            data = entry.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            warnings.warn(f"{entry}: cannot read this cache entry ({exc.strerror or exc}); parsing "
+                          f"{path or 'the plan'} again", CacheWarning, stacklevel=2)
+            return None
+        head = len(MAGIC)
+        payload = data[head + 32:]
+        if not data.startswith(MAGIC) or hashlib.sha256(payload).digest() != data[head:head + 32]:
+            warnings.warn(f"{entry}: damaged cache entry (checksum does not match); parsing "
+                          f"{path or 'the plan'} again", CacheWarning, stacklevel=2)
+            return None
+        try:
+            return pickle.loads(zlib.decompress(payload))
+        except Exception as exc:  # written by another planlib whose classes differ
+            warnings.warn(f"{entry}: unreadable cache entry ({type(exc).__name__}: {exc}); parsing "
+                          f"{path or 'the plan'} again", CacheWarning, stacklevel=2)
+            return None
+
+    def put(self, key: str, result) -> None:
+        """Store ``result`` under ``key`` atomically; a cache that cannot be written only warns.
+
+        Not stored if the file changed between :meth:`key` and its parse (the result's sha256 differs).
+        """
+        if key in self._digests and result.meta.get("sha256") != self._digests[key]:
+            return
+        # level 1: a plan's entry shrinks about 8 times (term counts repeat) for a few milliseconds
+        payload = zlib.compress(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        data = MAGIC + hashlib.sha256(payload).digest() + payload
+        entry = self._entry(key)
+        tmp = entry.with_name(f".{entry.name}-{secrets.token_hex(4)}.tmp")
+        try:
+            self.entries.mkdir(parents=True, exist_ok=True)
+            tag = self.folder / TAG
+            if not tag.exists():
+                _write_new(tag, TAG_TEXT.encode())
+            _write_new(tmp, data)
+            os.replace(tmp, entry)
+        except OSError as exc:
+            warnings.warn(f"{self.folder}: cannot write the cache ({exc.strerror or exc}); the build goes on "
+                          "without it", CacheWarning, stacklevel=2)
+        finally:
+            if tmp.exists():
+                tmp.unlink()  # ours: a temporary name we just made
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Create ``path`` (never an existing file) and write ``data``; another writer's tag wins the race."""
+    try:
+        with open(path, "xb") as fh:
+            fh.write(data)
+    except FileExistsError:
+        if path.name != TAG:
+            raise
