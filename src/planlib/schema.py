@@ -39,8 +39,22 @@ def _c(name, dtype, description, unit="", allowed=None, required=False) -> Colum
 
 
 PROVENANCE = [
-    _c("source_file", "string", "Raw file the number was read from, relative to the project (data/raw/<slug>.txt)", required=True),
-    _c("line", "Int64", "1-based line number in source_file, as `sed -n` counts", required=True),
+    _c("source_file", "string", "Raw file the number was read from, relative to the project (data/raw/<slug>.txt, "
+       ".html, .docx …), kept byte for byte as received", required=True),
+    _c("text_file", "string", "The text that line, char_start, char_end and quote refer to: source_file itself for a "
+       "plan text (.txt); for a web page or Word file the text planlib derived from it, written by the build as "
+       "data/processed/text/<slug>.txt (by `planlib extract -o OUT.csv` as OUT.<slug>.txt beside it; empty when "
+       "extract writes to standard output). `sed -n '<line>p' <text_file>` shows the line", required=True),
+    _c("line", "Int64", "1-based line number in text_file, as `sed -n` counts", required=True),
+]
+
+#: Where in the original a number stood, beyond the line of text_file (from the reader of the format).
+ORIGINAL_PLACE = [
+    _c("page", "Int64", "Page of the original a number was read from (PDF); empty for a text, web page or Word file"),
+    _c("table_row", "Int64", "1-based row of the number's cell in the original's table (web page, Word, PDF), "
+       "merged cells expanded into a full grid; empty for prose and for a plan text (.txt), whose tables were "
+       "flattened before planlib saw them"),
+    _c("table_col", "Int64", "1-based column of that cell (see table_row)"),
 ]
 
 TARGETS = [
@@ -79,6 +93,7 @@ TARGETS = [
     _c("char_end", "Int64", "Offset just past the number and what is written with it: unit, 余/多, a comparator word (95%以上, 600多所); a unit from a table's row label lies outside", required=True),
     _c("quote", "string", "Exact substring of the line that carries the number", required=True),
     _c("table_id", "string", "Id of the indicator table within the file (t1, t2 ...), empty for prose"),
+    *ORIGINAL_PLACE,
     _c("correction", "string", "Reason from data/corrections.csv when a researcher's correction changed this row"),
 ]
 
@@ -129,6 +144,7 @@ SCHOOLS = [
     _c("classes", "Float64", "Classes (班级规模 / 教学班)", unit="classes"),
     _c("capacity", "Float64", "Capacity or students (学生容量 / 学生)", unit="persons"),
     *PROVENANCE,
+    *ORIGINAL_PLACE,
 ]
 
 CHECKS = [

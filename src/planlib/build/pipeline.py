@@ -19,11 +19,12 @@ import pandas as pd
 from .. import __version__, schema
 from ..errors import PlanFileError, PlanlibError
 from .io import read_table, write_table
-from .outdir import (BUILDING_MARK, MANIFEST, TABLE_NAMES, check_output_dir, clean_leftovers, old_path,
+from .outdir import (BUILDING_MARK, MANIFEST, TABLE_NAMES, TEXT_DIR, check_output_dir, clean_leftovers, old_path,
                      output_lock, readable_dir, remove_output, swap_in, temp_prefix)
 from ..paths import CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, check_slug, resolve
 from ..read.document import Document, as_document
-from ..read.text import PlanText, has_plan_heading, not_a_plan_message, read_plan
+from ..read.formats import read_any
+from ..read.text import PlanText, has_plan_heading, not_a_plan_message
 
 
 class StaleTablesWarning(UserWarning):
@@ -52,8 +53,12 @@ class ParsedPlan:
         return self.frame("targets")
 
 
-def parse_plan(path: str | Path) -> ParsedPlan:
-    """Parse one plan file in memory (tables, prose, schools, metadata); raise PlanFileError if it is not a plan."""
+def parse_plan(path: str | Path, text_dir: str | Path | None = None) -> ParsedPlan:
+    """Parse one plan file in memory (tables, prose, schools, metadata); raise PlanFileError if it is not a plan.
+
+    Any format :mod:`planlib.read.formats` reads: a web page, a Word file … is read into a derived text,
+    and ``text_dir`` names the folder it will be written to (rows cite it as ``text_file``).
+    """
     from ..extract.meaning import assign_meaning
     from ..extract.metadata import describe
     from ..extract.prose import extract_prose
@@ -61,11 +66,12 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     from ..extract.tables import extract_tables
 
     check_slug(Path(path).stem, path)
-    plan = read_plan(path)
+    plan = read_any(path, text_dir)
     doc = Document(plan)  # read once: every extractor below reads its headings, period and furniture
     period = doc.period
-    schools = extract_school_tables(doc)
-    tables = extract_tables(doc, period, skip=schools.consumed_lines)
+    chrome = set(plan.furniture_marks)  # page chrome a reader marked (menus, footers): no numbers from it
+    schools = extract_school_tables(doc, skip=chrome)
+    tables = extract_tables(doc, period, skip=schools.consumed_lines | chrome)
     skip = tables.consumed_lines | schools.consumed_lines
     prose_rows = extract_prose(doc, skip_lines=skip, period=period)
     for row, section in zip(prose_rows, innermost_sections(doc, [r["line"] for r in prose_rows])):
@@ -74,8 +80,21 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     assign_meaning(targets, plan, period)  # basis, span, measure_type: what each number is
     if not has_plan_heading(plan) and not targets:
         raise PlanFileError(plan.path, not_a_plan_message(plan))
+    _locate(plan, targets)
+    _locate(plan, schools.rows)
     return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings,
                       describe(doc, period=period), doc)
+
+
+def _locate(plan: PlanText, rows: list[dict]) -> None:
+    """Give each row its ``text_file`` and, from the reader's line metadata, ``page``, ``table_row``, ``table_col``."""
+    text_file = plan.text_file
+    meta = plan.meta
+    for r in rows:
+        r["text_file"] = text_file
+        if meta:
+            m = meta[r["line"] - 1]
+            r["page"], r["table_row"], r["table_col"] = m.page, m.row, m.col
 
 
 def innermost_sections(plan: PlanText | Document, lines: list[int]) -> list[str]:
@@ -95,17 +114,33 @@ def _dedupe(rows: list[dict]) -> list[dict]:
     return out
 
 
+#: Files of the raw folder that are not plans.
+NOT_PLANS = frozenset({"sources.csv"})
+
+
+def plan_files(raw_dir: Path) -> list[Path]:
+    """Every plan in ``raw_dir``: any file except sources.csv and dotfiles (whatever its format)."""
+    return sorted(p for p in raw_dir.iterdir() if p.is_file() and p.name not in NOT_PLANS and not p.name.startswith("."))
+
+
 def raw_files(raw_dir: Path) -> list[Path]:
-    """The plan texts in ``raw_dir``; refuses (naming every file and the rule) names that are not slugs."""
-    files = sorted(p for p in raw_dir.glob("*.txt") if p.is_file())
+    """The plans in ``raw_dir``; refuses (naming every file and the rule) names that are not slugs, and two
+    files with one stem (one slug, one plan)."""
+    files = plan_files(raw_dir)
     if not files:
-        raise PlanlibError(f"{raw_dir}: no plan texts (*.txt) to build from")
+        raise PlanlibError(f"{raw_dir}: no plans (.txt, .html, .docx, .pdf) to build from")
     bad = []
+    stems: dict[str, list[str]] = {}
     for p in files:
+        stems.setdefault(p.stem, []).append(p.name)
         try:
             check_slug(p.stem, p)
         except PlanlibError as exc:
             bad.append(str(exc))
+    for stem, names in stems.items():
+        if len(names) > 1:
+            bad.append(f"{raw_dir}: {' and '.join(names)} share the slug {stem!r} (one slug, one plan); "
+                       "keep one of them in data/raw")
     if bad:
         raise PlanlibError("cannot build; bad raw file name(s):\n  " + "\n  ".join(bad))
     return files
@@ -114,17 +149,20 @@ def raw_files(raw_dir: Path) -> list[Path]:
 def raw_fingerprint(raw_dir: Path) -> str:
     """Hash of the raw folder's plan files and sources.csv: what the tables were built from."""
     h = hashlib.sha256()
-    for p in sorted(raw_dir.glob("*.txt")) + sorted(raw_dir.glob("sources.csv")) + [CORRECTIONS_FILE]:
+    for p in plan_files(raw_dir) + sorted(raw_dir.glob("sources.csv")) + [CORRECTIONS_FILE]:
         if p.exists():
             h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
 
 
 def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE,
-                 progress: bool = False) -> dict[str, pd.DataFrame]:
+                 progress: bool = False, text_dir: Path | None = None,
+                 derived: dict[str, PlanText] | None = None) -> dict[str, pd.DataFrame]:
     """Parse every plan in ``raw_dir`` and return the finished, validated tables (nothing written).
 
-    ``progress`` shows a tqdm bar per plan on stderr (only when stderr is a terminal).
+    ``progress`` shows a tqdm bar per plan on stderr (only when stderr is a terminal). ``text_dir``:
+    where the texts derived from web pages, Word files … will be written (default: data/processed/text);
+    ``derived``, when given, receives slug -> PlanText of each such plan, for the caller to write.
     """
     from .checks import run_checks
     from .comparison import comparison_table
@@ -143,11 +181,13 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
         for path in bar:
             bar.set_postfix_str(path.name, refresh=True)
             try:
-                parsed.append(parse_plan(path))
+                parsed.append(parse_plan(path, PROCESSED_DIR / "text" if text_dir is None else text_dir))
             except PlanFileError as exc:
                 errors.append(str(exc))
     if errors:
         raise PlanlibError("cannot build; bad raw file(s):\n  " + "\n  ".join(errors))
+    if derived is not None:
+        derived.update({p.plan.slug: p.plan for p in parsed if p.plan.format != "text"})
     sources = read_sources(raw_dir)
     targets = pd.concat([p.targets_frame for p in parsed], ignore_index=True)
     corrections = read_corrections(corrections_file) if corrections_file else None
@@ -207,7 +247,8 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
         raise PlanlibError(f"{raw}: raw folder not found")
     protected = [(PROJECT_ROOT, "the project root"), (RAW_DIR, "the project's raw folder"), (raw, "the raw folder")]
     check_output_dir(out, protected)
-    tables = build_tables(raw, progress=progress)
+    derived: dict[str, PlanText] = {}
+    tables = build_tables(raw, progress=progress, text_dir=out / TEXT_DIR, derived=derived)
     out.parent.mkdir(parents=True, exist_ok=True)
     with output_lock(out):
         clean_leftovers(out)
@@ -221,11 +262,15 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
             tmp.chmod(0o755)
             for name, df in tables.items():
                 write_table(df, name, tmp)
+            if derived:  # the texts that text_file names, inside the same all-or-nothing swap
+                (tmp / TEXT_DIR).mkdir()
+                for slug, plan in sorted(derived.items()):
+                    (tmp / TEXT_DIR / f"{slug}.txt").write_text(plan.text, encoding="utf-8", newline="\n")
             if "comparison" in tables:
                 from .comparison import write_excel
                 write_excel(tables["comparison"], tmp / "comparison.xlsx")
             manifest = {"planlib_version": __version__, "raw_fingerprint": raw_fingerprint(raw),
-                        "files": sorted(p.name for p in raw.glob("*.txt")),
+                        "files": [p.name for p in plan_files(raw)],
                         "rows": {name: int(len(df)) for name, df in tables.items()}}
             (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                         encoding="utf-8")
