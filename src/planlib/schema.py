@@ -188,7 +188,7 @@ DERIVED = [
     _c("comparator", "string", "From the inputs' comparators: a floor on the end value (以上) stays a floor; a floor on the base or divisor becomes a ceiling",
        allowed=COMPARATORS, required=True),
     _c("method", "string", "How it was computed, in words", required=True),
-    _c("inputs", "string", "Every input as `file:line`, ';'-joined (raw plan lines; national targets as src/planlib/data/national_targets.csv:<line>)", required=True),
+    _c("inputs", "string", "Every input as `file:line`, ';'-joined (lines of the inputs' text_file: the raw plan text, or the text derived from a web page or Word file; national targets as src/planlib/data/national_targets.csv:<line>)", required=True),
 ]
 
 DERIVED_MISSING = [

@@ -53,11 +53,13 @@ class ParsedPlan:
         return self.frame("targets")
 
 
-def parse_plan(path: str | Path, text_dir: str | Path | None = None) -> ParsedPlan:
+def parse_plan(path: str | Path, text_dir: str | Path | None = None,
+               text_path: str | Path | None = None) -> ParsedPlan:
     """Parse one plan file in memory (tables, prose, schools, metadata); raise PlanFileError if it is not a plan.
 
     Any format :mod:`planlib.read.formats` reads: a web page, a Word file … is read into a derived text,
-    and ``text_dir`` names the folder it will be written to (rows cite it as ``text_file``).
+    and ``text_dir`` names the folder it will be written to as ``<slug>.txt`` (or ``text_path`` the file):
+    rows cite it as ``text_file``. ``ParsedPlan.plan.text`` is that text.
     """
     from ..extract.meaning import assign_meaning
     from ..extract.metadata import describe
@@ -66,7 +68,7 @@ def parse_plan(path: str | Path, text_dir: str | Path | None = None) -> ParsedPl
     from ..extract.tables import extract_tables
 
     check_slug(Path(path).stem, path)
-    plan = read_any(path, text_dir)
+    plan = read_any(path, text_dir, text_path)
     doc = Document(plan)  # read once: every extractor below reads its headings, period and furniture
     period = doc.period
     chrome = set(plan.furniture_marks)  # page chrome a reader marked (menus, footers): no numbers from it

@@ -97,7 +97,9 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
                         lines: Mapping[str, Sequence[str]] | None = None) -> list[str]:
     """Every row of ``targets`` that does not stand on its cited line, as ``file:line [start:end] 'span': why``.
 
-    ``root`` is where ``source_file`` paths start; ``lines`` (file -> its lines) replaces reading them.
+    Each row is checked against its ``text_file`` (the plan itself for a .txt, the derived text for a web
+    page or Word file; ``source_file`` where there is no ``text_file`` column).
+    ``root`` is where those paths start; ``lines`` (file -> its lines) replaces reading them.
     ``checks`` (the checks table) supplies the ``unit_magnitude`` findings that explain a rescaled value.
     """
     root = Path(root)
@@ -108,7 +110,7 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
             rescaled.update((c.source_file, int(n)) for n in str(c.lines).split(";") if n.strip().isdigit())
     problems = []
     for row in targets.itertuples(index=False):
-        source = _text(row.source_file)
+        source = _text(getattr(row, "text_file", "")) or _text(row.source_file)  # the text line/quote refer to
         if source not in texts:
             try:
                 texts[source] = read_plan(root / source).lines
@@ -143,7 +145,7 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
             continue  # a researcher's correction may change the value; corrections.csv says why
         written = parse_cell(_text(row.value_raw))
         scale = unit_scale(unit_raw)[0]
-        scales = [scale, scale * MAGNITUDE_RESCALE] if (source, int(row.line)) in rescaled else [scale]
+        scales = [scale, scale * MAGNITUDE_RESCALE] if (_text(row.source_file), int(row.line)) in rescaled else [scale]
         low_ok = written is not None and any(_same(written.value * s, row.value) for s in scales)
         high = row.value_high
         high_ok = (pd.isna(high) if written is None or written.value_high is None

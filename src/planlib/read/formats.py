@@ -109,12 +109,13 @@ def _zip_kind(raw: bytes, path) -> str:
                         "unpack it and add the plan itself")
 
 
-def read_any(path: str | Path, text_dir: str | Path | None = None) -> PlanText:
+def read_any(path: str | Path, text_dir: str | Path | None = None, text_path: str | Path | None = None) -> PlanText:
     """Read a plan file of any supported format into a :class:`PlanText`.
 
     A plan text is read as before. Any other format is read by its reader, and the PlanText holds
     the derived lines, their metadata and the original's sha256 and size; ``text_dir`` is the
-    folder the derived text will be written to (as ``<slug>.txt``), so that rows can name it.
+    folder the derived text will be written to (as ``<slug>.txt``), so that rows can name it;
+    ``text_path`` names the file itself instead.
     """
     path = Path(path)
     raw = read_bytes(path)
@@ -122,7 +123,9 @@ def read_any(path: str | Path, text_dir: str | Path | None = None) -> PlanText:
     if fmt == "text":
         return plan_from_bytes(path, raw)
     derived = READERS[fmt](path, raw)
-    return plan_from_derived(path, raw, derived, Path(text_dir) / f"{path.stem}.txt" if text_dir is not None else None)
+    if text_path is None and text_dir is not None:
+        text_path = Path(text_dir) / f"{path.stem}.txt"
+    return plan_from_derived(path, raw, derived, Path(text_path) if text_path is not None else None)
 
 
 def plan_from_derived(path: Path, raw: bytes, derived: Derived, text_path: Path | None) -> PlanText:

@@ -144,10 +144,16 @@ def clear_outputs(path: str | Path) -> None:
 
 
 def plan_text(county: str, raw_dir: str | Path | None = None):
-    """The raw plan of ``county`` (a :class:`planlib.read.text.PlanText`)."""
-    from ..read.text import read_plan
+    """The plan of ``county`` (a :class:`planlib.read.text.PlanText`) as the tables' ``text_file`` holds it:
+    the raw text of a .txt plan, the derived text of a web page or Word file (the lines rows cite)."""
+    from ..errors import PlanlibError
+    from ..read.formats import read_any
 
-    return read_plan(paths.resolve(raw_dir, paths.RAW_DIR) / f"{county}.txt")
+    raw = paths.resolve(raw_dir, paths.RAW_DIR)
+    found = sorted(p for p in raw.glob(f"{county}.*") if p.is_file() and p.stem == county)
+    if not found:
+        raise PlanlibError(f"{raw}: no plan file for {county!r}")
+    return read_any(found[0], paths.PROCESSED_DIR / "text")
 
 
 def plan_document(county: str, raw_dir: str | Path | None = None):
