@@ -15,14 +15,18 @@ from pathlib import Path
 
 from ..errors import PlanFileError
 from .derived import Builder, Derived, LineMeta, clean_cell, expand_grid
-from .text import MAX_PLAN_BYTES
 
 MAX_MEMBERS = 10_000
 _DTD = (b"<!DOCTYPE", b"<!ENTITY")
 
 
-def check_zip(path: Path, raw: bytes, limit: int = MAX_PLAN_BYTES) -> None:
-    """Refuse a .docx whose zip directory shows a bomb, too many members or a DTD in an XML part."""
+def check_zip(path: Path, raw: bytes, limit: int | None = None) -> None:
+    """Refuse a .docx whose zip directory shows a bomb, too many members or a DTD in an XML part.
+
+    ``limit``: the most the XML parts may unpack to (default: the text size limit)."""
+    from . import text
+
+    limit = text.MAX_PLAN_BYTES if limit is None else limit
     try:
         with zipfile.ZipFile(io.BytesIO(raw)) as z:
             infos = z.infolist()

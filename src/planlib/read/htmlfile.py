@@ -27,8 +27,9 @@ INLINE = frozenset({"a", "span", "b", "strong", "em", "i", "u", "font", "sup", "
                     "o:p", "nobr", "wbr"})
 #: Going down from <body>, the article is entered while one child holds this share of its parent's sentences.
 ARTICLE_SHARE = 0.6
-#: A table cell longer than this is running text: the table is a layout table.
+#: A table cell longer than this, or holding two sentences, is running text: the table is a layout table.
 MAX_DATA_CELL = 200
+_SENTENCE_END = re.compile(r"[。！？]")
 _SENTENCE = re.compile(r"[。；，！？]")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 
@@ -153,7 +154,7 @@ class _Walker:
         if len(rows) < 2 or max((len(r) for r in cells), default=0) < 2:
             return False
         texts = [[clean_cell(c.text_content()) for c in row] for row in cells]
-        if any(len(t) > MAX_DATA_CELL for row in texts for t in row):
+        if any(len(t) > MAX_DATA_CELL or len(_SENTENCE_END.findall(t)) >= 2 for row in texts for t in row):
             return False
         spans = [[(t, _span(c, "rowspan"), _span(c, "colspan"), c) for t, c in zip(trow, row)]
                  for trow, row in zip(texts, cells)]
