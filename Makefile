@@ -53,11 +53,12 @@ all: data reports
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -q
 
-## bench: print parse throughput, prose precision/recall out of sample, batch report timings
+## bench: print parse throughput (per format too), prose precision/recall out of sample, batch report timings
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_prose_oos.py -v
 	$(BIN)/python benchmarks/bench_long_lines.py
+	$(BIN)/python benchmarks/bench_formats.py
 	@if [ -f benchmarks/bench_report.py ]; then $(BIN)/python benchmarks/bench_report.py; fi
 
 ## lab: open JupyterLab on the notebooks (the course is in notebooks/teaching)
