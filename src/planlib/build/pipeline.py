@@ -88,6 +88,10 @@ def parse_plan(path: str | Path, text_dir: str | Path | None = None,
                       describe(doc, period=period), doc)
 
 
+#: The columns :func:`_locate` gives every row after the extractors (where the line is, and where it was).
+LOCATION_COLUMNS = ("text_file", "page", "table_row", "table_col")
+
+
 def _locate(plan: PlanText, rows: list[dict]) -> None:
     """Give each row its ``text_file`` and, from the reader's line metadata, ``page``, ``table_row``, ``table_col``."""
     text_file = plan.text_file

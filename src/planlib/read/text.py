@@ -278,8 +278,10 @@ def read_plan(path: str | Path) -> PlanText:
     return plan_from_bytes(path, read_bytes(path))
 
 
-def read_bytes(path: Path, limit: int = MAX_PLAN_BYTES) -> bytes:
-    """The bytes of a file of at most ``limit`` bytes (checked before it is read); PlanFileError if larger."""
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a file of at most ``limit`` bytes (default :data:`MAX_PLAN_BYTES`, checked before it is
+    read); PlanFileError if larger."""
+    limit = MAX_PLAN_BYTES if limit is None else limit
     try:
         with path.open("rb") as f:
             info = os.fstat(f.fileno())
