@@ -63,3 +63,20 @@ def test_plain_text_rows_name_the_file_itself_and_no_table_cell(parsed):
     t = parsed["plain.txt"].targets_frame
     assert (t["text_file"] == t["source_file"]).all()
     assert t[["page", "table_row", "table_col"]].isna().all().all()
+
+
+def test_a_correction_names_the_line_of_the_derived_text(parsed, tmp_path):
+    """corrections.csv keys a web page's number by the line of its text_file (or the original's name)."""
+    import pandas as pd
+
+    from planlib.build.corrections import apply_corrections, read_corrections
+
+    frame = parsed["web.html"].targets_frame
+    row = frame[frame["value_raw"] == "5600"].iloc[0]
+    for named in (row["text_file"], row["source_file"]):
+        path = tmp_path / "corrections.csv"
+        pd.DataFrame([{"source_file": named, "line": int(row["line"]), "value_raw": "5600", "value": "5700",
+                       "reason": "typo in the web page"}]).to_csv(path, index=False)
+        fixed, findings = apply_corrections(frame, read_corrections(path))
+        assert fixed.loc[fixed["line"] == row["line"], "value"].tolist() == [5700.0]
+        assert findings[0]["source_file"] == row["source_file"] and findings[0]["lines"] == str(row["line"])
