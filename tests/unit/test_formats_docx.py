@@ -56,6 +56,12 @@ def test_paragraphs_in_order_and_the_merged_table_as_a_full_grid(docx_bytes, tmp
     assert cells[(2, 4)] == "\t5600"
 
 
+def test_heading_styles_are_kept_in_the_line_metadata(docx_bytes, tmp_path):
+    plan = read_any(write(tmp_path, "p.docx", docx_bytes))
+    levels = {line: m.heading for line, m in zip(plan.lines, plan.meta)}
+    assert levels[plan_body.TITLE] == 0 and levels["第一章 发展基础"] == 1 and levels["某县人民政府"] is None
+
+
 def test_headers_and_footers_are_not_read(docx_bytes, tmp_path):
     plan = read_any(write(tmp_path, "p.docx", docx_bytes))
     assert not any("023-76543210" in line or "第3页" in line for line in plan.lines)

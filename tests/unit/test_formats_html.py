@@ -157,3 +157,9 @@ def test_a_gbk_web_page_is_decoded_by_evidence(tmp_path):
     (tmp_path / "p.htm").write_bytes(raw)
     plan = read_any(tmp_path / "p.htm")
     assert "GB18030" in plan.encoding and any("学前三年毛入园率达到91.5%" in line for line in plan.lines)
+
+
+def test_a_page_nested_too_deep_is_refused_not_cut_short():
+    deep = ("<html><body>" + "<div>" * 300 + PROSE + "</div>" * 300 + "</body></html>").encode()
+    with pytest.raises(PlanFileError, match=r"p\.html: the web page cannot be read whole: Excessive depth"):
+        derived(deep)

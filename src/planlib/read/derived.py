@@ -37,6 +37,7 @@ class LineMeta:
     table: str | None = None  # the reader's id of the original table (tbl1, tbl2 … in document order)
     row: int | None = None  # 1-based row of the cell in the original table, merged cells expanded
     col: int | None = None  # 1-based column, likewise
+    heading: int | None = None  # a heading's level as the original styled it (Word: Title 0, Heading 1 …; HTML: h1 …)
 
 
 PLAIN = LineMeta()

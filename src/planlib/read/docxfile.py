@@ -65,12 +65,29 @@ def read_docx(path: Path, raw: bytes) -> Derived:
     except Exception as exc:  # python-docx raises many kinds on a damaged package
         raise PlanFileError(path, f"a broken .docx ({type(exc).__name__}: {exc})") from exc
     out = Builder()
+    levels = _heading_levels(document)
     for item in items:
         if isinstance(item, Paragraph):
-            out.add(item.text, LineMeta())
+            out.add(item.text, LineMeta(heading=levels.get(item._p.style)))
         elif isinstance(item, Table):
             _table(out, item, path)
     return out.derived("docx", "Word .docx")
+
+
+def _heading_levels(document) -> dict[str, int]:
+    """Style id -> heading level (Title 0, Heading 1 → 1 …), read from the names of the document's styles
+    (a Chinese Word names its heading styles 'heading 1' too, with ids such as '1')."""
+    import re
+
+    levels = {}
+    for style in document.styles:
+        name = (style.name or "").strip().lower()
+        m = re.fullmatch(r"heading\s*(\d)", name)
+        if m:
+            levels[style.style_id] = int(m.group(1))
+        elif name == "title":
+            levels[style.style_id] = 0
+    return levels
 
 
 def _table(out: Builder, table, path) -> None:

@@ -31,6 +31,7 @@ ARTICLE_SHARE = 0.6
 MAX_DATA_CELL = 200
 _SENTENCE_END = re.compile(r"[。！？]")
 _SENTENCE = re.compile(r"[。；，！？]")
+_HEADING_LEVEL = {f"h{n}": n for n in range(1, 7)}
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 
 
@@ -54,6 +55,10 @@ def read_html(path: Path, raw: bytes) -> Derived:
         root = lxml.html.document_fromstring(text, parser=parser)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError) as exc:
         raise PlanFileError(path, f"cannot read the web page ({exc})") from exc
+    fatal = [e for e in parser.error_log if e.level_name == "FATAL" or e.type_name == "ERR_RESOURCE_LIMIT"]
+    if fatal:  # libxml2 stopped reading (elements nested too deep …): what follows would be lost unseen
+        raise PlanFileError(path, f"the web page cannot be read whole: {fatal[0].message} (line {fatal[0].line}); "
+                            "not a page a browser saves", line=None)
     for el in list(root.iter(*DROPPED)):
         if el.getparent() is not None:
             el.drop_tree()
@@ -111,9 +116,9 @@ class _Walker:
         self.buf: list[str] = []
         self.buf_kind: str | None = None
 
-    def flush(self) -> None:
+    def flush(self, heading: int | None = None) -> None:
         if self.buf:
-            self.out.add("".join(self.buf), LineMeta(furniture=self.buf_kind))
+            self.out.add("".join(self.buf), LineMeta(furniture=self.buf_kind, heading=heading))
             self.buf = []
 
     def text(self, t: str | None, kind: str | None) -> None:
@@ -143,7 +148,7 @@ class _Walker:
                 self.walk(child, kind)
             self.text(child.tail, kind)
         if block:
-            self.flush()
+            self.flush(_HEADING_LEVEL.get(tag))
 
     def _data_table(self, table, kind) -> bool:
         """Write ``table`` as a grid if it is a data table; False for a layout table."""
