@@ -132,6 +132,9 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
         where = f"{where} [{start}:{end}] {line[start:end]!r}"
         if Path(source).stem != _text(row.county):
             problems.append(f"{where}: county {row.county!r} is not the file's stem")
+            continue  # the row names another plan's text: its span there says nothing more
+        if Path(_text(row.source_file)).stem != _text(row.county):
+            problems.append(f"{where}: source_file {_text(row.source_file)!r} is not the plan of county {row.county!r}")
         unit_raw = _text(row.unit_raw)
         why = span_problem(line, start, end, _text(row.value_raw), unit_raw, _text(row.comparator), _text(row.source))
         if why:
