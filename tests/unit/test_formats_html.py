@@ -163,3 +163,27 @@ def test_a_page_nested_too_deep_is_refused_not_cut_short():
     deep = ("<html><body>" + "<div>" * 300 + PROSE + "</div>" * 300 + "</body></html>").encode()
     with pytest.raises(PlanFileError, match=r"p\.html: the web page cannot be read whole: Excessive depth"):
         derived(deep)
+
+
+def test_a_table_of_text_keeps_every_row():
+    table = ("<table><tr><th>项目</th><th>建设内容</th></tr><tr><td>某县第一小学</td><td>新建教学楼</td></tr>"
+             "<tr><td>某县幼儿园</td><td>改扩建</td></tr></table>")
+    d = derived(page(PROSE + table))
+    assert [line for line, m in zip(d.lines, d.meta) if m.table] == [
+        "\t项目", "\t建设内容", "\t某县第一小学", "\t新建教学楼", "\t某县幼儿园", "\t改扩建"]
+
+
+def test_a_section_row_spanning_the_table_is_one_cell_and_the_rows_below_keep_their_values(tmp_path):
+    table = ("<p>表1 主要发展指标</p><table><tr><td>指标</td><td>2020年</td><td>2025年</td><td>属性</td></tr>"
+             "<tr><td colspan='4'>一、学前教育</td></tr>"
+             "<tr><td>学前三年毛入园率（%）</td><td>91.5</td><td>95</td><td>预期性</td></tr>"
+             "<tr><td colspan='4'>二、义务教育</td></tr>"
+             "<tr><td>九年义务教育巩固率（%）</td><td>95.2</td><td>97</td><td>约束性</td></tr></table>")
+    (tmp_path / "p.html").write_bytes(page(PROSE + table))
+    plan = read_any(tmp_path / "p.html")
+    assert "\t一、学前教育" in plan.lines
+    rows = parse_plan(tmp_path / "p.html").targets_frame
+    t = rows[rows["source"] == "table"]
+    assert sorted(zip(t["indicator_id"], t["year"], t["value"])) == [
+        ("compulsory_retention_rate", 2020, 95.2), ("compulsory_retention_rate", 2025, 97.0),
+        ("preschool_ger", 2020, 91.5), ("preschool_ger", 2025, 95.0)]

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 #: Largest table grid read (rows x columns); a larger one (a hostile rowspan/colspan) is refused.
 MAX_GRID_CELLS = 200_000
+#: At most this many header rows are folded into one.
+MAX_HEADER_ROWS = 3
 #: Largest rowspan / colspan honoured; larger values are clipped to the table's size.
 MAX_SPAN = 1_000
 
@@ -80,8 +82,8 @@ class Builder:
         """Write a table grid: rows of (cell text, origin) where ``origin`` identifies a merged cell.
 
         A row whose cells all come from one cell (a title or section row spanning the table) is
-        written once, as a plain line. Leading header rows (no number in them) are folded into one
-        header row: per column the year heading if one of them is a year, else their distinct texts.
+        written once, as one cell. Leading header rows (no number in them; two or three, above a row
+        with numbers) are folded into one header row: per column the year heading if one of them is a year, else their distinct texts.
         A text cell spanning columns is written once per row; a number spanning columns or rows is
         written in every slot it covers (it is the value of each).
         """
@@ -89,6 +91,7 @@ class Builder:
         table_id = f"tbl{self.n_tables}"
         self.blank()
         head: list[int] = []
+        numbers = False
         for r, row in enumerate(grid):
             if not row:
                 continue
@@ -96,14 +99,18 @@ class Builder:
             if len(origins) == 1 or len({t for t, _ in row}) == 1:
                 continue  # a spanning title/section row: not a header row, decided below
             if any(is_number(t) for t, _ in row if t):
+                numbers = True
                 break
             head.append(r)
-        folded_head = len(head) > 1
+        # folded only above a row of numbers, and only a few rows (a table of text keeps every row)
+        folded_head = numbers and 1 < len(head) <= MAX_HEADER_ROWS
         for r, row in enumerate(grid):
             if not row:
                 continue
             if len({id(o) for _, o in row}) == 1 or len({t for t, _ in row}) == 1:
-                self.add(row[0][0], LineMeta(page, furniture, table_id, r + 1, 1))
+                if row[0][0]:  # a title or section row spanning the table: one cell, TAB-led like the others
+                    self.lines.append("\t" + clean_cell(row[0][0]))
+                    self.meta.append(LineMeta(page, furniture, table_id, r + 1, 1))
                 continue
             if folded_head and r in head[:-1]:
                 continue
