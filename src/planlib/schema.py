@@ -128,6 +128,7 @@ PLANS = [
     _c("period_start", "Int64", "First year of the plan period"),
     _c("period_end", "Int64", "Last year of the plan period"),
     _c("url", "string", "Where the text was copied from, from sources.csv"),
+    _c("date_accessed", "string", "When the file was downloaded (yyyy-mm-dd), from sources.csv"),
     _c("n_chars", "Int64", "Characters in the decoded text", unit="characters", required=True),
     _c("n_lines", "Int64", "Lines in the file", unit="lines", required=True),
     _c("encoding", "string", "Encoding the file was read with", required=True),

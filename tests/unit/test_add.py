@@ -127,3 +127,17 @@ def test_the_command(raw, tmp_path):
     assert first.returncode == 0, first.stderr
     again = subprocess.run(cmd, capture_output=True, text=True)
     assert again.returncode == 2 and "taken by" in again.stderr
+
+
+@pytest.mark.slow
+def test_an_added_plan_with_all_its_fields_builds(raw, tmp_path):
+    """Every field `add` writes is one the build reads (date_accessed reaches the plans table)."""
+    from planlib.build.pipeline import build
+
+    src = tmp_path / "mouxian.html"
+    src.write_bytes((FIXTURES / "plan.html").read_bytes())
+    add_plan(src, raw, fields={"name_zh": "某县", "name_en": "Mouxian", "province": "某省", "admin_level": "county",
+                               "url": "https://example.org/p.html", "date_accessed": "2026-11-26"})
+    plans = build(raw, tmp_path / "out")["plans"].set_index("county")
+    assert plans.loc["mouxian", "date_accessed"] == "2026-11-26" and plans.loc["mouxian", "url"] == "https://example.org/p.html"
+    assert plans.loc["mouxian", "encoding"] == "HTML, UTF-8"

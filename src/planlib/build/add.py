@@ -56,7 +56,10 @@ def add_plan(file: str | Path, raw_dir: str | Path | None = None, slug: str | No
     if not raw.is_dir():
         raise PlanlibError(f"{raw}: raw folder not found")
     slug = slug if slug is not None else src.stem
-    check_slug(slug, f"{src} (slug {slug!r})")
+    try:
+        check_slug(slug, f"{src} (slug {slug!r})")
+    except PlanlibError as exc:
+        raise PlanlibError(str(exc).replace("; rename the file", "; give another with --slug")) from None
     level = fields.get("admin_level", "")
     if level and level not in admin_levels():
         raise PlanlibError(f"--admin-level {level!r}: not one of {', '.join(admin_levels())}")
