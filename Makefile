@@ -53,13 +53,14 @@ all: data reports
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -q
 
-## bench: print parse throughput (text, traditional script, PDF), prose precision/recall out of sample, unseen layouts found with the right year, batch report timings
+## bench: print parse throughput (text, per format: web page, Word, traditional script, PDF), prose precision/recall out of sample, unseen layouts found with the right year, batch report timings
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_prose_oos.py -v
 	$(BIN)/python benchmarks/bench_layouts_oos.py
 	$(BIN)/python benchmarks/bench_long_lines.py
 	$(BIN)/python benchmarks/bench_formats.py
+	$(BIN)/python benchmarks/bench_script_pdf.py
 	@if [ -f benchmarks/bench_report.py ]; then $(BIN)/python benchmarks/bench_report.py; fi
 
 ## lab: open JupyterLab on the notebooks (the course is in notebooks/teaching)

@@ -21,7 +21,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"planlib {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    b = sub.add_parser("build", help="parse data/raw/*.txt into data/processed (CSV + Parquet), all or nothing")
+    b = sub.add_parser("build", help="parse every plan in data/raw (.txt, .html, .docx) into data/processed "
+                       "(CSV + Parquet), all or nothing")
     b.add_argument("--raw", metavar="DIR", help="folder of plan texts (default: data/raw)")
     b.add_argument("--out", metavar="DIR", help="output folder (default: data/processed); must be new, empty "
                    "or an earlier build's output")
@@ -35,9 +36,21 @@ def _parser() -> argparse.ArgumentParser:
                    "or a scheduler address such as tcp://HOST:8786; needs pip install 'planlib[cluster]'")
     b.add_argument("--no-csv", action="store_true", help="write Parquet only (load_tables reads it); default: CSV and Parquet")
 
-    e = sub.add_parser("extract", help="write the targets rows of any plan text(s) as CSV")
-    e.add_argument("files", nargs="+", metavar="FILE", help="plan text file(s), UTF-8 or GB18030")
-    e.add_argument("-o", "--output", metavar="OUT.csv", help="CSV to write (default: standard output)")
+    e = sub.add_parser("extract", help="write the targets rows of any plan file(s) as CSV")
+    e.add_argument("files", nargs="+", metavar="FILE", help="plan file(s): text (UTF-8, GB18030 …), web page, Word .docx")
+    e.add_argument("-o", "--output", metavar="OUT.csv", help="CSV to write (default: standard output); the text "
+                   "derived from a web page or Word file is written beside it as OUT.<slug>.txt")
+
+    a = sub.add_parser("add", help="copy a plan file into data/raw and add its row to data/raw/sources.csv")
+    a.add_argument("file", metavar="FILE", help="the plan as published: .txt, .html/.htm, .docx")
+    a.add_argument("--slug", help="its slug (default: the file name without suffix)")
+    a.add_argument("--name-zh", help="place name in Chinese (某县)")
+    a.add_argument("--name-en", help="place name in English")
+    a.add_argument("--province", help="province (某省)")
+    a.add_argument("--admin-level", help="county, county-level city, prefecture-level city, district …")
+    a.add_argument("--url", help="where the plan was published")
+    a.add_argument("--date-accessed", help="when it was downloaded (yyyy-mm-dd)")
+    a.add_argument("--raw", metavar="DIR", help="raw folder (default: data/raw)")
 
     c = sub.add_parser("codebook", help="write docs/codebook.md from the schemas and the indicator dictionary")
     c.add_argument("-o", "--output", metavar="FILE", help="where to write (default: docs/codebook.md)")
@@ -59,6 +72,8 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "extract":
             return _extract(args)
+        if args.command == "add":
+            return _add(args)
         if args.command == "report":
             return _report(args)
         if args.command == "codebook":
@@ -112,25 +127,52 @@ def _extract(args) -> int:
     out = Path(args.output) if args.output else None
     if out is not None and out.is_dir():
         raise PlanlibError(f"{out}: is a folder; -o takes the name of the CSV file to write")
-    frames, errors = [], []
+    frames, errors, derived = [], [], []
+    stems: dict[str, Path] = {}
     for f in args.files:
         path = Path(f)
         if not path.exists():
             errors.append(f"{path}: no such file")
             continue
+        if path.stem in stems and out is not None:
+            errors.append(f"{path}: has the slug of {stems[path.stem]}; their derived texts would share a name")
+            continue
+        stems[path.stem] = path
+        text_path = out.with_name(f"{out.stem}.{path.stem}.txt") if out is not None else None
         try:
-            frames.append(parse_plan(path).targets_frame)
+            parsed = parse_plan(path, text_path=text_path)
         except PlanlibError as exc:
             errors.append(str(exc))
+            continue
+        frames.append(parsed.targets_frame)
+        if parsed.plan.format != "text":
+            derived.append(parsed.plan)
     if errors:
         raise PlanlibError("cannot extract:\n  " + "\n  ".join(errors))
     df = pd.concat(frames, ignore_index=True)
     if out is not None:
+        for plan in derived:  # the texts text_file names, before the CSV that cites them
+            _write_atomically(plan.text_path, lambda tmp, text=plan.text: Path(tmp).write_text(
+                text, encoding="utf-8", newline="\n"))
+            print(f"planlib: wrote the text derived from {plan.path} to {plan.text_path}", file=sys.stderr)
         _write_atomically(out, lambda tmp: df.to_csv(tmp, index=False, encoding="utf-8-sig", lineterminator="\n"))
         print(f"planlib: wrote {len(df)} rows to {out}", file=sys.stderr)
     else:
+        for plan in derived:
+            print(f"planlib: {plan.path}: lines refer to the text derived from it, not written "
+                  "(give -o OUT.csv to have it written beside the CSV)", file=sys.stderr)
         df.to_csv(sys.stdout, index=False, lineterminator="\n")
         sys.stdout.flush()  # a closed pipe shows here, inside main's handler
+    return 0
+
+
+def _add(args) -> int:
+    from .build.add import add_plan
+
+    fields = {"name_zh": args.name_zh, "name_en": args.name_en, "province": args.province,
+              "admin_level": args.admin_level, "url": args.url, "date_accessed": args.date_accessed}
+    dest = add_plan(args.file, args.raw, args.slug, {k: v for k, v in fields.items() if v is not None})
+    print(f"planlib: added {dest} and its row in {dest.parent / 'sources.csv'}; run `planlib build` (or make all)")
     return 0
 
 

@@ -42,7 +42,7 @@ PACKAGE_DATA = Path(__file__).resolve().parent / "data"
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 #: Names that the reports use for their own folders and pages.
 RESERVED_SLUGS = frozenset({"compare", "index", "downloads", "figures", "reports"})
-SLUG_RULE = ("a plan's file name (without .txt) is its slug: a lower-case ASCII letter, then up to 39 "
+SLUG_RULE = ("a plan's file name (without its suffix: .txt, .html, .docx …) is its slug: a lower-case ASCII letter, then up to 39 "
              "lower-case letters, digits or '_' (^[a-z][a-z0-9_]{0,39}$), and not one of "
              + ", ".join(sorted(RESERVED_SLUGS)))
 

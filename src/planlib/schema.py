@@ -42,8 +42,22 @@ def _c(name, dtype, description, unit="", allowed=None, required=False) -> Colum
 
 
 PROVENANCE = [
-    _c("source_file", "string", "Raw file the number was read from, relative to the project (data/raw/<slug>.txt)", required=True),
-    _c("line", "Int64", "1-based line number in source_file, as `sed -n` counts", required=True),
+    _c("source_file", "string", "Raw file the number was read from, relative to the project (data/raw/<slug>.txt, "
+       ".html, .docx …), kept byte for byte as received", required=True),
+    _c("text_file", "string", "The text that line, char_start, char_end and quote refer to: source_file itself for a "
+       "plan text (.txt); for a web page or Word file the text planlib derived from it, written by the build as "
+       "data/processed/text/<slug>.txt (by `planlib extract -o OUT.csv` as OUT.<slug>.txt beside it; empty when "
+       "extract writes to standard output). `sed -n '<line>p' <text_file>` shows the line", required=True),
+    _c("line", "Int64", "1-based line number in text_file, as `sed -n` counts", required=True),
+]
+
+#: Where in the original a number stood, beyond the line of text_file (from the reader of the format).
+ORIGINAL_PLACE = [
+    _c("page", "Int64", "Page of the original a number was read from (PDF); empty for a text, web page or Word file"),
+    _c("table_row", "Int64", "1-based row of the number's cell in the original's table (web page, Word, PDF), "
+       "merged cells expanded into a full grid; empty for prose and for a plan text (.txt), whose tables were "
+       "flattened before planlib saw them"),
+    _c("table_col", "Int64", "1-based column of that cell (see table_row)"),
 ]
 
 TARGETS = [
@@ -84,6 +98,7 @@ TARGETS = [
        "in traditional script is matched on its conversion to simplified characters, which keeps every offset; "
        "its quote stays traditional, its indicator_zh and unit_raw are simplified)", required=True),
     _c("table_id", "string", "Id of the indicator table within the file (t1, t2 ...), empty for prose"),
+    *ORIGINAL_PLACE,
     _c("correction", "string", "Reason from data/corrections.csv when a researcher's correction changed this row"),
 ]
 
@@ -120,6 +135,7 @@ PLANS = [
     _c("period_start", "Int64", "First year of the plan period"),
     _c("period_end", "Int64", "Last year of the plan period"),
     _c("url", "string", "Where the text was copied from, from sources.csv"),
+    _c("date_accessed", "string", "When the file was downloaded (yyyy-mm-dd), from sources.csv"),
     _c("n_chars", "Int64", "Characters in the decoded text", unit="characters", required=True),
     _c("n_lines", "Int64", "Lines in the file", unit="lines", required=True),
     _c("encoding", "string", "Encoding the file was read with", required=True),
@@ -136,6 +152,7 @@ SCHOOLS = [
     _c("classes", "Float64", "Classes (班级规模 / 教学班)", unit="classes"),
     _c("capacity", "Float64", "Capacity or students (学生容量 / 学生)", unit="persons"),
     *PROVENANCE,
+    *ORIGINAL_PLACE,
 ]
 
 CHECKS = [
@@ -179,7 +196,7 @@ DERIVED = [
     _c("comparator", "string", "From the inputs' comparators: a floor on the end value (以上) stays a floor; a floor on the base or divisor becomes a ceiling",
        allowed=COMPARATORS, required=True),
     _c("method", "string", "How it was computed, in words", required=True),
-    _c("inputs", "string", "Every input as `file:line`, ';'-joined (raw plan lines; national targets as src/planlib/data/national_targets.csv:<line>)", required=True),
+    _c("inputs", "string", "Every input as `file:line`, ';'-joined (lines of the inputs' text_file: the raw plan text, or the text derived from a web page or Word file; national targets as src/planlib/data/national_targets.csv:<line>)", required=True),
 ]
 
 DERIVED_MISSING = [

@@ -74,13 +74,18 @@ def _quote_elsewhere(df, i):
 
 def _other_file(df, i):
     other = sorted(set(df["source_file"]) - {df.loc[i, "source_file"]})[0]
-    df.loc[i, "source_file"] = other
+    df.loc[i, "source_file"] = df.loc[i, "text_file"] = other  # a .txt plan's text_file is the file itself
     df.loc[i, "county"] = other.rsplit("/", 1)[-1].removesuffix(".txt")
 
 
 def _missing_file(df, i):
-    df.loc[i, "source_file"] = "data/raw/nowhere.txt"
+    df.loc[i, "source_file"] = df.loc[i, "text_file"] = "data/raw/nowhere.txt"
     df.loc[i, "county"] = "nowhere"
+
+
+def _text_file_of_another_plan(df, i):
+    """text_file names another plan's text while source_file stays: the row no longer stands on its own text."""
+    df.loc[i, "text_file"] = sorted(set(df["text_file"]) - {df.loc[i, "text_file"]})[0]
 
 
 def _comparator(df, i):
@@ -88,7 +93,7 @@ def _comparator(df, i):
 
 
 MUTATIONS = [_shift_line, _shift_start, _span_before, _shorten_end, _value_times_ten, _value_raw_typo,
-             _quote_elsewhere, _other_file, _missing_file]
+             _quote_elsewhere, _other_file, _missing_file, _text_file_of_another_plan]
 ROWS = [("prose", "comparator word"), ("prose", "万 unit"), ("table", "sign"), ("table", "any")]
 
 
@@ -103,7 +108,7 @@ def test_a_corrupted_row_is_caught(committed, mutate, which):
     mutate(bad, i)
     new = set(provenance_problems(bad, checks=checks)) - before
     assert len(new) == 1, (targets.loc[i].to_dict(), new)
-    assert _located(new.pop()) == (bad.loc[i, "source_file"], int(bad.loc[i, "line"]))
+    assert _located(new.pop()) == (bad.loc[i, "text_file"], int(bad.loc[i, "line"]))
 
 
 @pytest.mark.parametrize("which", [ROWS[0], ROWS[2]], ids=["prose", "table"])

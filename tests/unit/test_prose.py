@@ -222,13 +222,15 @@ def test_rows_cite_the_file_relative_to_the_project_like_every_table():
 
 
 def test_rows_have_the_targets_columns_and_cite_their_line():
+    from planlib.build.pipeline import LOCATION_COLUMNS
     from planlib.extract.meaning import COLUMNS as MEANING_COLUMNS
 
     plan = make_plan(TITLE, REVIEW, "全县有各级各类学校202所，在校学生76293人，在编教职工6016人。")
     rows = extract_prose(plan)
     assert [r["value"] for r in rows] == [202, 76293, 6016]
     for r in rows:
-        assert set(columns("targets")) - set(MEANING_COLUMNS) <= set(r)  # planlib.extract.meaning adds the rest
+        # planlib.extract.meaning adds the meaning columns, the pipeline where the line is (text_file, table cell)
+        assert set(columns("targets")) - set(MEANING_COLUMNS) - set(LOCATION_COLUMNS) <= set(r)
         assert r["source"] == "prose" and r["county"] == "testcounty" and r["table_id"] == ""
         assert r["source_file"] == str(plan.path) and r["attribute"] == ""
         assert r["source_file"] == plan.source_file  # as tables and schools cite the file

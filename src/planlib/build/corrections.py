@@ -1,7 +1,9 @@
 """A researcher's fixes to the source (data/corrections.csv), applied by `build` and listed in `checks`.
 
 Each correction is keyed by ``source_file, line, value_raw`` and sets a corrected value, year
-or indicator_id, or drops the number, with a reason. A correction that matches no row is an
+or indicator_id, or drops the number, with a reason. ``line`` is a line of the row's ``text_file``
+(the plan itself for a .txt; the derived text for a web page or Word file), and ``source_file`` may
+name either the original or that text. A correction that matches no row is an
 error: a fix must never silently stop applying.
 
 The file is decoded like a plan (UTF-8 with or without BOM, GB18030/GBK, UTF-16 ...) and read
@@ -147,7 +149,10 @@ def apply_corrections(targets: pd.DataFrame, corrections: pd.DataFrame | None) -
     findings = []
     drop_index = []
     for _, c in corrections.iterrows():
-        mask = (out["source_file"] == c["source_file"]) & (out["line"] == int(c["line"])) & (out["value_raw"] == c["value_raw"])
+        named = out["source_file"] == c["source_file"]
+        if "text_file" in out.columns:
+            named |= out["text_file"] == c["source_file"]
+        mask = named & (out["line"] == int(c["line"])) & (out["value_raw"] == c["value_raw"])
         if not mask.any():
             raise PlanlibError(f"{c['_path']}:{c['_file_line']}: correction matches no number "
                                f"({c['source_file']} line {c['line']} value {c['value_raw']!r})")
@@ -170,7 +175,7 @@ def apply_corrections(targets: pd.DataFrame, corrections: pd.DataFrame | None) -
             "county": first["county"], "check": "correction_applied", "severity": "info",
             "indicator_id": first["indicator_id"] or "", "year": first["year"],
             "message": f"corrections.csv line {c['_file_line']}: {', '.join(changes)} ({c['reason'].strip()})",
-            "lines": str(int(c["line"])), "source_file": c["source_file"],
+            "lines": str(int(c["line"])), "source_file": first["source_file"],
         })
     if drop_index:
         out = out.drop(index=drop_index)

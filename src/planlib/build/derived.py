@@ -120,13 +120,19 @@ def combine(end: str, base: str) -> str:
     return "approx"
 
 
+def _file(r) -> str:
+    """The text a row's line is in: its text_file (the derived text of a web page or Word file), else source_file."""
+    text_file = r.get("text_file") if hasattr(r, "get") else None
+    return str(text_file) if isinstance(text_file, str) and text_file else str(r["source_file"])
+
+
 def cite(rows) -> str:
-    """``file:line`` of each input row, ';'-joined, in the order given.
+    """``file:line`` of each input row (the line's file: its text_file), ';'-joined, in the order given.
 
     >>> cite([{"source_file": "data/raw/a.txt", "line": 7}, {"source_file": "data/raw/a.txt", "line": 3}])
     'data/raw/a.txt:7;data/raw/a.txt:3'
     """
-    return ";".join(f"{r['source_file']}:{int(r['line'])}" for r in rows)
+    return ";".join(f"{_file(r)}:{int(r['line'])}" for r in rows)
 
 
 def _pick(group: pd.DataFrame) -> pd.Series | None:
@@ -273,7 +279,7 @@ def _gaps(out: _Out, mine: pd.DataFrame, county: str, end_year, national: pd.Dat
         out.add(county, GAP, ind, row["level"], float(row["value"]) - float(nat["value"]), unit,
                 combine(row["comparator"], "="),
                 f"{end_year} target − national 十四五 target ({nat['comparator']} {nat['value']:g}{nat['unit']})",
-                f"{row['source_file']}:{int(row['line'])};{NATIONAL_FILE}:{int(nat['line'])}", year=end_year)
+                f"{_file(row)}:{int(row['line'])};{NATIONAL_FILE}:{int(nat['line'])}", year=end_year)
 
 
 def _money(out: _Out, mine: pd.DataFrame, county: str, unnamed: pd.DataFrame | None = None) -> None:

@@ -27,6 +27,9 @@ from ..errors import PlanlibError
 MANIFEST = "_build.json"
 #: The tables ``build`` writes (``comparison`` is written beside them).
 TABLE_NAMES = ("targets", "indicators", "plans", "schools", "terms", "checks", "derived", "derived_missing")
+#: The one sub-folder of an output: the texts derived from web pages, Word files … (<slug>.txt).
+TEXT_DIR = "text"
+_TEXT_NAME = re.compile(r"[a-z][a-z0-9_]{0,39}\.txt")
 #: Present in a temporary folder while it is being written; removed just before the swap.
 BUILDING_MARK = ".planlib-building"
 #: Every name a finished output folder may hold.
@@ -80,11 +83,23 @@ def check_output_dir(out: Path, protected: Iterable[tuple[Path, str]] = ()) -> N
     if not (out / MANIFEST).is_file():
         raise PlanlibError(f"{out}: is not empty and is not a planlib output folder (it has no {MANIFEST}); "
                            "refusing to replace it: choose a new or empty folder")
-    foreign = [p.name for p in entries if p.name not in OUTPUT_FILES or p.is_symlink() or not p.is_file()]
+    foreign = [p.name for p in entries if not _is_output_entry(p)]
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         raise PlanlibError(f"{out}: holds files planlib did not write ({shown}); move them elsewhere "
                            "first, a build replaces the whole folder")
+
+
+def _is_output_entry(p: Path) -> bool:
+    """A file a build writes, or the text folder holding only derived texts (<slug>.txt files)."""
+    if p.is_symlink():
+        return False
+    if p.name == TEXT_DIR and p.is_dir():
+        try:
+            return all(q.is_file() and not q.is_symlink() and _TEXT_NAME.fullmatch(q.name) for q in p.iterdir())
+        except OSError:
+            return False
+    return p.is_file() and p.name in OUTPUT_FILES
 
 
 def _is_planlib_made(folder: Path) -> bool:
@@ -96,7 +111,8 @@ def _is_planlib_made(folder: Path) -> bool:
     except OSError:
         return False
     names = {p.name for p in entries}
-    if any(p.is_symlink() or not p.is_file() for p in entries) or not names <= OUTPUT_FILES | {BUILDING_MARK}:
+    if not all(_is_output_entry(p) or (p.name == BUILDING_MARK and p.is_file() and not p.is_symlink())
+               for p in entries):
         return False
     return not names or bool(names & {MANIFEST, BUILDING_MARK})
 
@@ -117,7 +133,12 @@ def remove_output(folder: Path) -> None:
         return
     last = (MANIFEST, BUILDING_MARK)
     for p in sorted(folder.iterdir(), key=lambda p: p.name in last):
-        p.unlink()
+        if p.name == TEXT_DIR and p.is_dir() and not p.is_symlink():
+            for q in p.iterdir():
+                q.unlink()
+            p.rmdir()
+        else:
+            p.unlink()
     folder.rmdir()
 
 

@@ -20,11 +20,12 @@ import pandas as pd
 from .. import __version__, schema
 from ..errors import PlanFileError, PlanlibError
 from .io import read_table, write_table
-from .outdir import (BUILDING_MARK, MANIFEST, TABLE_NAMES, check_output_dir, clean_leftovers, old_path,
+from .outdir import (BUILDING_MARK, MANIFEST, TABLE_NAMES, TEXT_DIR, check_output_dir, clean_leftovers, old_path,
                      output_lock, readable_dir, remove_output, swap_in, temp_prefix)
 from ..paths import CACHE_DIR, CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RAW_DIR, check_slug, resolve
 from ..read.document import Document, as_document
-from ..read.text import PlanText, has_plan_heading, not_a_plan_message, read_plan
+from ..read.formats import read_any
+from ..read.text import PlanText, _cited, has_plan_heading, not_a_plan_message
 
 
 class StaleTablesWarning(UserWarning):
@@ -53,8 +54,14 @@ class ParsedPlan:
         return self.frame("targets")
 
 
-def parse_plan(path: str | Path) -> ParsedPlan:
-    """Parse one plan file in memory (tables, prose, schools, metadata); raise PlanFileError if it is not a plan."""
+def parse_plan(path: str | Path, text_dir: str | Path | None = None,
+               text_path: str | Path | None = None) -> ParsedPlan:
+    """Parse one plan file in memory (tables, prose, schools, metadata); raise PlanFileError if it is not a plan.
+
+    Any format :mod:`planlib.read.formats` reads: a web page, a Word file … is read into a derived text,
+    and ``text_dir`` names the folder it will be written to as ``<slug>.txt`` (or ``text_path`` the file):
+    rows cite it as ``text_file``. ``ParsedPlan.plan.text`` is that text.
+    """
     from ..extract.meaning import assign_meaning
     from ..extract.metadata import describe
     from ..extract.projects import apply_project_periods
@@ -63,11 +70,12 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     from ..extract.tables import extract_tables
 
     check_slug(Path(path).stem, path)
-    plan = read_plan(path)
+    plan = read_any(path, text_dir, text_path)
     doc = Document(plan)  # read once: every extractor below reads its headings, period and furniture
     period = doc.period
-    schools = extract_school_tables(doc)
-    tables = extract_tables(doc, period, skip=schools.consumed_lines)
+    chrome = set(plan.furniture_marks)  # page chrome a reader marked (menus, footers): no numbers from it
+    schools = extract_school_tables(doc, skip=chrome)
+    tables = extract_tables(doc, period, skip=schools.consumed_lines | chrome)
     skip = tables.consumed_lines | schools.consumed_lines
     prose_rows = extract_prose(doc, skip_lines=skip, period=period)
     for row, section in zip(prose_rows, innermost_sections(doc, [r["line"] for r in prose_rows])):
@@ -80,8 +88,25 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     if plan.script == "traditional":  # matched on the simplified conversion; quotes keep the file's characters
         from ..read.script import restore_quotes
         restore_quotes(targets, plan.lines, plan.original_lines)
+    _locate(plan, targets)
+    _locate(plan, schools.rows)
     return ParsedPlan(plan, targets, schools.rows, tables.findings + schools.findings + projects,
                       describe(doc, period=period), doc)
+
+
+#: The columns :func:`_locate` gives every row after the extractors (where the line is, and where it was).
+LOCATION_COLUMNS = ("text_file", "page", "table_row", "table_col")
+
+
+def _locate(plan: PlanText, rows: list[dict]) -> None:
+    """Give each row its ``text_file`` and, from the reader's line metadata, ``page``, ``table_row``, ``table_col``."""
+    text_file = plan.text_file
+    meta = plan.meta
+    for r in rows:
+        r["text_file"] = text_file
+        if meta:
+            m = meta[r["line"] - 1]
+            r["page"], r["table_row"], r["table_col"] = m.page, m.row, m.col
 
 
 def innermost_sections(plan: PlanText | Document, lines: list[int]) -> list[str]:
@@ -101,17 +126,33 @@ def _dedupe(rows: list[dict]) -> list[dict]:
     return out
 
 
+#: Files of the raw folder that are not plans.
+NOT_PLANS = frozenset({"sources.csv"})
+
+
+def plan_files(raw_dir: Path) -> list[Path]:
+    """Every plan in ``raw_dir``: any file except sources.csv and dotfiles (whatever its format)."""
+    return sorted(p for p in raw_dir.iterdir() if p.is_file() and p.name not in NOT_PLANS and not p.name.startswith("."))
+
+
 def raw_files(raw_dir: Path) -> list[Path]:
-    """The plan texts in ``raw_dir``; refuses (naming every file and the rule) names that are not slugs."""
-    files = sorted(p for p in raw_dir.glob("*.txt") if p.is_file())
+    """The plans in ``raw_dir``; refuses (naming every file and the rule) names that are not slugs, and two
+    files with one stem (one slug, one plan)."""
+    files = plan_files(raw_dir)
     if not files:
-        raise PlanlibError(f"{raw_dir}: no plan texts (*.txt) to build from")
+        raise PlanlibError(f"{raw_dir}: no plans (.txt, .html, .docx, .pdf) to build from")
     bad = []
+    stems: dict[str, list[str]] = {}
     for p in files:
+        stems.setdefault(p.stem, []).append(p.name)
         try:
             check_slug(p.stem, p)
         except PlanlibError as exc:
             bad.append(str(exc))
+    for stem, names in stems.items():
+        if len(names) > 1:
+            bad.append(f"{raw_dir}: {' and '.join(names)} share the slug {stem!r} (one slug, one plan); "
+                       "keep one of them in data/raw")
     if bad:
         raise PlanlibError("cannot build; bad raw file name(s):\n  " + "\n  ".join(bad))
     return files
@@ -120,7 +161,7 @@ def raw_files(raw_dir: Path) -> list[Path]:
 def raw_fingerprint(raw_dir: Path) -> str:
     """Hash of the raw folder's plan files and sources.csv: what the tables were built from."""
     h = hashlib.sha256()
-    for p in sorted(raw_dir.glob("*.txt")) + sorted(raw_dir.glob("sources.csv")) + [CORRECTIONS_FILE]:
+    for p in plan_files(raw_dir) + sorted(raw_dir.glob("sources.csv")) + [CORRECTIONS_FILE]:
         if p.exists():
             h.update(p.name.encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     return h.hexdigest()
@@ -142,6 +183,7 @@ class PlanResult:
     findings: list[dict]
     meta: dict
     term_counts: pd.DataFrame  # teach.textmine.term_frequencies of this plan alone
+    derived_text: str | None = None  # the text read from a web page, Word file, PDF … (None for a plan text)
 
 
 #: The parser's working columns the corpus-wide checks read (see :func:`planlib.build.checks.run_checks`).
@@ -157,19 +199,23 @@ def plan_result(path: str | Path) -> PlanResult:
     """
     from ..teach.textmine import term_frequencies
 
-    parsed = parse_plan(path)
+    parsed = parse_plan(path)  # a derived text's text_file is set by the build that writes it
+    plan = parsed.plan
     internal = [{k: r[k] for k in (*_ROW_KEY, *INTERNAL_COLUMNS) if k in r} for r in parsed.targets]
     return PlanResult(
         slug=parsed.plan.slug, source_file=parsed.plan.source_file,
         targets=parsed.targets_frame,
         internal=pd.DataFrame(internal) if internal else pd.DataFrame(columns=list(_ROW_KEY)),
         schools=parsed.frame("schools"), findings=list(parsed.findings), meta=dict(parsed.meta),
-        term_counts=term_frequencies([parsed.document]))
+        term_counts=term_frequencies([parsed.document]),
+        # written as read, in the file's own script (quotes are restored to it)
+        derived_text=None if plan.format == "text" else (plan.original_text or plan.text))
 
 
 def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE,
                  progress: bool = False, jobs: int = 1, cache_dir: Path | None = None,
-                 cluster: str | None = None) -> dict[str, pd.DataFrame]:
+                 cluster: str | None = None, text_dir: Path | None = None,
+                 derived: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
     """Parse every plan in ``raw_dir`` and return the finished, validated tables (nothing written).
 
     ``jobs`` worker processes parse the plans (1: in this process); ``cache_dir`` keeps each
@@ -177,11 +223,22 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     ``cluster`` (``"local"`` or a Dask scheduler address) parses on Dask instead. Whichever way, the
     results are put in file order, so the tables are the same bytes. ``progress`` shows a tqdm bar
     per plan on stderr (only when stderr is a terminal).
+    ``text_dir``: where the texts derived from web pages, Word files, PDFs … will be written (default:
+    data/processed/text), which their rows cite as ``text_file``; ``derived``, when given, receives
+    slug -> derived text of each such plan, for the caller to write.
     """
     from .parallel import collect_results
 
     files = raw_files(raw_dir)
+    text_dir = PROCESSED_DIR / TEXT_DIR if text_dir is None else text_dir
     results = collect_results(files, jobs=jobs, cache_dir=cache_dir, cluster=cluster, progress=progress)
+    for r in results:  # a derived text is cited where this build writes it (a worker, or the cache, cannot know)
+        if r.derived_text is not None:
+            cited = _cited(Path(text_dir) / f"{r.slug}.txt")
+            r.targets = r.targets.assign(text_file=cited)
+            r.schools = r.schools.assign(text_file=cited)
+            if derived is not None:
+                derived[r.slug] = r.derived_text
     return assemble_tables(results, raw_dir, corrections_file)
 
 
@@ -291,7 +348,9 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
     protected = [(PROJECT_ROOT, "the project root"), (RAW_DIR, "the project's raw folder"), (raw, "the raw folder")]
     check_output_dir(out, protected)
     cache = None if cache_dir is None else resolve(cache_dir, CACHE_DIR)
-    tables = build_tables(raw, progress=progress, jobs=jobs, cache_dir=cache, cluster=cluster)
+    derived: dict[str, str] = {}  # slug -> the text derived from a web page, Word file, PDF …
+    tables = build_tables(raw, progress=progress, jobs=jobs, cache_dir=cache, cluster=cluster,
+                          text_dir=out / TEXT_DIR, derived=derived)
     out.parent.mkdir(parents=True, exist_ok=True)
     with output_lock(out):
         clean_leftovers(out)
@@ -305,6 +364,10 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
             tmp.chmod(0o755)
             for name, df in tables.items():
                 write_table(df, name, tmp, csv=csv)
+            if derived:  # the texts that text_file names, inside the same all-or-nothing swap
+                (tmp / TEXT_DIR).mkdir()
+                for slug, text in sorted(derived.items()):
+                    (tmp / TEXT_DIR / f"{slug}.txt").write_text(text, encoding="utf-8", newline="\n")
             if "comparison" in tables:
                 problem = excel_problem(tables["comparison"])
                 if problem is None:
@@ -317,7 +380,7 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
                     else:
                         notify(message)
             manifest = {"planlib_version": __version__, "raw_fingerprint": raw_fingerprint(raw),
-                        "files": sorted(p.name for p in raw.glob("*.txt")),
+                        "files": [p.name for p in plan_files(raw)],
                         "rows": {name: int(len(df)) for name, df in tables.items()}}
             (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
                                         encoding="utf-8")

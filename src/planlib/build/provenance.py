@@ -97,7 +97,9 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
                         lines: Mapping[str, Sequence[str]] | None = None) -> list[str]:
     """Every row of ``targets`` that does not stand on its cited line, as ``file:line [start:end] 'span': why``.
 
-    ``root`` is where ``source_file`` paths start; ``lines`` (file -> its lines) replaces reading them.
+    Each row is checked against its ``text_file`` (the plan itself for a .txt, the derived text for a web
+    page or Word file; ``source_file`` where there is no ``text_file`` column).
+    ``root`` is where those paths start; ``lines`` (file -> its lines) replaces reading them.
     The span is checked on the text planlib matched, the quote on the file's own line: the two differ only
     for a plan in traditional script, read through its simplified conversion (:mod:`planlib.read.script`).
     ``checks`` (the checks table) supplies the ``unit_magnitude`` findings that explain a rescaled value.
@@ -110,7 +112,7 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
             rescaled.update((c.source_file, int(n)) for n in str(c.lines).split(";") if n.strip().isdigit())
     problems = []
     for row in targets.itertuples(index=False):
-        source = _text(row.source_file)
+        source = _text(getattr(row, "text_file", "")) or _text(row.source_file)  # the text line/quote refer to
         if source not in texts:
             try:
                 plan = read_plan(root / source)
@@ -133,6 +135,9 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
         where = f"{where} [{start}:{end}] {line[start:end]!r}"
         if Path(source).stem != _text(row.county):
             problems.append(f"{where}: county {row.county!r} is not the file's stem")
+            continue  # the row names another plan's text: its span there says nothing more
+        if Path(_text(row.source_file)).stem != _text(row.county):
+            problems.append(f"{where}: source_file {_text(row.source_file)!r} is not the plan of county {row.county!r}")
         unit_raw = _text(row.unit_raw)
         why = span_problem(line, start, end, _text(row.value_raw), unit_raw, _text(row.comparator), _text(row.source))
         if why:
@@ -147,7 +152,7 @@ def provenance_problems(targets: pd.DataFrame, root: str | Path = PROJECT_ROOT, 
             continue  # a researcher's correction may change the value; corrections.csv says why
         written = parse_cell(_text(row.value_raw))
         scale = unit_scale(unit_raw)[0]
-        scales = [scale, scale * MAGNITUDE_RESCALE] if (source, int(row.line)) in rescaled else [scale]
+        scales = [scale, scale * MAGNITUDE_RESCALE] if (_text(row.source_file), int(row.line)) in rescaled else [scale]
         low_ok = written is not None and any(_same(written.value * s, row.value) for s in scales)
         high = row.value_high
         high_ok = (pd.isna(high) if written is None or written.value_high is None

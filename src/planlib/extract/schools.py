@@ -6,6 +6,8 @@ checked against the sum of the schools above it and also goes to `targets` (a co
 """
 from __future__ import annotations
 
+from collections.abc import Collection
+
 import re
 from dataclasses import dataclass, field
 
@@ -33,8 +35,10 @@ def _matches(text: str, forms) -> bool:
     return _squash(text).startswith(tuple(forms))  # equal to a form, or a form then more
 
 
-def extract_school_tables(plan: PlanText | Document) -> SchoolResult:
-    """School-by-school tables (classes, capacity per school and state) as schools rows."""
+def extract_school_tables(plan: PlanText | Document, skip: Collection[int] = ()) -> SchoolResult:
+    """School-by-school tables (classes, capacity per school and state) as schools rows.
+
+    ``skip``: lines never read as a table's header (page chrome a reader marked)."""
     plan = as_document(plan).plan
     result = SchoolResult()
     lines = plan.lines
@@ -43,7 +47,7 @@ def extract_school_tables(plan: PlanText | Document) -> SchoolResult:
     header_forms = tuple(_words()["school_header"])
     while no <= len(lines):
         line = lines[no - 1]
-        if is_cell_line(line) and _matches(line, header_forms):
+        if no not in skip and is_cell_line(line) and _matches(line, header_forms):
             end = _block_end(plan, no)
             cells = cells_of(plan, no, end)
             k += 1

@@ -571,9 +571,12 @@ class Document:
 
     @cached_property
     def furniture(self) -> dict[int, str]:
-        """Line number -> kind ('toc', 'breadcrumb', 'document_bar', 'page_tools') for page chrome."""
+        """Line number -> kind ('toc', 'breadcrumb', 'document_bar', 'page_tools', or a reader's: 'nav',
+        'header', 'footer', 'chrome') for page chrome."""
         lines = self.plan.lines
-        found = {n: "toc" for n in toc_lines(lines, self.leaders)}
+        found = dict(self.plan.furniture_marks)  # what a reader marked (a web page's menus, footers …)
+        for n in toc_lines(lines, self.leaders):
+            found.setdefault(n, "toc")
         for n, kind in chrome_lines(lines).items():
             found.setdefault(n, kind)
         return found

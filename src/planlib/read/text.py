@@ -67,15 +67,32 @@ class PlanText:
         """The file's own lines (the same as ``lines`` unless the plan is in traditional script)."""
         return self.lines if self.original_text is None else _split_lines(self.original_text)
 
+    #: 'text' for a plan text; else the format the lines were derived from ('html', 'docx', 'pdf')
+    format: str = "text"
+    #: for a derived text: one :class:`planlib.read.derived.LineMeta` per line (page, furniture, table cell)
+    meta: tuple = field(default=(), repr=False)
+    #: for a derived text: where it is (or will be) written; None while it is only in memory
+    text_path: Path | None = None
+
+    @cached_property
+    def text_file(self) -> str:
+        """The text that ``line``, ``char_start`` and ``quote`` refer to: the file itself for a plan text,
+        else the derived text (relative to the project root when inside it; '' while only in memory)."""
+        if self.format == "text":
+            return self.source_file
+        if self.text_path is None:
+            return ""
+        return _cited(self.text_path)
+
+    @cached_property
+    def furniture_marks(self) -> dict[int, str]:
+        """Line -> furniture kind the reader marked (page chrome of a web page, PDF running heads)."""
+        return {n: m.furniture for n, m in enumerate(self.meta, 1) if m.furniture}
+
     @cached_property
     def source_file(self) -> str:
         """The file as cited in every table: relative to the project root when inside it."""
-        from ..paths import PROJECT_ROOT
-
-        try:
-            return self.path.resolve().relative_to(PROJECT_ROOT).as_posix()
-        except ValueError:
-            return self.path.as_posix()
+        return _cited(self.path)
 
     @cached_property
     def slug(self) -> str:
@@ -85,6 +102,16 @@ class PlanText:
     def line(self, number: int) -> str:
         """Line ``number`` (1-based, as ``sed -n`` counts)."""
         return self.lines[number - 1]
+
+
+def _cited(path: Path) -> str:
+    """A file as tables cite it: relative to the project root when inside it."""
+    from ..paths import PROJECT_ROOT
+
+    try:
+        return path.resolve().relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @dataclass(frozen=True)
@@ -260,7 +287,13 @@ def _first_line_with(text: str, char: str) -> int:
 def read_plan(path: str | Path) -> PlanText:
     """Read and decode one plan file; raise :class:`PlanFileError` naming it if unusable."""
     path = Path(path)
-    limit = MAX_PLAN_BYTES
+    return plan_from_bytes(path, read_bytes(path))
+
+
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of a file of at most ``limit`` bytes (default :data:`MAX_PLAN_BYTES`, checked before it is
+    read); PlanFileError if larger."""
+    limit = MAX_PLAN_BYTES if limit is None else limit
     try:
         with path.open("rb") as f:
             info = os.fstat(f.fileno())
@@ -274,6 +307,11 @@ def read_plan(path: str | Path) -> PlanText:
         raise PlanFileError(path, f"cannot read the file ({exc.strerror or exc})") from exc
     if len(raw) > limit:
         raise PlanFileError(path, _too_large(len(raw), limit))
+    return raw
+
+
+def plan_from_bytes(path: Path, raw: bytes) -> PlanText:
+    """A plan text from the bytes of ``path`` (decoded by evidence; see :func:`decode_bytes`)."""
     text, encoding = decode_bytes(raw, path)
     if "\ufffd" in text:
         raise PlanFileError(path, f"the text holds {text.count(chr(0xFFFD))} replacement character(s) (U+FFFD, "

@@ -144,10 +144,23 @@ def clear_outputs(path: str | Path) -> None:
 
 
 def plan_text(county: str, raw_dir: str | Path | None = None):
-    """The raw plan of ``county`` (a :class:`planlib.read.text.PlanText`)."""
-    from ..read.text import read_plan
+    """The plan of ``county`` (a :class:`planlib.read.text.PlanText`) as the tables' ``text_file`` holds it:
+    the raw text of a .txt plan, the derived text of a web page or Word file (the lines rows cite)."""
+    from ..errors import PlanlibError
+    from ..read.formats import read_any
 
-    return read_plan(paths.resolve(raw_dir, paths.RAW_DIR) / f"{county}.txt")
+    raw = paths.resolve(raw_dir, paths.RAW_DIR)
+    found = sorted(p for p in raw.glob(f"{county}.*") if p.is_file() and p.stem == county)
+    if not found:
+        raise PlanlibError(f"{raw}: no plan file for {county!r}")
+    return read_any(found[0], paths.PROCESSED_DIR / "text")
+
+
+def plan_slugs(raw_dir: str | Path | None = None) -> list[str]:
+    """The slug of every plan in the raw folder, whatever its format (.txt, .html, .docx …)."""
+    from ..build.pipeline import plan_files
+
+    return [p.stem for p in plan_files(paths.resolve(raw_dir, paths.RAW_DIR))]
 
 
 def plan_document(county: str, raw_dir: str | Path | None = None):
@@ -169,12 +182,15 @@ def show(fig, dpi: int = 110) -> None:
 
 
 def cite(rows: pd.DataFrame) -> pd.Series:
-    """``file:line`` for every row, the form a reader can open with ``sed -n``.
+    """``file:line`` for every row (the file its text_file, where there is one), the form ``sed -n`` opens.
 
     >>> cite(pd.DataFrame({"source_file": ["data/raw/a.txt"], "line": [12]})).tolist()
     ['a.txt:12']
     """
-    return rows["source_file"].map(lambda s: Path(str(s)).name) + ":" + rows["line"].astype("Int64").astype(str)
+    files = rows["source_file"]
+    if "text_file" in rows.columns:  # the text the line is in (a web page's or Word file's derived text)
+        files = rows["text_file"].where(rows["text_file"].notna() & (rows["text_file"] != ""), files)
+    return files.map(lambda s: Path(str(s)).name) + ":" + rows["line"].astype("Int64").astype(str)
 
 
 def endpoints(targets: pd.DataFrame, indicator_ids=None, domain: str | None = None) -> pd.DataFrame:
