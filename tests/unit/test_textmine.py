@@ -239,6 +239,7 @@ NOTICE_PLAN = """\
 （一）总体目标
 2.学前教育快速发展。
 完善教育督导机制，加强骨干教师培训。
+3.骨干教师培训覆盖率100%
 """
 
 
@@ -270,11 +271,13 @@ def test_front_matter_only_before_the_first_heading(tmp_path):
 
 
 def test_section_titles_left_out_item_sentences_kept(tmp_path):
-    """一、发展目标 and （一）总体目标 are titles (目标 in them is no policy); 2.学前教育快速发展。 is a sentence."""
+    """一、发展目标 and （一）总体目标 are titles (目标 in them is no policy); 2.学前教育快速发展。 is a sentence,
+    3.骨干教师培训覆盖率100% a target."""
     plan = write_plan(tmp_path, "notice", NOTICE_PLAN)
     lines = dict(textmine.analysed_lines(plan))
     assert 12 not in lines and 13 not in lines
     assert 14 in lines and 15 in lines
+    assert 16 in lines  # an item stating a number (a target in a box) is no title
     coded = textmine.code_instruments(plan)
     assert not {12, 13} & set(coded["line"])
 
@@ -328,3 +331,15 @@ def test_distinctive_terms_leave_out_the_notice_and_township_words(tmp_path):
     top = textmine.distinctive_terms(tf, top=10, exclude=["甲县"])
     alpha = set(top[top["county"] == "alpha"]["term"])
     assert "课后服务" in alpha and not {"街道", "丙丁"} & alpha
+
+
+def test_notice_title_repeated_in_the_body_is_a_running_header(tmp_path):
+    """A web page prints the notice's title again at a page break, alone on its line: front matter there too;
+    a body sentence that names the notice (…关于印发…的通知》要求，…。) is kept."""
+    from planlib.read.document import Document
+
+    text = NOTICE_PLAN + ("甲县人民政府关于印发甲县教育事业发展“十四五”规划的通知\n"
+                          "按照《省政府关于印发教育规划的通知》要求，完善督导机制。\n")
+    doc = Document(write_plan(tmp_path, "header", text))
+    assert doc.front_matter.get(17) == "notice" and 18 not in doc.front_matter
+    assert 18 in dict(textmine.analysed_lines(doc))

@@ -220,6 +220,7 @@ def front_matter_words() -> dict:
         "title_not": frozenset(raw["title_not_chars"]),
         "title_max": int(raw["title_max_chars"]),
         "period": re.compile(raw["period_line"]),
+        "running_header": re.compile(raw["running_header"]),
     }
 
 
@@ -247,15 +248,20 @@ def front_matter_kind(line: str) -> str | None:
 
 
 def front_matter_lines(lines: list[str], body_start: int, skip=()) -> dict[int, str]:
-    """Line number -> :func:`front_matter_kind` for the lines before ``body_start`` (the first heading).
+    """Line number -> :func:`front_matter_kind` for the lines before ``body_start`` (the first heading),
+    and the notice's title repeated alone on a line further on (a running page header: 'notice').
 
     Lines in ``skip`` (furniture already labelled) are left to their label.
     """
     found = {}
-    for n in range(1, min(body_start, len(lines) + 1)):
+    header = front_matter_words()["running_header"]
+    for n in range(1, len(lines) + 1):
         if n in skip:
             continue
-        kind = front_matter_kind(lines[n - 1])
+        if n < body_start:
+            kind = front_matter_kind(lines[n - 1])
+        else:
+            kind = "notice" if "关于印发" in lines[n - 1] and header.match(_SPACES.sub("", lines[n - 1])) else None
         if kind:
             found[n] = kind
     return found

@@ -185,12 +185,23 @@ def title_lines(plan: PlanText | Document) -> set[int]:
     """Headings alone on their line with no sentence in them (四、保障机制, （三）总体目标, 专栏5 …任务).
 
     A title names a section; its section's sentences say what the title says, so coding it too
-    counts the section twice (and 规划 in 一、规划环境 is no policy). A numbered item that is a
-    sentence (2.学前教育快速发展。) and a run-in heading's text stay.
+    counts the section twice (and 规划 in 一、规划环境 is no policy). Kept: a numbered item that is a
+    sentence (2.学前教育快速发展。), one that states a number after its numbering (a target in a box:
+    2.医务室建设达标率为100%), and a run-in heading's text.
     """
+    from ..read.document import match_heading
+
     doc = as_document(plan)
-    return {h.line for h in doc.headings
-            if not h.run_in and not _SENTENCE_END.search(doc.lines[h.line - 1])}
+    out = set()
+    for h in doc.headings:
+        line = doc.lines[h.line - 1]
+        if h.run_in or _SENTENCE_END.search(line):
+            continue
+        c = match_heading(line.strip())
+        if _DIGIT.search(c.rest if c else line):
+            continue
+        out.add(h.line)
+    return out
 
 
 def analysed_lines(plan: PlanText | Document) -> list[tuple[int, str]]:
