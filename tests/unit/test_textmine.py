@@ -343,3 +343,18 @@ def test_notice_title_repeated_in_the_body_is_a_running_header(tmp_path):
     doc = Document(write_plan(tmp_path, "header", text))
     assert doc.front_matter.get(17) == "notice" and 18 not in doc.front_matter
     assert 18 in dict(textmine.analysed_lines(doc))
+
+
+def test_run_in_heading_title_is_not_a_sentence(tmp_path):
+    """（二）优化投入保障机制。 before its section's text on one line is a title (the document's paragraph starts
+    after it): not a funding sentence; the text's sentences keep their numbers on the line."""
+    from planlib.teach import course
+
+    text = "一、保障措施\n（一）加强领导。建立工作机制。\n（二）优化投入保障机制。加大经费投入，保障教育经费。\n"
+    plan = write_plan(tmp_path, "runin", text)
+    said = textmine.sentences(plan)
+    assert said[said["line"] == 3][["sentence_no", "sentence"]].values.tolist() == [[2, "加大经费投入，保障教育经费。"]]
+    assert "（二）优化投入保障机制。" not in set(said["sentence"])
+    funding = course.funding_sentences(plan)
+    assert funding["sentence"].tolist() == ["加大经费投入，保障教育经费。"]
+    assert len(textmine.sentences(plan, include_toc=True)) == len(said) + 3  # every line read: titles too

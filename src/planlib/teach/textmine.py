@@ -220,6 +220,19 @@ def analysed_lines(plan: PlanText | Document) -> list[tuple[int, str]]:
 _body_lines = analysed_lines
 
 
+def run_in_title_ends(plan: PlanText | Document) -> dict[int, int]:
+    """Line -> offset where the text of a run-in heading begins (its title, （一）优化投入机制。, ends before it)."""
+    doc = as_document(plan)
+    out = {}
+    for h in doc.headings:
+        if h.run_in:
+            line = doc.lines[h.line - 1]
+            at = line.find(h.text)
+            if at > 0:
+                out[h.line] = at
+    return out
+
+
 def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2) -> pd.DataFrame:
     """Word counts per plan (over :func:`analysed_lines`), with each term's first line.
 
@@ -408,9 +421,15 @@ def sentences(plan: PlanText, include_toc: bool = False) -> pd.DataFrame:
     """Sentences split on 。！？； and line ends; ``sentence_no`` counts from 1 within a line.
 
     ``char_start``/``char_end`` are 0-based offsets in the line (end exclusive); the
-    sentence keeps its closing mark. Table-of-contents lines are left out unless asked.
+    sentence keeps its closing mark. Read from :func:`analysed_lines` unless ``include_toc``
+    (then every line). The title of a run-in heading (（二）优化教育投入保障机制。 before the
+    section's text on the same line) is a title as when it stands alone: not a sentence, as in
+    :attr:`planlib.read.document.Document.paragraphs`; it keeps its ``sentence_no``, so the
+    numbers of a line's sentences do not depend on this rule.
     """
-    lines = enumerate(plan.lines, 1) if include_toc else _body_lines(plan)
+    doc = as_document(plan)
+    lines = enumerate(doc.lines, 1) if include_toc else _body_lines(doc)
+    titles = {} if include_toc else run_in_title_ends(doc)
     rows = []
     for n, line in lines:
         number = 0
@@ -421,7 +440,9 @@ def sentences(plan: PlanText, include_toc: bool = False) -> pd.DataFrame:
             start = m.start() + len(text) - len(text.lstrip())
             end = m.end() - (len(text) - len(text.rstrip()))
             number += 1
-            rows.append({"county": plan.slug, "source_file": plan.source_file, "line": n,
+            if end <= titles.get(n, -1):
+                continue
+            rows.append({"county": doc.slug, "source_file": doc.source_file, "line": n,
                          "sentence_no": number, "char_start": start, "char_end": end,
                          "sentence": line[start:end]})
     return pd.DataFrame(rows, columns=["county", "source_file", "line", "sentence_no", "char_start",
