@@ -178,25 +178,22 @@ def table_lines(plan: PlanText | Document) -> set[int]:
     return set(schools.consumed_lines) | set(tables.consumed_lines) | grids | captions | cell_runs(doc.lines)
 
 
-_SENTENCE_END = re.compile(r"[。！？；!?;]")
-
-
 def title_lines(plan: PlanText | Document) -> set[int]:
-    """Headings alone on their line with no sentence in them (四、保障机制, （三）总体目标, 专栏5 …任务).
+    """Headings alone on their line (四、保障机制, （三）总体目标, 专栏5 …任务, 2.拓宽教育经费筹措渠道。).
 
     A title names a section; its section's sentences say what the title says, so coding it too
-    counts the section twice (and 规划 in 一、规划环境 is no policy). Kept: a numbered item that is a
-    sentence (2.学前教育快速发展。), one that states a number after its numbering (a target in a box:
-    2.医务室建设达标率为100%), and a run-in heading's text.
+    counts the section twice (and 规划 in 一、规划环境 is no policy). The same holds for a run-in
+    heading's title (:func:`run_in_title_ends`). Kept: a heading that states a number after its
+    numbering (a target in a box: 2.医务室建设达标率为100%) — and, with it, a year (1.2035远景目标。).
     """
     from ..read.document import match_heading
 
     doc = as_document(plan)
     out = set()
     for h in doc.headings:
-        line = doc.lines[h.line - 1]
-        if h.run_in or _SENTENCE_END.search(line):
+        if h.run_in:
             continue
+        line = doc.lines[h.line - 1]
         c = match_heading(line.strip())
         if _DIGIT.search(c.rest if c else line):
             continue
