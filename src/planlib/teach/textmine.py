@@ -137,6 +137,8 @@ TABLE_CAPTION = re.compile(r"^[\s\u3000]*(?:表|附表)[\s\u3000]*\d")
 #: A flattened table written one cell per tab-led line; this many such lines in a row (blank lines between
 #: them do not break the run) are a table's cells, not paragraphs: a lone tab-led line is left alone.
 MIN_CELL_RUN = 3
+#: ... when at least half of them are this short (cells; a text that indents every paragraph with a tab is not a table).
+SHORT_CELL_CHARS = 20
 
 
 def cell_runs(lines: list[str]) -> set[int]:
@@ -147,14 +149,19 @@ def cell_runs(lines: list[str]) -> set[int]:
     >>> tab = chr(9)  # (a doctest would turn a written tab into spaces)
     >>> sorted(cell_runs(["正文。", tab + "项目", "", tab + "新建", tab + "县教委", "正文。", tab + "专栏3 标题"]))
     [2, 3, 4, 5]
+    >>> long = tab + "全面加强党对教育工作的领导，落实立德树人根本任务，推进教育现代化。"
+    >>> cell_runs([long, long, long])  # paragraphs indented with a tab
+    set()
     """
     out: set[int] = set()
     run: list[int] = []
     for n, line in enumerate([*lines, "end"], 1):
         if line.startswith("\t"):
-            run.append(n)
+            if line.strip():
+                run.append(n)
         elif line.strip():
-            if len(run) >= MIN_CELL_RUN:
+            short = sum(len(lines[k - 1].strip()) <= SHORT_CELL_CHARS for k in run)
+            if len(run) >= MIN_CELL_RUN and 2 * short >= len(run):
                 out.update(range(run[0], run[-1] + 1))
             run = []
     return out
