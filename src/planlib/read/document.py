@@ -12,6 +12,9 @@ What is computed, each at most once per document (cached properties):
 * :attr:`Document.furniture` — lines that are page chrome, not plan text: a table of
   contents (dot leaders, or the block after a 目录 line), breadcrumbs (首页>政务公开>…),
   document bars (索引号 / 发文字号 …), page tools (【打印】【字体】, 无障碍 繁体版 …);
+* :attr:`Document.front_matter` — the transmittal notice (关于印发…的通知, addressees, issuer, number,
+  date) and the plan's title lines before the first heading, and the notice's title repeated as a page
+  header (labels 'notice', 'title'; data/furniture.yml ``front_matter``);
 * :attr:`Document.headings` — the heading tree (:class:`Heading`: 第X部分/章/节, 一、,
   （一）, 1., （1）, 专栏, run-in headings such as ``（一）发展基础。全市有…`` with their text);
 * :attr:`Document.outline` — the per-line review/plan context and education level read
