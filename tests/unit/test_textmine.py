@@ -221,3 +221,140 @@ def test_distinctive_terms_drop_noise_and_places_named_before_a_suffix(tmp_path)
     assert "凤凰" in set(tf[tf["county"] == "alpha"]["term"])  # counted, then left out as a place
     kept = textmine.distinctive_terms(tf, top=50, drop_noise=False)
     assert "平方米" in set(kept["term"])
+
+
+NOTICE_PLAN = """\
+甲县人民政府
+关于印发甲县教育事业发展“十四五”
+规划的通知
+甲府发〔2021〕7号
+各乡镇人民政府、街道办事处，县政府各部门：
+现将《甲县教育事业发展“十四五”规划》印发给你们，请认真贯彻执行。
+甲县人民政府
+2021年12月3日
+甲县教育事业发展“十四五”规划
+（2021—2025年）
+为推动教育发展，根据上级纲要，制定本规划。
+一、发展目标
+（一）总体目标
+1.学前教育快速发展。
+完善教育督导机制，加强骨干教师培训。
+2.骨干教师培训覆盖率100%
+"""
+
+
+def test_front_matter_notice_and_title_are_not_sentences(tmp_path):
+    """The transmittal notice (issuer, 关于印发…通知, addressees, 印发给你们, number, date) and the plan's title
+    lines are front matter in the document model, left out of text analysis; the preamble before the first
+    heading is the plan's own text and stays."""
+    from planlib.read.document import Document
+
+    doc = Document(write_plan(tmp_path, "notice", NOTICE_PLAN))
+    assert doc.front_matter == {1: "notice", 2: "notice", 3: "notice", 4: "notice", 5: "notice", 6: "notice",
+                                7: "notice", 8: "notice", 9: "title", 10: "title"}
+    assert not set(doc.front_matter) & set(doc.furniture)  # chrome and front matter are two labels
+    lines = dict(textmine.analysed_lines(doc))
+    assert 11 in lines and not set(range(1, 11)) & set(lines)
+    coded = textmine.code_instruments(doc.plan)
+    assert not coded["sentence"].str.contains("印发|通知|“十四五”规划$").any()
+    assert 11 in set(coded["line"])  # the preamble (纲要, 规划) is coded
+
+
+def test_front_matter_only_before_the_first_heading(tmp_path):
+    """A line in the body that looks like a title (a 规划 named in a short line) is not front matter."""
+    from planlib.read.document import Document
+
+    text = "一、发展目标\n编制学校布局规划\n各学校：\n"
+    doc = Document(write_plan(tmp_path, "body", text))
+    assert doc.front_matter == {}
+    assert {2, 3} <= {n for n, _ in textmine.analysed_lines(doc)}
+
+
+def test_section_titles_left_out_item_sentences_kept(tmp_path):
+    """一、发展目标, （一）总体目标 and 1.学前教育快速发展。 alone on their lines are titles (目标 in them is no
+    policy; the section's sentences say it again); 2.骨干教师培训覆盖率100% is a target."""
+    plan = write_plan(tmp_path, "notice", NOTICE_PLAN)
+    lines = dict(textmine.analysed_lines(plan))
+    assert not {12, 13, 14} & set(lines)
+    assert 15 in lines
+    assert 16 in lines  # an item stating a number (a target in a box) is no title
+    coded = textmine.code_instruments(plan)
+    assert not {12, 13, 14} & set(coded["line"])
+
+
+TAB = "\t"
+CELLS_PLAN = "\n".join([
+    "一、发展目标",
+    "加强教师培训，完善督导机制。",
+    "表3  幼儿园调整目标",
+    TAB + "项目名称",
+    TAB + "建设性质",
+    "",
+    TAB + "甲乙小学扩建项目",
+    TAB + "新建",
+    TAB + "规划项目",
+    TAB + "县教委",
+    "",
+    "推进校舍建设，保障教育经费。",
+    TAB + "专栏3 推进教育现代化规划",
+    "完善督导评估机制。",
+]) + "\n"
+
+
+def test_table_captions_and_tab_led_cell_runs_are_table_lines(tmp_path):
+    """A caption (表3 …) and a run of tab-led cells that no table reader takes (a project list: 新建, 规划项目)
+    are table lines; one tab-led line alone is not a table."""
+    plan = write_plan(tmp_path, "cells", CELLS_PLAN)
+    assert {3, 4, 5, 7, 8, 9, 10} <= textmine.table_lines(plan)
+    lines = dict(textmine.analysed_lines(plan))
+    assert 13 not in textmine.table_lines(plan)  # alone: not a table (a box title, left out as a title)
+    assert {2, 12, 14} <= set(lines)
+    coded = textmine.code_instruments(plan)
+    assert not coded["sentence"].isin(["新建", "规划项目", "甲乙小学扩建项目"]).any()
+    assert not {3, 4, 5, 7, 8, 9, 10} & set(coded["line"])
+
+
+def test_noise_terms_names_abbreviation_compounds_and_admin_words():
+    """A compound of one-character place abbreviations (川陕: j j), a word for a level of local government (街道,
+    乡镇) and a term jieba tags as a person's name are not distinctive terms; content words stay."""
+    noise = textmine.noise_terms(["川陕", "街道", "乡镇", "王小明", "社区", "教师队伍", "给排水", "家庭教育"])
+    assert noise == {"川陕": "place", "街道": "place", "乡镇": "place", "王小明": "name"}
+
+
+def test_distinctive_terms_leave_out_the_notice_and_township_words(tmp_path):
+    """The notice's words (印发, 通知) and 街道 of 丙丁街道 do not rank as a plan's distinctive terms."""
+    a = write_plan(tmp_path, "alpha", NOTICE_PLAN + "丙丁街道课后服务全覆盖。课后服务提质。\n" * 3)
+    b = write_plan(tmp_path, "beta", "一、发展目标\n职业教育产教融合。职业教育校企合作。\n" * 3)
+    tf = textmine.term_frequencies([a, b])
+    alpha_tf = set(tf[tf["county"] == "alpha"]["term"])
+    assert not {"印发", "通知", "你们"} & alpha_tf  # the notice is not counted at all
+    top = textmine.distinctive_terms(tf, top=10, exclude=["甲县"])
+    alpha = set(top[top["county"] == "alpha"]["term"])
+    assert "课后服务" in alpha and not {"街道", "丙丁"} & alpha
+
+
+def test_notice_title_repeated_in_the_body_is_a_running_header(tmp_path):
+    """A web page prints the notice's title again at a page break, alone on its line: front matter there too;
+    a body sentence that names the notice (…关于印发…的通知》要求，…。) is kept."""
+    from planlib.read.document import Document
+
+    text = NOTICE_PLAN + ("甲县人民政府关于印发甲县教育事业发展“十四五”规划的通知\n"
+                          "按照《省政府关于印发教育规划的通知》要求，完善督导机制。\n")
+    doc = Document(write_plan(tmp_path, "header", text))
+    assert doc.front_matter.get(17) == "notice" and 18 not in doc.front_matter
+    assert 18 in dict(textmine.analysed_lines(doc))
+
+
+def test_run_in_heading_title_is_not_a_sentence(tmp_path):
+    """（二）优化投入保障机制。 before its section's text on one line is a title (the document's paragraph starts
+    after it): not a funding sentence; the text's sentences keep their numbers on the line."""
+    from planlib.teach import course
+
+    text = "一、保障措施\n（一）加强领导。建立工作机制。\n（二）优化投入保障机制。加大经费投入，保障教育经费。\n"
+    plan = write_plan(tmp_path, "runin", text)
+    said = textmine.sentences(plan)
+    assert said[said["line"] == 3][["sentence_no", "sentence"]].values.tolist() == [[2, "加大经费投入，保障教育经费。"]]
+    assert "（二）优化投入保障机制。" not in set(said["sentence"])
+    funding = course.funding_sentences(plan)
+    assert funding["sentence"].tolist() == ["加大经费投入，保障教育经费。"]
+    assert len(textmine.sentences(plan, include_toc=True)) == len(said) + 3  # every line read: titles too

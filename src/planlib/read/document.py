@@ -12,6 +12,9 @@ What is computed, each at most once per document (cached properties):
 * :attr:`Document.furniture` — lines that are page chrome, not plan text: a table of
   contents (dot leaders, or the block after a 目录 line), breadcrumbs (首页>政务公开>…),
   document bars (索引号 / 发文字号 …), page tools (【打印】【字体】, 无障碍 繁体版 …);
+* :attr:`Document.front_matter` — the transmittal notice (关于印发…的通知, addressees, issuer, number,
+  date) and the plan's title lines before the first heading, and the notice's title repeated as a page
+  header (labels 'notice', 'title'; data/furniture.yml ``front_matter``);
 * :attr:`Document.headings` — the heading tree (:class:`Heading`: 第X部分/章/节, 一、,
   （一）, 1., （1）, 专栏, run-in headings such as ``（一）发展基础。全市有…`` with their text);
 * :attr:`Document.outline` — the per-line review/plan context and education level read
@@ -203,6 +206,67 @@ def chrome_lines(lines: list[str]) -> dict[int, str]:
                 kind = chrome_kind(text)
                 if kind:
                     found[n] = kind
+    return found
+
+
+@lru_cache(maxsize=1)
+def front_matter_words() -> dict:
+    """The ``front_matter`` patterns of data/furniture.yml, compiled for :func:`front_matter_kind`."""
+    from ..datafiles import package_yaml
+
+    raw = package_yaml("furniture.yml")["front_matter"]
+    return {
+        "notice": re.compile("|".join(f"(?:{p})" for p in raw["notice"])),
+        "issuer": tuple(raw["issuer_endings"]),
+        "issuer_max": int(raw["issuer_max_chars"]),
+        "title_words": tuple(raw["title_words"]),
+        "title_not": frozenset(raw["title_not_chars"]),
+        "title_max": int(raw["title_max_chars"]),
+        "period": re.compile(raw["period_line"]),
+        "running_header": re.compile(raw["running_header"]),
+    }
+
+
+def front_matter_kind(line: str) -> str | None:
+    """'notice' or 'title' when ``line``, read before the plan's first heading, is its wrapper or title.
+
+    >>> [front_matter_kind(s) for s in ("关于印发甲县教育事业发展“十四五”规划的通知", "各乡镇人民政府、街道办事处:",
+    ...     "甲县人民政府", "2021年12月3日", "甲县教育事业发展“十四五”规划", "（2021—2025年）",
+    ...     "为推动教育发展，根据《纲要》，制定本规划。")]
+    ['notice', 'notice', 'notice', 'notice', 'title', 'title', None]
+    """
+    w = front_matter_words()
+    s = _SPACES.sub("", line)
+    if not s:
+        return None
+    if w["notice"].search(s):
+        return "notice"
+    if len(s) <= w["issuer_max"] and s.endswith(w["issuer"]):
+        return "notice"
+    if w["period"].match(s):
+        return "title"
+    if len(s) <= w["title_max"] and not (set(s) & w["title_not"]) and any(t in s for t in w["title_words"]):
+        return "title"
+    return None
+
+
+def front_matter_lines(lines: list[str], body_start: int, skip=()) -> dict[int, str]:
+    """Line number -> :func:`front_matter_kind` for the lines before ``body_start`` (the first heading),
+    and the notice's title repeated alone on a line further on (a running page header: 'notice').
+
+    Lines in ``skip`` (furniture already labelled) are left to their label.
+    """
+    found = {}
+    header = front_matter_words()["running_header"]
+    for n in range(1, len(lines) + 1):
+        if n in skip:
+            continue
+        if n < body_start:
+            kind = front_matter_kind(lines[n - 1])
+        else:
+            kind = "notice" if "关于印发" in lines[n - 1] and header.match(_SPACES.sub("", lines[n - 1])) else None
+        if kind:
+            found[n] = kind
     return found
 
 
@@ -580,6 +644,15 @@ class Document:
         for n, kind in chrome_lines(lines).items():
             found.setdefault(n, kind)
         return found
+
+    @cached_property
+    def front_matter(self) -> dict[int, str]:
+        """Line number -> 'notice' or 'title': the transmittal notice and the plan's title lines before its
+        first heading (:func:`front_matter_lines`). Kept apart from :attr:`furniture` (page chrome) because the
+        extractors read the notice (issuer, document number); text analysis leaves both out."""
+        heads = self.headings
+        start = heads[0].line if heads else 1
+        return front_matter_lines(self.plan.lines, start, self.furniture)
 
     @cached_property
     def toc(self) -> set[int]:

@@ -132,11 +132,47 @@ def place_names(raw_dir: str | Path | None = None, provinces: bool = True) -> se
     return names_with_bare_forms(row.get(f) or "" for row in rows for f in fields)
 
 
+#: A table's title line: 表3  某某调整目标, 附表1 … (the caption, not a sentence).
+TABLE_CAPTION = re.compile(r"^[\s\u3000]*(?:表|附表)[\s\u3000]*\d")
+#: A flattened table written one cell per tab-led line; this many such lines in a row (blank lines between
+#: them do not break the run) are a table's cells, not paragraphs: a lone tab-led line is left alone.
+MIN_CELL_RUN = 3
+#: ... when at least half of them are this short (cells; a text that indents every paragraph with a tab is not a table).
+SHORT_CELL_CHARS = 20
+
+
+def cell_runs(lines: list[str]) -> set[int]:
+    """Lines of runs of at least :data:`MIN_CELL_RUN` tab-led lines: a table written one cell per line.
+
+    Tables the table readers do not take (a project list: 新建, 规划项目, 县教委 …) are still tables.
+
+    >>> tab = chr(9)  # (a doctest would turn a written tab into spaces)
+    >>> sorted(cell_runs(["正文。", tab + "项目", "", tab + "新建", tab + "县教委", "正文。", tab + "专栏3 标题"]))
+    [2, 3, 4, 5]
+    >>> long = tab + "全面加强党对教育工作的领导，落实立德树人根本任务，推进教育现代化。"
+    >>> cell_runs([long, long, long])  # paragraphs indented with a tab
+    set()
+    """
+    out: set[int] = set()
+    run: list[int] = []
+    for n, line in enumerate([*lines, "end"], 1):
+        if line.startswith("\t"):
+            if line.strip():
+                run.append(n)
+        elif line.strip():
+            short = sum(len(lines[k - 1].strip()) <= SHORT_CELL_CHARS for k in run)
+            if len(run) >= MIN_CELL_RUN and 2 * short >= len(run):
+                out.update(range(run[0], run[-1] + 1))
+            run = []
+    return out
+
+
 def table_lines(plan: PlanText | Document) -> set[int]:
     """Lines read as tables (indicator tables and school-by-school tables, titles included).
 
     Their cells are labels and numbers, not sentences: a row label such as 教育投入 is not a
-    funding promise. Read from a fresh Document so the caller's is not changed.
+    funding promise. Also table captions (表3 …) and runs of tab-led cell lines (:func:`cell_runs`),
+    tables no reader takes. Read from a fresh Document so the caller's is not changed.
     """
     from ..extract.schools import extract_school_tables
     from ..extract.tables import extract_tables
@@ -145,22 +181,60 @@ def table_lines(plan: PlanText | Document) -> set[int]:
     schools = extract_school_tables(doc)
     tables = extract_tables(doc, doc.period, skip=schools.consumed_lines)
     grids = {n for grid in doc.tables for n in grid.lines}  # an attribute cell can follow the last value read
-    return set(schools.consumed_lines) | set(tables.consumed_lines) | grids
+    captions = {n for n, line in enumerate(doc.lines, 1) if TABLE_CAPTION.match(line)}
+    return set(schools.consumed_lines) | set(tables.consumed_lines) | grids | captions | cell_runs(doc.lines)
+
+
+def title_lines(plan: PlanText | Document) -> set[int]:
+    """Headings alone on their line (四、保障机制, （三）总体目标, 专栏5 …任务, 2.拓宽教育经费筹措渠道。).
+
+    A title names a section; its section's sentences say what the title says, so coding it too
+    counts the section twice (and 规划 in 一、规划环境 is no policy). The same holds for a run-in
+    heading's title (:func:`run_in_title_ends`). Kept: a heading that states a number after its
+    numbering (a target in a box: 2.医务室建设达标率为100%) — and, with it, a year (1.2035远景目标。).
+    """
+    from ..read.document import match_heading
+
+    doc = as_document(plan)
+    out = set()
+    for h in doc.headings:
+        if h.run_in:
+            continue
+        line = doc.lines[h.line - 1]
+        c = match_heading(line.strip())
+        if _DIGIT.search(c.rest if c else line):
+            continue
+        out.add(h.line)
+    return out
 
 
 def analysed_lines(plan: PlanText | Document) -> list[tuple[int, str]]:
     """(line number, text) of the lines text analysis reads: the plan's own text.
 
     Left out: the document's furniture (table of contents, breadcrumbs, document bars, page
-    tools: :attr:`planlib.read.document.Document.furniture`, the readers' notion of chrome) and
-    the lines of tables (:func:`table_lines`).
+    tools: :attr:`planlib.read.document.Document.furniture`, the readers' notion of chrome), its
+    front matter (the transmittal notice and the plan's title: :attr:`~planlib.read.document.Document.front_matter`),
+    section titles (:func:`title_lines`) and the lines of tables (:func:`table_lines`).
     """
     doc = as_document(plan)
-    skip = set(doc.furniture) | table_lines(doc)
+    skip = set(doc.furniture) | set(doc.front_matter) | title_lines(doc) | table_lines(doc)
     return [(n, line) for n, line in enumerate(doc.lines, 1) if n not in skip]
 
 
 _body_lines = analysed_lines
+
+
+def run_in_title_ends(plan: PlanText | Document) -> dict[int, int]:
+    """Line -> offset where the text of a run-in heading begins (its title, （一）优化投入机制。, ends before it)."""
+    doc = as_document(plan)
+    out = {}
+    for h in doc.headings:
+        if h.run_in:
+            line = doc.lines[h.line - 1]
+            at = line.find(h.text)
+            if at > 0:
+                out[h.line] = at
+    return out
 
 
 def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2) -> pd.DataFrame:
@@ -211,7 +285,9 @@ def _noise() -> dict:
     return {"place": frozenset(data["place_flags"]), "not_places": frozenset(data["not_places"]),
             "number": frozenset(data["number_flags"]), "unit_flags": frozenset(data["unit_flags"]),
             "units": frozenset(str(u) for u in data["units"]), "place_suffixes": tuple(data["place_suffixes"]),
-            "place_suffix_share": float(data["place_suffix_share"])}
+            "place_suffix_share": float(data["place_suffix_share"]),
+            "name": frozenset(data["name_flags"]), "abbreviation": str(data["abbreviation_flag"]),
+            "admin": frozenset(data["admin_words"])}
 
 
 @lru_cache(maxsize=2)
@@ -229,6 +305,8 @@ def _noise_kind(term: str) -> str | None:
     w = _noise()
     if term in w["units"]:
         return "unit"
+    if term in w["admin"]:
+        return "place"
     if _DIGIT.search(term):
         return "number"
     pieces = _pos_tokenizer(tokenizer()).lcut(term)  # the term alone: no context to mislead the tag
@@ -237,6 +315,10 @@ def _noise_kind(term: str) -> str | None:
     first = pieces[0].flag
     if len(pieces) == 1 and first in w["place"] and term not in w["not_places"]:
         return "place"
+    if len(pieces) == 1 and first in w["name"]:
+        return "name"
+    if len(pieces) > 1 and all(p.flag == w["abbreviation"] and len(p.word) == 1 for p in pieces):
+        return "place"  # 川陕: a compound of one-character place abbreviations
     if first in w["number"] and _NUMERAL.search(pieces[0].word):
         return "number"
     if all(p.flag in w["unit_flags"] or p.word in w["units"] for p in pieces):
@@ -245,13 +327,15 @@ def _noise_kind(term: str) -> str | None:
 
 
 def noise_terms(terms: Iterable[str]) -> dict[str, str]:
-    """Term -> 'place', 'number' or 'unit' for the terms that are not content words.
+    """Term -> 'place', 'name', 'number' or 'unit' for the terms that are not content words.
 
     jieba's part-of-speech tagger is run on each term alone (only on the candidates, not the
-    text); flags and units come from data/text_noise.yml.
+    text); flags, units and the words for a level of local government (街道) come from data/text_noise.yml.
+    A place is a term tagged ``ns``, a compound of one-character abbreviations (川陕) or an
+    administrative word; a name is tagged as a person's (jieba tags unknown regions such as 成渝 so).
 
-    >>> noise_terms(["平方米", "三年", "南溪", "课后服务"])
-    {'平方米': 'unit', '三年': 'number', '南溪': 'place'}
+    >>> noise_terms(["平方米", "三年", "南溪", "课后服务", "川陕", "街道"])
+    {'平方米': 'unit', '三年': 'number', '南溪': 'place', '川陕': 'place', '街道': 'place'}
     """
     out = {}
     for term in terms:
@@ -349,9 +433,15 @@ def sentences(plan: PlanText, include_toc: bool = False) -> pd.DataFrame:
     """Sentences split on 。！？； and line ends; ``sentence_no`` counts from 1 within a line.
 
     ``char_start``/``char_end`` are 0-based offsets in the line (end exclusive); the
-    sentence keeps its closing mark. Table-of-contents lines are left out unless asked.
+    sentence keeps its closing mark. Read from :func:`analysed_lines` unless ``include_toc``
+    (then every line). The title of a run-in heading (（二）优化教育投入保障机制。 before the
+    section's text on the same line) is a title as when it stands alone: not a sentence, as in
+    :attr:`planlib.read.document.Document.paragraphs`; it keeps its ``sentence_no``, so the
+    numbers of a line's sentences do not depend on this rule.
     """
-    lines = enumerate(plan.lines, 1) if include_toc else _body_lines(plan)
+    doc = as_document(plan)
+    lines = enumerate(doc.lines, 1) if include_toc else _body_lines(doc)
+    titles = {} if include_toc else run_in_title_ends(doc)
     rows = []
     for n, line in lines:
         number = 0
@@ -362,7 +452,9 @@ def sentences(plan: PlanText, include_toc: bool = False) -> pd.DataFrame:
             start = m.start() + len(text) - len(text.lstrip())
             end = m.end() - (len(text) - len(text.rstrip()))
             number += 1
-            rows.append({"county": plan.slug, "source_file": plan.source_file, "line": n,
+            if end <= titles.get(n, -1):
+                continue
+            rows.append({"county": doc.slug, "source_file": doc.source_file, "line": n,
                          "sentence_no": number, "char_start": start, "char_end": end,
                          "sentence": line[start:end]})
     return pd.DataFrame(rows, columns=["county", "source_file", "line", "sentence_no", "char_start",
