@@ -60,6 +60,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_long_lines.py
 	@if [ -f benchmarks/bench_report.py ]; then $(BIN)/python benchmarks/bench_report.py; fi
 
+## bench-corpus: build generated corpora of N plans (default N="100 500 2800"): time, MB/s, RSS, per stage
+N ?= 100 500 2800
+bench-corpus: $(STAMP)
+	$(BIN)/python benchmarks/bench_corpus.py $(N)
+
 ## lab: open JupyterLab on the notebooks (the course is in notebooks/teaching)
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
@@ -73,4 +78,4 @@ lock:
 clean:
 	rm -rf reports/* figures/*
 
-.PHONY: help venv data reports all test bench lab lock clean
+.PHONY: help venv data reports all test bench bench-corpus lab lock clean

@@ -36,6 +36,7 @@ _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]?")
 
 _tokenizer: jieba.Tokenizer | None = None
+_pos_tokenizer = None  # jieba.posseg.POSTokenizer over _tokenizer: reading its tag table takes seconds
 _tokenizer_lock = threading.Lock()
 
 
@@ -75,9 +76,22 @@ def tokenizer() -> jieba.Tokenizer:
 
 def reset_tokenizer() -> None:
     """Forget the tokenizer, e.g. after changing the user dictionary or the cache folder."""
-    global _tokenizer
+    global _tokenizer, _pos_tokenizer
     with _tokenizer_lock:
-        _tokenizer = None
+        _tokenizer = _pos_tokenizer = None
+
+
+def pos_tokenizer():
+    """The process's part-of-speech tagger over :func:`tokenizer`, built once (it reads jieba's whole tag table)."""
+    global _pos_tokenizer
+    tok = tokenizer()
+    if _pos_tokenizer is None or _pos_tokenizer.tokenizer is not tok:
+        import jieba.posseg
+
+        with _tokenizer_lock:
+            if _pos_tokenizer is None or _pos_tokenizer.tokenizer is not tok:
+                _pos_tokenizer = jieba.posseg.POSTokenizer(tok)
+    return _pos_tokenizer
 
 
 def _build_tokenizer(cache_dir: Path) -> jieba.Tokenizer:
@@ -216,14 +230,12 @@ def _noise() -> dict:
 
 @lru_cache(maxsize=4096)
 def _noise_kind(term: str) -> str | None:
-    import jieba.posseg
-
     w = _noise()
     if term in w["units"]:
         return "unit"
     if _DIGIT.search(term):
         return "number"
-    pieces = jieba.posseg.POSTokenizer(tokenizer()).lcut(term)  # the term alone: no context to mislead the tag
+    pieces = pos_tokenizer().lcut(term)  # the term alone: no context to mislead the tag
     if not pieces:
         return None
     first = pieces[0].flag
