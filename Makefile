@@ -15,7 +15,7 @@ UV := $(if $(wildcard $(BIN)/uv),$(BIN)/uv,uv)
 
 ## help: list the targets
 help:
-	@grep -E '^## ' $(MAKEFILE_LIST) | sed -E 's/^## ([a-z]+): /  make \1\t/' | expand -t 18
+	@grep -E '^## ' $(MAKEFILE_LIST) | sed -E 's/^## ([a-z-]+): /  make \1\t/' | expand -t 18
 
 ## venv: create .venv with the locked dependencies and planlib installed (editable)
 venv: $(STAMP)
