@@ -5,7 +5,8 @@ every number changed, layouts kept) in a temporary folder, then built with planl
 build into another temporary folder. Each N runs in a fresh Python process, so its peak RSS
 (resource.getrusage: the process itself, and its children such as worker processes) is that
 build's alone. Stage times come from wrapping planlib's stage functions with timers; a stage run
-in worker processes is not seen here and shows as "-" (its time is in the wall time).
+in worker processes is not seen here and shows as "-" (its time is in the CPU and wall times).
+Stage times are CPU seconds (time.process_time), which a machine shared with other work does not inflate.
 
     python benchmarks/bench_corpus.py            # N = 100, 500, 2800
     python benchmarks/bench_corpus.py 100 --profile /tmp/build.prof   # cProfile one build
@@ -45,12 +46,18 @@ DEFAULT_N = (100, 500, 2800)
 def _timed(stage: str, fn, spent: dict):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        t0 = time.perf_counter()
+        t0 = time.process_time()
         try:
             return fn(*args, **kwargs)
         finally:
-            spent[stage] = spent.get(stage, 0.0) + time.perf_counter() - t0
+            spent[stage] = spent.get(stage, 0.0) + time.process_time() - t0
     return wrapper
+
+
+def _cpu() -> float:
+    """User + system CPU seconds of this process and its finished children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def one(n: int, profile: str | None, jobs: int | None) -> dict:
@@ -79,15 +86,15 @@ def one(n: int, profile: str | None, jobs: int | None) -> dict:
             import cProfile
             prof = cProfile.Profile()
             prof.enable()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         pipeline.build(raw, out, **kwargs)
-        wall = time.perf_counter() - t0
+        wall, cpu = time.perf_counter() - t0, _cpu() - c0
         if prof is not None:
             prof.disable()
             prof.dump_stats(profile)
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"n": n, "mb": size / 1e6, "wall": wall, "rss_self": self_rss, "rss_children": child_rss,
+    return {"n": n, "mb": size / 1e6, "wall": wall, "cpu": cpu, "rss_self": self_rss, "rss_children": child_rss,
             "stages": spent}
 
 
@@ -105,7 +112,7 @@ def main() -> None:
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.platform()}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     names = ["read", "parse", "checks", "derived", "comparison", "terms", "write"]
-    print(f"{'plans':>6} {'MB':>7} {'wall s':>8} {'plans/s':>8} {'MB/s':>6} {'RSS MB':>7} | "
+    print(f"{'plans':>6} {'MB':>7} {'wall s':>8} {'CPU s':>7} {'plans/s':>8} {'MB/s':>6} {'RSS MB':>7} | "
           + " ".join(f"{s:>10}" for s in names) + f" {'other':>7}")
     for n in sizes:
         cmd = [sys.executable, __file__, str(n), "--one"]
@@ -119,13 +126,15 @@ def main() -> None:
         shown = dict(st)
         if "parse" in shown and "read" in shown:
             shown["parse"] -= shown["read"]
-        other = r["wall"] - sum(v for k, v in shown.items())
+        other = r["cpu"] - sum(v for k, v in shown.items())
         rss = max(r["rss_self"], r["rss_children"])
-        print(f"{n:>6} {r['mb']:>7.1f} {r['wall']:>8.2f} {n / r['wall']:>8.1f} {r['mb'] / r['wall']:>6.2f} {rss:>7.0f} | "
+        print(f"{n:>6} {r['mb']:>7.1f} {r['wall']:>8.2f} {r['cpu']:>7.2f} {n / r['wall']:>8.1f} {r['mb'] / r['wall']:>6.2f} {rss:>7.0f} | "
               + " ".join(f"{shown[s]:>10.2f}" if s in shown else f"{'-':>10}" for s in names) + f" {other:>7.2f}",
               flush=True)
-    print("RSS: peak resident set of the build process or of its largest child (ru_maxrss); "
-          "stage seconds are summed over calls; parse excludes read; other = wall − stages "
+    print("CPU: user + system seconds of the build (and its worker processes); on a shared machine the "
+          "stage times are CPU seconds of this process too (a stage run in worker processes shows '-'). "
+          "RSS: peak resident set of the build process or of its largest child (ru_maxrss); "
+          "stage seconds are summed over calls; parse excludes read; other = CPU − stages "
           "(corrections, validation, plans table, ...)")
 
 
