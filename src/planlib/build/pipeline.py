@@ -67,6 +67,7 @@ def parse_plan(path: str | Path) -> ParsedPlan:
     schools = extract_school_tables(doc)
     tables = extract_tables(doc, period, skip=schools.consumed_lines)
     skip = tables.consumed_lines | schools.consumed_lines
+    doc.table_lines = frozenset(set(skip) | {n for grid in doc.tables for n in grid.lines})  # for the terms
     prose_rows = extract_prose(doc, skip_lines=skip, period=period)
     for row, section in zip(prose_rows, innermost_sections(doc, [r["line"] for r in prose_rows])):
         row["_section"] = section  # lets the checks tell a list's items from restatements elsewhere

@@ -155,6 +155,9 @@ def table_lines(plan: PlanText | Document) -> set[int]:
     from ..extract.schools import extract_school_tables
     from ..extract.tables import extract_tables
 
+    known = getattr(plan, "table_lines", None)  # a Document a parse has read (planlib.build.pipeline.parse_plan)
+    if known is not None:
+        return set(known)
     doc = Document(as_document(plan).plan)
     schools = extract_school_tables(doc)
     tables = extract_tables(doc, doc.period, skip=schools.consumed_lines)
@@ -198,11 +201,25 @@ def rjieba_tokenizer():
     return _rjieba
 
 
+class _WordTest(dict):
+    """token -> whether :func:`segment` keeps it (a letter or Han character, not blank), remembered per token."""
+
+    def __missing__(self, token: str) -> bool:
+        ok = self[token] = bool(_WORD.search(token) and token.strip())
+        return ok
+
+
+_is_word = _WordTest()
+
+
 def _words(line: str, segmenter: str) -> list[str]:
     """The words of ``line`` as :func:`segment` keeps them (stop words included), cut by ``segmenter``."""
     if segmenter == "jieba":
         return segment(line, drop_stopwords=False)
-    return [w for w in rjieba_tokenizer().cut(line, True) if _WORD.search(w) and w.strip()]
+    if len(_is_word) > 1_000_000:
+        _is_word.clear()  # bounded memory on a very large corpus
+    is_word = _is_word
+    return [w for w in rjieba_tokenizer().cut(line, True) if is_word[w]]
 
 
 def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2, segmenter: str = "jieba") -> pd.DataFrame:
@@ -219,18 +236,21 @@ def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2, segmenter: s
     if segmenter not in SEGMENTERS:
         raise ValueError(f"segmenter must be one of {SEGMENTERS}, not {segmenter!r}")
     suffixes = frozenset(_noise()["place_suffixes"])
+    stop = stopwords()
     frames = []
     for plan in plans:
-        counts: Counter[str] = Counter()
-        before_place: Counter[str] = Counter()
-        first_line: dict[str, int] = {}
+        kept: list[str] = []  # every counted word, in text order
+        kept_lines: list[int] = []
+        placed: list[str] = []  # the counted words that stand right before a place suffix
         for n, line in _body_lines(plan):
             words = _words(line, segmenter)
-            for word, after in zip(words, words[1:] + [""]):
-                if len(word) >= min_chars and word not in stopwords():
-                    counts[word] += 1
-                    before_place[word] += after in suffixes
-                    first_line.setdefault(word, n)
+            pairs = [(w, a) for w, a in zip(words, words[1:] + [""]) if len(w) >= min_chars and w not in stop]
+            kept += [w for w, _ in pairs]
+            kept_lines += [n] * len(pairs)
+            placed += [w for w, a in pairs if a in suffixes]
+        counts = Counter(kept)
+        before_place = Counter(placed)
+        first_line = {w: n for w, n in zip(reversed(kept), reversed(kept_lines))}  # the first line wins
         total = sum(counts.values()) or 1
         frames.append(pd.DataFrame({
             "county": plan.slug, "source_file": plan.source_file,
