@@ -120,7 +120,11 @@ def main() -> None:
             cmd += ["--profile", args.profile]
         if args.jobs is not None:
             cmd += ["--jobs", str(args.jobs)]
-        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout.splitlines()[-1])
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode:
+            print(f"{n:>6} failed (exit {done.returncode}):\n{done.stderr[-2000:]}", flush=True)
+            continue
+        r = json.loads(done.stdout.splitlines()[-1])
         st = r["stages"]
         # read happens inside parse: parse is shown without it
         shown = dict(st)

@@ -94,7 +94,7 @@ def _prose(rng: random.Random) -> str:
 # a benchmark corpus made from real plans: other place names, every number changed, layouts kept
 
 #: characters the made-up place names are drawn from (two of them, then 县/市/区)
-_NAME_CHARS = "安宝长丰福广和华嘉江金康乐临隆明宁平清庆仁荣瑞山盛寿顺泰通望文武西祥新兴延阳宜永裕远岳云泽忠"
+_NAME_CHARS = "安宝长丰福广和华嘉江金康乐临隆明宁平清庆仁荣瑞山盛寿顺泰通望文武西祥新兴延阳宜永裕远岳云泽忠丹凤桂兰林松柏竹梅鹤源湖峰定昌德"
 _ADMIN = ("县", "县", "县", "市", "区")
 #: four-digit years are kept (the period and the years of every number are part of a plan's layout)
 _YEAR = range(1949, 2051)
