@@ -235,35 +235,43 @@ def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2, segmenter: s
     """
     if segmenter not in SEGMENTERS:
         raise ValueError(f"segmenter must be one of {SEGMENTERS}, not {segmenter!r}")
-    suffixes = frozenset(_noise()["place_suffixes"])
-    stop = stopwords()
-    frames = []
-    for plan in plans:
-        kept: list[str] = []  # every counted word, in text order
-        kept_lines: list[int] = []
-        placed: list[str] = []  # the counted words that stand right before a place suffix
-        for n, line in _body_lines(plan):
-            words = _words(line, segmenter)
-            pairs = [(w, a) for w, a in zip(words, words[1:] + [""]) if len(w) >= min_chars and w not in stop]
-            kept += [w for w, _ in pairs]
-            kept_lines += [n] * len(pairs)
-            placed += [w for w, a in pairs if a in suffixes]
-        counts = Counter(kept)
-        before_place = Counter(placed)
-        first_line = {w: n for w, n in zip(reversed(kept), reversed(kept_lines))}  # the first line wins
-        total = sum(counts.values()) or 1
-        frames.append(pd.DataFrame({
-            "county": plan.slug, "source_file": plan.source_file,
-            "term": list(counts), "count": list(counts.values()),
-            "share": [c / total for c in counts.values()],
-            "first_line": [first_line[t] for t in counts],
-            "before_place": [before_place[t] for t in counts],
-        }))
+    frames = [plan_term_counts(plan, min_chars, segmenter) for plan in plans]
     columns = ["county", "source_file", "term", "count", "share", "first_line", "before_place"]
     if not frames:
         return pd.DataFrame(columns=columns)
     tf = pd.concat(frames, ignore_index=True)[columns]
     return tf.sort_values(["county", "count", "term"], ascending=[True, False, True], ignore_index=True)
+
+
+def plan_term_counts(plan: PlanText | Document, min_chars: int = 2, segmenter: str = "jieba") -> pd.DataFrame:
+    """One plan's rows of :func:`term_frequencies` (unsorted): what a worker can count on its own.
+
+    The whole-corpus steps (:func:`distinctive_terms`) need only these counts, not the plan's text.
+    """
+    if segmenter not in SEGMENTERS:
+        raise ValueError(f"segmenter must be one of {SEGMENTERS}, not {segmenter!r}")
+    suffixes = frozenset(_noise()["place_suffixes"])
+    stop = stopwords()
+    kept: list[str] = []  # every counted word, in text order
+    kept_lines: list[int] = []
+    placed: list[str] = []  # the counted words that stand right before a place suffix
+    for n, line in _body_lines(plan):
+        words = _words(line, segmenter)
+        pairs = [(w, a) for w, a in zip(words, words[1:] + [""]) if len(w) >= min_chars and w not in stop]
+        kept += [w for w, _ in pairs]
+        kept_lines += [n] * len(pairs)
+        placed += [w for w, a in pairs if a in suffixes]
+    counts = Counter(kept)
+    before_place = Counter(placed)
+    first_line = {w: n for w, n in zip(reversed(kept), reversed(kept_lines))}  # the first line wins
+    total = sum(counts.values()) or 1
+    return pd.DataFrame({
+        "county": plan.slug, "source_file": plan.source_file,
+        "term": list(counts), "count": list(counts.values()),
+        "share": [c / total for c in counts.values()],
+        "first_line": [first_line[t] for t in counts],
+        "before_place": [before_place[t] for t in counts],
+    })
 
 
 NOISE = "text_noise.yml"
