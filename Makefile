@@ -53,11 +53,12 @@ all: data reports
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -q
 
-## bench: print parse throughput, prose precision/recall out of sample, batch report timings
+## bench: print parse throughput, prose precision/recall out of sample, segmenters, batch report timings
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_prose_oos.py -v
 	$(BIN)/python benchmarks/bench_long_lines.py
+	$(BIN)/python benchmarks/bench_terms.py
 	@if [ -f benchmarks/bench_report.py ]; then $(BIN)/python benchmarks/bench_report.py; fi
 
 ## bench-corpus: build generated corpora of N plans (default N="100 500 2800"): time, MB/s, RSS, per stage
