@@ -412,11 +412,14 @@ def _log_odds_long(tf: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
     n_i = pairs["county"].map(own).to_numpy()
     y_j = c - y_i
     n_j = total - n_i
-    log = np.frompyfunc(math.log, 1, 1)
-    log_i = log(y_i + alpha).astype(float) - log(n_i + alpha0 - y_i - alpha).astype(float)
-    log_j = log(y_j + alpha).astype(float) - log(n_j + alpha0 - y_j - alpha).astype(float)
+    def log(x):  # math.log, as the matrix form takes it, once per distinct value (counts repeat a lot)
+        distinct, where = np.unique(np.asarray(x, dtype=float), return_inverse=True)
+        return np.array([math.log(v) for v in distinct.tolist()], dtype=float)[where]
+
+    log_i = log(y_i + alpha) - log(n_i + alpha0 - y_i - alpha)
+    log_j = log(y_j + alpha) - log(n_j + alpha0 - y_j - alpha)
     variance = 1 / (y_i + alpha) + 1 / (y_j + alpha)
-    score = (log_i - log_j) / np.frompyfunc(math.sqrt, 1, 1)(variance).astype(float)
+    score = (log_i - log_j) / np.sqrt(variance)  # IEEE square roots are exact-rounded, as math.sqrt
     out = pd.DataFrame({"term": pairs["term"], "county": pairs["county"], "score": score})
     return out.sort_values(["county", "term"], kind="stable", ignore_index=True)
 
