@@ -53,7 +53,7 @@ all: data reports
 test: $(STAMP)
 	$(BIN)/python -m pytest -n $(JOBS) -q
 
-## bench: print parse throughput (text, per format: web page, Word, traditional script, PDF), prose precision/recall out of sample, unseen layouts found with the right year, batch report timings
+## bench: print parse throughput (text, per format: web page, Word, traditional script, PDF), prose precision/recall out of sample, unseen layouts found with the right year, segmenters, batch report timings
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_parse.py
 	$(BIN)/python benchmarks/bench_prose_oos.py -v
@@ -61,7 +61,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_long_lines.py
 	$(BIN)/python benchmarks/bench_formats.py
 	$(BIN)/python benchmarks/bench_script_pdf.py
+	$(BIN)/python benchmarks/bench_terms.py
 	@if [ -f benchmarks/bench_report.py ]; then $(BIN)/python benchmarks/bench_report.py; fi
+
+## bench-corpus: build generated corpora of N plans (default N="100 500 2800"): time, MB/s, RSS, per stage
+N ?= 100 500 2800
+bench-corpus: $(STAMP)
+	$(BIN)/python benchmarks/bench_corpus.py $(N)
 
 ## lab: open JupyterLab on the notebooks (the course is in notebooks/teaching)
 lab: $(STAMP)
@@ -80,4 +86,4 @@ lock:
 clean:
 	rm -rf reports/* figures/*
 
-.PHONY: help venv data reports all test bench lab course-html lock clean
+.PHONY: help venv data reports all test bench bench-corpus lab course-html lock clean

@@ -170,7 +170,7 @@ CHECKS = [
 
 TERMS = [
     _c("county", "string", "Slug of the plan", required=True),
-    _c("term", "string", "A word (jieba segmentation with the policy user dictionary; stop words and place names removed)", required=True),
+    _c("term", "string", "A word (jieba’s dictionary and the policy user dictionary, cut by rjieba, jieba-rs, in a build; stop words and place names removed)", required=True),
     _c("score", "Float64", "Weighted log-odds z-score against the other plans (Monroe, Colaresi & Quinn 2008)", required=True),
     _c("count", "Int64", "Occurrences of the term in the plan", required=True),
     _c("rank", "Int64", "Rank within the plan, 1 = most distinctive", required=True),

@@ -10,9 +10,11 @@ Tolerance: half a unit in the last printed digit of each number involved.
 """
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from .. import schema
@@ -39,15 +41,25 @@ def half_unit(value_raw: str, scale: float = 1.0) -> float:
 
 
 def _scale(row) -> float:
+    return _scale_of(row["value_raw"], row["value"])
+
+
+@lru_cache(maxsize=65536)
+def _scale_of(value_raw, value) -> float:
     try:
-        raw = float(Decimal("".join(ch for ch in row["value_raw"] if ch.isdigit() or ch == ".")))
-        return abs(row["value"]) / raw if raw else 1.0
+        raw = float(Decimal("".join(ch for ch in value_raw if ch.isdigit() or ch == ".")))
+        return abs(value) / raw if raw else 1.0
     except (InvalidOperation, ValueError, ZeroDivisionError):
         return 1.0
 
 
 def _tol(row) -> float:
-    return half_unit(row["value_raw"], _scale(row))
+    return _tol_of(row["value_raw"], row["value"])
+
+
+@lru_cache(maxsize=65536)
+def _tol_of(value_raw, value) -> float:
+    return half_unit(value_raw, _scale_of(value_raw, value))
 
 
 def _finding(county, check, severity, message, lines, source_file, indicator_id="", year=None) -> dict:
@@ -60,17 +72,46 @@ def _fmt(v: float) -> str:
     return f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
+def _records(t: pd.DataFrame, mask) -> list[dict]:
+    """The rows of ``t`` where ``mask`` holds (missing counts as false, as in pandas indexing), NA as None."""
+    sub = t[mask.fillna(False).astype(bool)] if hasattr(mask, "fillna") else t[mask]
+    sub = sub.astype(object).where(sub.notna(), None)
+    return sub.to_dict("records")
+
+
+def _none_last(key: tuple) -> tuple:
+    """A group key that sorts like pandas' groupby(sort=True, dropna=False): missing values last."""
+    return tuple((v is None, v if v is not None else 0) for v in key)
+
+
+def _grouped(rows: list[dict], keys: list[str], dropna: bool = True) -> list[tuple[tuple, list[dict]]]:
+    """Rows grouped by ``keys`` in key order (each group keeps the rows' order): one pass, no pandas per group."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        k = tuple(r[c] for c in keys)
+        if dropna and any(v is None for v in k):
+            continue
+        groups.setdefault(k, []).append(r)
+    return sorted(groups.items(), key=lambda kv: _none_last(kv[0]))
+
+
+def _by_year(rows: list[dict]) -> list[dict]:
+    """Rows sorted by year as pandas' sort_values("year") sorts them (numpy's quicksort, not stable)."""
+    order = np.argsort(np.array([r["year"] for r in rows], dtype=np.int64), kind="quicksort")
+    return [rows[i] for i in order]
+
+
 def change_mismatches(t: pd.DataFrame) -> list[dict]:
     """A table's change column against its own first and last year columns (same table row)."""
     out = []
-    rows = t[(t["source"] == "table") & t["_row_line"].notna()]
-    for (_, table_id, row_line), g in rows.groupby(["source_file", "table_id", "_row_line"], sort=True):
-        changes = g[g["kind"] == "change"]
-        levels = g[g["kind"] != "change"].dropna(subset=["year"]).sort_values("year")
-        if changes.empty or len(levels) < 2:
+    rows = _records(t, (t["source"] == "table") & t["_row_line"].notna())
+    for (_, table_id, row_line), g in _grouped(rows, ["source_file", "table_id", "_row_line"]):
+        changes = [r for r in g if r["kind"] == "change"]
+        levels = _by_year([r for r in g if r["kind"] is not None and r["kind"] != "change" and r["year"] is not None])
+        if not changes or len(levels) < 2:
             continue
-        first, last = levels.iloc[0], levels.iloc[-1]
-        for _, ch in changes.iterrows():
+        first, last = levels[0], levels[-1]
+        for ch in changes:
             computed = last["value"] - first["value"]
             tol = _tol(ch) + _tol(first) + _tol(last)
             diff = ch["value"] - computed
@@ -90,21 +131,27 @@ def change_mismatches(t: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _levels(t: pd.DataFrame) -> list[dict]:
+    """Named levels (not changes) with a year: what the sum and cross-source checks compare."""
+    return _records(t, (t["kind"] != "change") & t["year"].notna() & (t["indicator_id"] != ""))
+
+
 def sum_mismatches(t: pd.DataFrame) -> list[dict]:
     """Totals against the sum of their parts (by the identities in checks.yml)."""
     out = []
-    levels = t[(t["kind"] != "change") & t["year"].notna() & (t["indicator_id"] != "")]
     group_cols = ["county", "source_file", "table_id", "year", "kind"]
-    for keys, g in levels.groupby(group_cols, sort=True, dropna=False):
-        by_id = {i: r for i, r in g.groupby("indicator_id")}
+    for keys, g in _grouped(_levels(t), group_cols, dropna=False):
+        by_id: dict[str, list[dict]] = {}
+        for r in g:
+            by_id.setdefault(r["indicator_id"], []).append(r)
         for rule in check_rules()["sums"]:
             total, parts = rule["total"], rule["parts"]
             if total not in by_id or not all(p in by_id for p in parts):
                 continue
             if any(len(by_id[i]) != 1 for i in [total, *parts]):
                 continue  # ambiguous (several numbers for one indicator); cross-source check covers it
-            trow = by_id[total].iloc[0]
-            prows = [by_id[p].iloc[0] for p in parts]
+            trow = by_id[total][0]
+            prows = [by_id[p][0] for p in parts]
             if "range" in {trow["comparator"], *(p["comparator"] for p in prows)}:
                 continue
             s = sum(p["value"] for p in prows)
@@ -120,6 +167,12 @@ def sum_mismatches(t: pd.DataFrame) -> list[dict]:
     return out
 
 
+class _Row(dict):
+    """A row read by attribute too (a.value), as the pair loop below reads it."""
+
+    __getattr__ = dict.__getitem__
+
+
 def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
     """The same indicator, year and kind stated with different values in different places.
 
@@ -128,18 +181,17 @@ def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
     (project lists give per-item numbers, such as classes per school, that are not aggregates).
     """
     out = []
-    levels = t[(t["kind"] != "change") & t["year"].notna() & (t["indicator_id"] != "")]
-    for (county, source_file, ind, year, kind), g in levels.groupby(
-            ["county", "source_file", "indicator_id", "year", "kind"], sort=True):
+    for (county, source_file, ind, year, kind), g in _grouped(
+            _levels(t), ["county", "source_file", "indicator_id", "year", "kind"]):
         if len(g) < 2:
             continue
-        g = g.assign(place=[tid if tid else f"prose line {int(ln)}" for tid, ln in zip(g["table_id"], g["line"])])
-        exact = g[g["comparator"] == "="]
-        rows = list(exact.itertuples(index=False))
+        g = [_Row(r, place=r["table_id"] if r["table_id"] else f"prose line {int(r['line'])}") for r in g]
+        exact = [r for r in g if r["comparator"] == "="]
+        rows = exact
         involved, with_table = {}, False
         for i, a in enumerate(rows):
             for b in rows[i + 1:]:
-                if a.place == b.place or abs(a.value - b.value) <= _tol(a._asdict()) + _tol(b._asdict()):
+                if a.place == b.place or abs(a.value - b.value) <= _tol(a) + _tol(b):
                     continue
                 if a.level and b.level and a.level != b.level:
                     continue  # the same measure at two education levels (staff of high schools vs colleges)
@@ -159,8 +211,8 @@ def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
                                 [r.line for r in shown], source_file, ind, year))
             continue
         # an exact value that breaks a bound stated elsewhere
-        for _, b in g[g["comparator"].isin([">", ">=", "<", "<="])].iterrows():
-            for _, e in exact.iterrows():
+        for b in (r for r in g if r["comparator"] in (">", ">=", "<", "<=")):
+            for e in exact:
                 if e["place"] == b["place"] or (not e["table_id"] and not b["table_id"] and e["indicator_zh"] != b["indicator_zh"]):
                     continue
                 ok = {">": e["value"] > b["value"] - _tol(b), ">=": e["value"] >= b["value"] - _tol(b),
@@ -182,8 +234,7 @@ def out_of_range(t: pd.DataFrame) -> list[dict]:
     from ..extract.dictionary import plausible
 
     out = []
-    named = t[t["indicator_id"] != ""]
-    for _, r in named.iterrows():
+    for r in _records(t, t["indicator_id"] != ""):
         if not plausible(r["indicator_id"], r["kind"], float(r["value"])):
             out.append(_finding(r["county"], "out_of_range", "warning",
                                 f"{r['indicator_zh']} {r['kind']} {r['value_raw']}{r['unit_raw'] or ''} "
@@ -195,12 +246,12 @@ def out_of_range(t: pd.DataFrame) -> list[dict]:
 def unnamed_numbers(t: pd.DataFrame) -> list[dict]:
     """In-domain numbers the dictionary cannot name: kept in targets, counted here."""
     out = []
-    unnamed = t[t["indicator_id"] == ""]
-    for (county, source_file), g in unnamed.groupby(["county", "source_file"], sort=True):
-        by_domain = ", ".join(f"{d} {n}" for d, n in g["domain"].value_counts().sort_index().items())
+    for (county, source_file), g in _grouped(_records(t, t["indicator_id"] == ""), ["county", "source_file"]):
+        domains = Counter(r["domain"] for r in g if r["domain"] is not None)
+        by_domain = ", ".join(f"{d} {n}" for d, n in sorted(domains.items()))
         out.append(_finding(county, "unnamed_indicator", "info",
                             f"{len(g)} numbers in the four domains have no indicator_id ({by_domain}); "
-                            "they are in targets with an empty indicator_id", g["line"].tolist(), source_file))
+                            "they are in targets with an empty indicator_id", [r["line"] for r in g], source_file))
     return out
 
 

@@ -17,12 +17,12 @@ COLUMNS = ["county", "indicator_id", "indicator_zh", "domain", "level", "unit",
            "growth_pct", "growth_start_year", "growth_end_year", "source_file", "source_lines"]
 
 
-def _pick(g: pd.DataFrame) -> pd.Series | None:
-    if g.empty:
+def _pick(rows: list[dict]) -> dict | None:
+    """The latest year first, then a table's number before the prose, then the first line (missing years last)."""
+    if not rows:
         return None
-    g = g.assign(_table=(g["source"] == "table").astype(int))
-    g = g.sort_values(["year", "_table", "line"], ascending=[False, False, True], na_position="last", kind="stable")
-    return g.iloc[0]
+    return min(rows, key=lambda r: (r["year"] is None, -(r["year"] or 0), r["source"] != "table",
+                                    r["line"] is None, r["line"] or 0))
 
 
 def comparison_table(targets: pd.DataFrame, derived: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -30,18 +30,25 @@ def comparison_table(targets: pd.DataFrame, derived: pd.DataFrame | None = None)
 
     One source for one number: growth is computed once, in :mod:`planlib.build.derived`, and looked up here
     by county, indicator and level; a row without a derived growth (a rate, an amount, a flow) has none.
+    The rows are grouped in one pass over the table (no pandas call per county and indicator).
     """
     from .derived import growth_for_comparison
 
     if derived is None:
         raise TypeError("comparison_table needs the derived table (planlib.build.derived.derived_tables)")
     growth = {(c, i, lv or ""): (v, s, e) for c, i, lv, v, s, e in growth_for_comparison(derived).itertuples(index=False)}
-    named = targets[targets["indicator_id"].fillna("") != ""]
+    named = targets[(targets["indicator_id"].fillna("") != "") & targets["county"].notna()]
+    cols = ["county", "indicator_id", "indicator_zh", "domain", "level", "unit", "year", "kind", "value",
+            "comparator", "line", "source", "source_file"]
+    named = named[cols].astype(object)
+    groups: dict[tuple, list[dict]] = {}
+    for r in named.where(named.notna(), None).to_dict("records"):
+        groups.setdefault((r["county"], r["indicator_id"]), []).append(r)
     rows = []
-    for (county, ind), g in named.groupby(["county", "indicator_id"], sort=True):
-        base = _pick(g[(g["kind"] == "baseline") & g["year"].notna()])
-        target = _pick(g[(g["kind"] == "target") & g["year"].notna()])
-        change = _pick(g[g["kind"] == "change"])
+    for (county, ind), g in sorted(groups.items(), key=lambda kv: kv[0]):
+        base = _pick([r for r in g if r["kind"] == "baseline" and r["year"] is not None])
+        target = _pick([r for r in g if r["kind"] == "target" and r["year"] is not None])
+        change = _pick([r for r in g if r["kind"] == "change"])
         first = next((r for r in (target, base, change) if r is not None), None)
         if first is None:
             continue  # only undated norms (每年, 生均): nothing to compare across places

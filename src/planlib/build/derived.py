@@ -135,12 +135,28 @@ def cite(rows) -> str:
     return ";".join(f"{_file(r)}:{int(r['line'])}" for r in rows)
 
 
-def _pick(group: pd.DataFrame) -> pd.Series | None:
+def _pick(rows: list[dict]) -> dict | None:
     """One row of several stating the same thing: an indicator table's first, then the first line."""
-    if group.empty:
+    if not rows:
         return None
-    g = group.assign(_prose=(group["source"] != "table").astype(int))
-    return g.sort_values(["_prose", "line", "char_start"], kind="stable").iloc[0]
+    return min(rows, key=lambda r: (r["source"] != "table", r["line"] is None, r["line"] or 0,
+                                    r["char_start"] is None, r["char_start"] or 0))
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """The rows of ``df`` as dicts, missing values as None (read row by row without a pandas call each)."""
+    obj = df.astype(object)
+    return obj.where(obj.notna(), None).to_dict("records")
+
+
+def _group(rows: list[dict], *keys: str) -> list[tuple[tuple, list[dict]]]:
+    """Rows grouped by ``keys`` in key order, as pandas' groupby(sort=True) gives them (missing keys dropped)."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in rows:
+        k = tuple(r[c] for c in keys)
+        if all(v is not None for v in k):
+            groups.setdefault(k, []).append(r)
+    return sorted(groups.items(), key=lambda kv: kv[0])
 
 
 def _scope(level) -> str:
@@ -156,6 +172,27 @@ def _period(plans: pd.DataFrame | None, county: str) -> tuple[int | None, int | 
     if hit.empty or pd.isna(hit.iloc[0]["period_start"]) or pd.isna(hit.iloc[0]["period_end"]):
         return None, None
     return int(hit.iloc[0]["period_start"]) - 1, int(hit.iloc[0]["period_end"])
+
+
+def _split(df: pd.DataFrame) -> dict[str, list[dict]]:
+    """County -> its rows as records, in the table's order (what ``df[df["county"] == county]`` gives, in one pass)."""
+    out: dict[str, list[dict]] = {}
+    for r in _records(df):
+        if r["county"] is not None:
+            out.setdefault(r["county"], []).append(r)
+    return out
+
+
+def _periods(plans: pd.DataFrame | None) -> dict:
+    """County -> :func:`_period` for every county in ``plans`` (the first row of a county, as _period reads it)."""
+    if plans is None or plans.empty or "period_start" not in plans.columns:
+        return {}
+    out = {}
+    for county, start, end in zip(plans["county"], plans["period_start"], plans["period_end"]):
+        if county in out:
+            continue
+        out[county] = (None, None) if pd.isna(start) or pd.isna(end) else (int(start) - 1, int(end))
+    return out
 
 
 def read_national(indicators: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -205,12 +242,17 @@ def derived_tables(targets: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
         national = read_national(indicators)
     out = _Out()
     counties = sorted(set(t["county"]) | (set(plans["county"]) if plans is not None and len(plans) else set()))
+    # each county's rows taken once, as plain records (a mask per county would read the whole table per
+    # county, quadratic; a pandas call per county and indicator costs milliseconds)
+    by_county, unnamed_by_county = _split(t), _split(unnamed)
+    periods = _periods(plans)
+    nat_rows = _records(national) if national is not None else []
     for county in counties:
-        mine = t[t["county"] == county]
-        base_year, end_year = _period(plans, county)
+        mine = by_county.get(county, [])
+        base_year, end_year = periods.get(county, (None, None))
         _changes(out, mine, county, base_year, end_year)
-        _gaps(out, mine, county, end_year, national)
-        _money(out, mine, county, unnamed[unnamed["county"] == county])
+        _gaps(out, mine, county, end_year, nat_rows)
+        _money(out, mine, county, unnamed_by_county.get(county, []))
         _per_teacher(out, mine, county)
     derived = pd.DataFrame(out.rows, columns=DERIVED_COLUMNS)
     missing = pd.DataFrame(out.missing, columns=MISSING_COLUMNS)
@@ -219,18 +261,18 @@ def derived_tables(targets: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
     return derived.reset_index(drop=True), missing.reset_index(drop=True)
 
 
-def _changes(out: _Out, mine: pd.DataFrame, county: str, base_year, end_year) -> None:
+def _changes(out: _Out, mine: list[dict], county: str, base_year, end_year) -> None:
     """Growth in % of point-basis headcounts (stocks); change in points of point-basis rates."""
-    point = mine[(mine["basis"] == "point") & mine["kind"].isin(["baseline", "target"])]
-    heads = point[(point["measure_type"] == "stock") & point["unit"].isin(PERSON_UNITS)]
-    rates = point[(point["measure_type"] == "rate") & point["unit"].isin(RATE_UNITS)]
+    point = [r for r in mine if r["basis"] == "point" and r["kind"] in ("baseline", "target")]
+    heads = [r for r in point if r["measure_type"] == "stock" and r["unit"] in PERSON_UNITS]
+    rates = [r for r in point if r["measure_type"] == "rate" and r["unit"] in RATE_UNITS]
     for rows, derived_id in ((heads, GROWTH), (rates, CHANGE_PP)):
-        for (ind, level), g in rows.groupby(["indicator_id", "level"], sort=True):
+        for (ind, level), g in _group(rows, "indicator_id", "level"):
             if base_year is None:
                 out.miss(county, derived_id, ind, level, "the plan states no period (plans.period_start/period_end)")
                 continue
-            base = _pick(g[g["year"] == base_year])
-            end = _pick(g[g["year"] == end_year])
+            base = _pick([r for r in g if r["year"] == base_year])
+            end = _pick([r for r in g if r["year"] == end_year])
             if base is None or end is None:
                 lacking = " and ".join(str(y) for y, r in ((base_year, base), (end_year, end)) if r is None)
                 out.miss(county, derived_id, ind, level, f"no value for {lacking} (the plan's base and end years)")
@@ -253,22 +295,23 @@ def _changes(out: _Out, mine: pd.DataFrame, county: str, base_year, end_year) ->
                     span=(base_year, end_year))
 
 
-def _gaps(out: _Out, mine: pd.DataFrame, county: str, end_year, national: pd.DataFrame) -> None:
+def _gaps(out: _Out, mine: list[dict], county: str, end_year, national: list[dict]) -> None:
     """The plan's end-year target minus the national 十四五 target, in the national target's unit."""
-    if national is None or national.empty:
+    if not national:
         return
-    for _, nat in national.iterrows():
+    for nat in national:
         ind = nat["indicator_id"]
-        rows = mine[(mine["indicator_id"] == ind) & (mine["kind"] == "target") & (mine["basis"] == "point")]
-        level = _pick(mine[mine["indicator_id"] == ind])["level"] if (mine["indicator_id"] == ind).any() else ""
+        same = [r for r in mine if r["indicator_id"] == ind]
+        rows = [r for r in same if r["kind"] == "target" and r["basis"] == "point"]
+        level = _pick(same)["level"] if same else ""
         if end_year is None:
             out.miss(county, GAP, ind, level, "the plan states no period (plans.period_start/period_end)")
             continue
         if int(nat["year"]) != end_year:
             out.miss(county, GAP, ind, level, f"the national target is for {int(nat['year'])}, the plan ends {end_year}")
             continue
-        rows = rows[rows["year"] == end_year]
-        if rows.empty:
+        rows = [r for r in rows if r["year"] == end_year]
+        if not rows:
             out.miss(county, GAP, ind, level, f"no {end_year} target stated")
             continue
         row = _pick(rows)
@@ -282,17 +325,18 @@ def _gaps(out: _Out, mine: pd.DataFrame, county: str, end_year, national: pd.Dat
                 f"{_file(row)}:{int(row['line'])};{NATIONAL_FILE}:{int(nat['line'])}", year=end_year)
 
 
-def _money(out: _Out, mine: pd.DataFrame, county: str, unnamed: pd.DataFrame | None = None) -> None:
+def _money(out: _Out, mine: list[dict], county: str, unnamed: list[dict] | None = None) -> None:
     """Money totals annualised (a cumulative total ÷ its years) and divided by the pupils of the same level and year."""
     r = rules()
     pupils = _pupils(mine)
     for ind in r["money_totals"]:
-        rows = mine[(mine["indicator_id"] == ind) & (mine["kind"] == "baseline")]
-        if rows.empty:
+        rows = [x for x in mine if x["indicator_id"] == ind and x["kind"] == "baseline"]
+        if not rows:
             out.miss(county, PER_PUPIL, ind, "", "the plan states no such amount")
             continue
-        for (level, basis), g in rows.groupby(["level", "basis"], sort=True):
-            row = _pick(g[g["year"] == g["year"].max()] if g["year"].notna().any() else g)  # the latest year
+        for (level, basis), g in _group(rows, "level", "basis"):
+            years = [x["year"] for x in g if x["year"] is not None]
+            row = _pick([x for x in g if x["year"] == max(years)] if years else g)  # the latest year
             if row["unit"] != "元":
                 out.miss(county, PER_PUPIL, ind, level, f"unit {row['unit']}, not yuan")
                 continue
@@ -305,34 +349,33 @@ def _money(out: _Out, mine: pd.DataFrame, county: str, unnamed: pd.DataFrame | N
             value, year, span, method = float(row["value"]), row["year"], (None, None), ""
             if basis == "cumulative":
                 s, e = row["span_start"], row["span_end"]
-                if pd.isna(s) or pd.isna(e):
+                if s is None or e is None:
                     out.miss(county, ANNUAL_MEAN, ind, level, "a cumulative total without its span of years")
                     continue
-                years = int(e) - int(s) + 1
-                value, year, span = value / years, int(e), (int(s), int(e))
-                method = f"cumulative {int(s)}–{int(e)} total ÷ {years} years"
+                n_years = int(e) - int(s) + 1
+                value, year, span = value / n_years, int(e), (int(s), int(e))
+                method = f"cumulative {int(s)}–{int(e)} total ÷ {n_years} years"
                 out.add(county, ANNUAL_MEAN, ind, level, value, "元/年", combine(row["comparator"], "="), method,
                         cite([row]), span=span)
-            elif basis == "annual" and pd.notna(row["span_end"]):
+            elif basis == "annual" and row["span_end"] is not None:
                 year = int(row["span_end"])
-            if pd.isna(year):
+            if year is None:
                 out.miss(county, PER_PUPIL, ind, level, "the amount has no year")
                 continue
-            same = pupils[(pupils["level"].map(_scope) == _scope(level)) & (pupils["year"] == int(year))]
-            head = _pick(same)
+            head = _pick([p for p in pupils if _scope(p["level"]) == _scope(level) and p["year"] == int(year)])
             if head is None:
                 scope = "all levels" if _scope(level) == "all" else level
-                others = pupils[pupils["year"] == int(year)]
+                others = [p for p in pupils if p["year"] == int(year)]
                 why = (f"no pupil count for {scope} in {int(year)}"
-                       + (f" (pupils are stated only by level: {', '.join(sorted(set(others['level'])))})"
-                          if len(others) else ""))
+                       + (f" (pupils are stated only by level: {', '.join(sorted(set(p['level'] for p in others)))})"
+                          if others else ""))
                 # a count the dictionary cannot name (在校学生76293人): said, not used — its scope is unknown
-                if unnamed is not None and len(unnamed):
-                    loose = unnamed[(unnamed["year"] == int(year)) & unnamed["unit"].isin(PERSON_UNITS)
-                                    & (unnamed["domain"] == rules()["pupils_domain"]) & (unnamed["basis"] == "point")
-                                    & (unnamed["level"].map(_scope) == _scope(level))]
-                    if len(loose):
-                        lines = ", ".join(str(int(x)) for x in sorted(set(loose["line"])))
+                if unnamed:
+                    loose = [u for u in unnamed if u["year"] == int(year) and u["unit"] in PERSON_UNITS
+                             and u["domain"] == r["pupils_domain"] and u["basis"] == "point"
+                             and _scope(u["level"]) == _scope(level)]
+                    if loose:
+                        lines = ", ".join(str(int(x)) for x in sorted(set(u["line"] for u in loose)))
                         why += f"; a pupil count on line {lines} has no indicator in the dictionary"
                 out.miss(county, PER_PUPIL, ind, level, why)
                 continue
@@ -343,24 +386,26 @@ def _money(out: _Out, mine: pd.DataFrame, county: str, unnamed: pd.DataFrame | N
                     year=int(year), span=span)
 
 
-def _pupils(mine: pd.DataFrame) -> pd.DataFrame:
+def _pupils(mine: list[dict]) -> list[dict]:
     """Point-basis stocks in persons of the pupils' domain (data/derived.yml)."""
-    return mine[(mine["basis"] == "point") & (mine["measure_type"] == "stock") & mine["unit"].isin(PERSON_UNITS)
-                & (mine["domain"] == rules()["pupils_domain"])]
+    domain = rules()["pupils_domain"]
+    return [r for r in mine if r["basis"] == "point" and r["measure_type"] == "stock" and r["unit"] in PERSON_UNITS
+            and r["domain"] == domain]
 
 
-def _per_teacher(out: _Out, mine: pd.DataFrame, county: str) -> None:
+def _per_teacher(out: _Out, mine: list[dict], county: str) -> None:
     """Pupils per teacher where both are stated for the same level and year."""
     r = rules()
-    point = mine[(mine["basis"] == "point") & (mine["measure_type"] == "stock") & mine["unit"].isin(PERSON_UNITS)]
-    teachers = point[point["indicator_id"].isin(r["teachers"])]
+    teacher_ids = set(r["teachers"])
+    teachers = [x for x in mine if x["basis"] == "point" and x["measure_type"] == "stock"
+                and x["unit"] in PERSON_UNITS and x["indicator_id"] in teacher_ids]
     pupils = _pupils(mine)
-    if teachers.empty:
+    if not teachers:
         out.miss(county, PUPILS_PER_TEACHER, "", "", "the plan states no count of full-time teachers")
         return
-    for (level, year), g in teachers.groupby(["level", "year"], sort=True):
+    for (level, year), g in _group(teachers, "level", "year"):
         t_row = _pick(g)
-        p_row = _pick(pupils[(pupils["level"].map(_scope) == _scope(level)) & (pupils["year"] == year)])
+        p_row = _pick([p for p in pupils if _scope(p["level"]) == _scope(level) and p["year"] == year])
         if p_row is None or float(t_row["value"]) == 0:
             out.miss(county, PUPILS_PER_TEACHER, t_row["indicator_id"], level,
                      f"no pupil count for the teachers' level ({_scope(level)}) in {int(year)}")

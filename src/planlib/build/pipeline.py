@@ -77,6 +77,7 @@ def parse_plan(path: str | Path, text_dir: str | Path | None = None,
     schools = extract_school_tables(doc, skip=chrome)
     tables = extract_tables(doc, period, skip=schools.consumed_lines | chrome)
     skip = tables.consumed_lines | schools.consumed_lines
+    doc.table_lines = frozenset(set(skip) | {n for grid in doc.tables for n in grid.lines})  # for the terms
     prose_rows = extract_prose(doc, skip_lines=skip, period=period)
     for row, section in zip(prose_rows, innermost_sections(doc, [r["line"] for r in prose_rows])):
         row["_section"] = section  # lets the checks tell a list's items from restatements elsewhere
@@ -207,7 +208,7 @@ def plan_result(path: str | Path) -> PlanResult:
         targets=parsed.targets_frame,
         internal=pd.DataFrame(internal) if internal else pd.DataFrame(columns=list(_ROW_KEY)),
         schools=parsed.frame("schools"), findings=list(parsed.findings), meta=dict(parsed.meta),
-        term_counts=term_frequencies([parsed.document]),
+        term_counts=term_frequencies([parsed.document], segmenter="rjieba"),  # jieba-rs: jieba's cuts, ≈15× faster
         # written as read, in the file's own script (quotes are restored to it)
         derived_text=None if plan.format == "text" else (plan.original_text or plan.text))
 
@@ -320,7 +321,7 @@ def distinctive_terms_table(plans: list[PlanText | Document], raw_dir: Path, top
     """The `terms` table from plans read in memory (see :func:`terms_from_counts`)."""
     from ..teach.textmine import term_frequencies
 
-    return terms_from_counts([term_frequencies([p]) for p in plans], raw_dir, top=top)
+    return terms_from_counts([term_frequencies([p], segmenter="rjieba") for p in plans], raw_dir, top=top)
 
 
 def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,

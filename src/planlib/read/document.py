@@ -594,6 +594,9 @@ class Document:
     def __init__(self, plan: PlanText):
         self.plan = plan
         self.tables: list[TableGrid] = []  # filled by planlib.extract.tables.extract_tables
+        #: the lines read as tables (both table readers' lines and the grids), once a parse has read them:
+        #: text analysis leaves them out without reading the tables again (planlib.teach.textmine.table_lines)
+        self.table_lines: frozenset[int] | None = None
 
     # the text, as PlanText holds it
     @property

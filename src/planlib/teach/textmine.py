@@ -36,6 +36,7 @@ _WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]?")
 
 _tokenizer: jieba.Tokenizer | None = None
+_pos_tokenizer = None  # jieba.posseg.POSTokenizer over _tokenizer: reading its tag table takes seconds
 _tokenizer_lock = threading.Lock()
 
 
@@ -75,9 +76,22 @@ def tokenizer() -> jieba.Tokenizer:
 
 def reset_tokenizer() -> None:
     """Forget the tokenizer, e.g. after changing the user dictionary or the cache folder."""
-    global _tokenizer
+    global _tokenizer, _pos_tokenizer
     with _tokenizer_lock:
-        _tokenizer = None
+        _tokenizer = _pos_tokenizer = None
+
+
+def pos_tokenizer():
+    """The process's part-of-speech tagger over :func:`tokenizer`, built once (it reads jieba's whole tag table)."""
+    global _pos_tokenizer
+    tok = tokenizer()
+    if _pos_tokenizer is None or _pos_tokenizer.tokenizer is not tok:
+        import jieba.posseg
+
+        with _tokenizer_lock:
+            if _pos_tokenizer is None or _pos_tokenizer.tokenizer is not tok:
+                _pos_tokenizer = jieba.posseg.POSTokenizer(tok)
+    return _pos_tokenizer
 
 
 def _build_tokenizer(cache_dir: Path) -> jieba.Tokenizer:
@@ -177,6 +191,9 @@ def table_lines(plan: PlanText | Document) -> set[int]:
     from ..extract.schools import extract_school_tables
     from ..extract.tables import extract_tables
 
+    known = getattr(plan, "table_lines", None)  # a Document a parse has read (planlib.build.pipeline.parse_plan)
+    if known is not None:
+        return set(known)
     doc = Document(as_document(plan).plan)
     schools = extract_school_tables(doc)
     tables = extract_tables(doc, doc.period, skip=schools.consumed_lines)
@@ -237,40 +254,99 @@ def run_in_title_ends(plan: PlanText | Document) -> dict[int, int]:
     return out
 
 
-def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2) -> pd.DataFrame:
+
+#: The segmenters :func:`term_frequencies` can use: jieba (the course's cuts) or rjieba (jieba-rs, the same
+#: dictionary and policy terms, ≈15 times faster; the `terms` table of ``planlib build`` uses it).
+SEGMENTERS = ("jieba", "rjieba")
+_rjieba = None
+
+
+def rjieba_tokenizer():
+    """The process's rjieba (jieba-rs) segmenter with the policy terms added as :func:`tokenizer` adds them."""
+    global _rjieba
+    if _rjieba is None:
+        with _tokenizer_lock:
+            if _rjieba is None:
+                import rjieba
+
+                tok = rjieba.Jieba()
+                for term, freq, tag in user_terms():
+                    tok.add_word(term, freq, tag)
+                _rjieba = tok
+    return _rjieba
+
+
+class _WordTest(dict):
+    """token -> whether :func:`segment` keeps it (a letter or Han character, not blank), remembered per token."""
+
+    def __missing__(self, token: str) -> bool:
+        ok = self[token] = bool(_WORD.search(token) and token.strip())
+        return ok
+
+
+_is_word = _WordTest()
+
+
+def _words(line: str, segmenter: str) -> list[str]:
+    """The words of ``line`` as :func:`segment` keeps them (stop words included), cut by ``segmenter``."""
+    if segmenter == "jieba":
+        return segment(line, drop_stopwords=False)
+    if len(_is_word) > 1_000_000:
+        _is_word.clear()  # bounded memory on a very large corpus
+    is_word = _is_word
+    return [w for w in rjieba_tokenizer().cut(line, True) if is_word[w]]
+
+
+def term_frequencies(plans: Iterable[PlanText], min_chars: int = 2, segmenter: str = "jieba") -> pd.DataFrame:
     """Word counts per plan (over :func:`analysed_lines`), with each term's first line.
 
     ``share`` is the count over all counted words of that plan; words shorter than
     ``min_chars`` characters are not counted (single characters carry little meaning).
     ``before_place`` counts the times the word stands right before a place suffix (镇, 街道 …:
     data/text_noise.yml), which marks it as a place's name for :func:`distinctive_terms`.
+    ``segmenter``: ``"jieba"`` (the course's cuts) or ``"rjieba"`` (jieba-rs with the same dictionary
+    and policy terms; it cuts a run of digits and hyphens such as 2022-07-13 as one token where jieba
+    cuts it in five, and such tokens are not words, so the counts agree on the plans measured).
     """
-    suffixes = frozenset(_noise()["place_suffixes"])
-    frames = []
-    for plan in plans:
-        counts: Counter[str] = Counter()
-        before_place: Counter[str] = Counter()
-        first_line: dict[str, int] = {}
-        for n, line in _body_lines(plan):
-            words = segment(line, drop_stopwords=False)
-            for word, after in zip(words, words[1:] + [""]):
-                if len(word) >= min_chars and word not in stopwords():
-                    counts[word] += 1
-                    before_place[word] += after in suffixes
-                    first_line.setdefault(word, n)
-        total = sum(counts.values()) or 1
-        frames.append(pd.DataFrame({
-            "county": plan.slug, "source_file": plan.source_file,
-            "term": list(counts), "count": list(counts.values()),
-            "share": [c / total for c in counts.values()],
-            "first_line": [first_line[t] for t in counts],
-            "before_place": [before_place[t] for t in counts],
-        }))
+    if segmenter not in SEGMENTERS:
+        raise ValueError(f"segmenter must be one of {SEGMENTERS}, not {segmenter!r}")
+    frames = [plan_term_counts(plan, min_chars, segmenter) for plan in plans]
     columns = ["county", "source_file", "term", "count", "share", "first_line", "before_place"]
     if not frames:
         return pd.DataFrame(columns=columns)
     tf = pd.concat(frames, ignore_index=True)[columns]
     return tf.sort_values(["county", "count", "term"], ascending=[True, False, True], ignore_index=True)
+
+
+def plan_term_counts(plan: PlanText | Document, min_chars: int = 2, segmenter: str = "jieba") -> pd.DataFrame:
+    """One plan's rows of :func:`term_frequencies` (unsorted): what a worker can count on its own.
+
+    The whole-corpus steps (:func:`distinctive_terms`) need only these counts, not the plan's text.
+    """
+    if segmenter not in SEGMENTERS:
+        raise ValueError(f"segmenter must be one of {SEGMENTERS}, not {segmenter!r}")
+    suffixes = frozenset(_noise()["place_suffixes"])
+    stop = stopwords()
+    kept: list[str] = []  # every counted word, in text order
+    kept_lines: list[int] = []
+    placed: list[str] = []  # the counted words that stand right before a place suffix
+    for n, line in _body_lines(plan):
+        words = _words(line, segmenter)
+        pairs = [(w, a) for w, a in zip(words, words[1:] + [""]) if len(w) >= min_chars and w not in stop]
+        kept += [w for w, _ in pairs]
+        kept_lines += [n] * len(pairs)
+        placed += [w for w, a in pairs if a in suffixes]
+    counts = Counter(kept)
+    before_place = Counter(placed)
+    first_line = {w: n for w, n in zip(reversed(kept), reversed(kept_lines))}  # the first line wins
+    total = sum(counts.values()) or 1
+    return pd.DataFrame({
+        "county": plan.slug, "source_file": plan.source_file,
+        "term": list(counts), "count": list(counts.values()),
+        "share": [c / total for c in counts.values()],
+        "first_line": [first_line[t] for t in counts],
+        "before_place": [before_place[t] for t in counts],
+    })
 
 
 NOISE = "text_noise.yml"
@@ -290,18 +366,8 @@ def _noise() -> dict:
             "admin": frozenset(data["admin_words"])}
 
 
-@lru_cache(maxsize=2)
-def _pos_tokenizer(tok: jieba.Tokenizer):
-    """One part-of-speech tagger per tokenizer: making one reads the whole dictionary's tags (≈2 s)."""
-    import jieba.posseg
-
-    return jieba.posseg.POSTokenizer(tok)
-
-
 @lru_cache(maxsize=4096)
 def _noise_kind(term: str) -> str | None:
-    import jieba.posseg
-
     w = _noise()
     if term in w["units"]:
         return "unit"
@@ -309,7 +375,7 @@ def _noise_kind(term: str) -> str | None:
         return "place"
     if _DIGIT.search(term):
         return "number"
-    pieces = _pos_tokenizer(tokenizer()).lcut(term)  # the term alone: no context to mislead the tag
+    pieces = pos_tokenizer().lcut(term)  # the term alone: no context to mislead the tag
     if not pieces:
         return None
     first = pieces[0].flag
@@ -362,9 +428,12 @@ def distinctive_terms(tf: pd.DataFrame, top: int = 20, method: str = "log_odds",
     if method not in ("log_odds", "tfidf"):
         raise ValueError(f"method must be 'log_odds' or 'tfidf', not {method!r}")
     tf = tf[~tf["term"].isin(set(exclude))]
-    counts = tf.pivot_table(index="term", columns="county", values="count", aggfunc="sum", fill_value=0)
-    scores = _log_odds(counts, prior_strength) if method == "log_odds" else _tfidf(counts)
-    long = scores.rename_axis(index="term").reset_index().melt(id_vars="term", var_name="county", value_name="score")
+    if method == "log_odds":
+        long = _log_odds_long(tf, prior_strength)  # a county × term matrix would grow with plans × words
+    else:
+        counts = tf.pivot_table(index="term", columns="county", values="count", aggfunc="sum", fill_value=0)
+        long = _tfidf(counts).rename_axis(index="term").reset_index().melt(id_vars="term", var_name="county",
+                                                                            value_name="score")
     long = long.merge(tf.drop(columns=["share"], errors="ignore"), on=["county", "term"], how="inner")
     long = long[long["count"] >= min_count]
     long = long.sort_values(["county", "score", "count", "term"], ascending=[True, False, False, True])
@@ -406,6 +475,38 @@ def _log_odds(counts: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
         variance = 1 / (y_i + alpha) + 1 / (y_j + alpha)
         out[county] = (log_i - log_j) / variance.map(math.sqrt)
     return pd.DataFrame(out)
+
+
+def _log_odds_long(tf: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
+    """:func:`_log_odds` for the (term, county) pairs that occur, as a long frame (term, county, score).
+
+    The same arithmetic, element by element and in the same order, as the matrix form; the pairs
+    a county does not use (count 0) are never scored, as the ranking drops them anyway.
+    """
+    import numpy as np
+
+    pairs = tf.groupby(["county", "term"], sort=False, observed=True)["count"].sum().reset_index()
+    corpus = tf.groupby("term", sort=True)["count"].sum()  # the matrix's row sums, in its (sorted) order
+    alpha_all = corpus * prior_strength
+    alpha0 = alpha_all.sum()
+    own = tf.groupby("county", sort=False)["count"].sum()
+    total = int(own.sum())
+    y_i = pairs["count"].to_numpy()
+    c = pairs["term"].map(corpus).to_numpy()
+    alpha = pairs["term"].map(alpha_all).to_numpy()
+    n_i = pairs["county"].map(own).to_numpy()
+    y_j = c - y_i
+    n_j = total - n_i
+    def log(x):  # math.log, as the matrix form takes it, once per distinct value (counts repeat a lot)
+        distinct, where = np.unique(np.asarray(x, dtype=float), return_inverse=True)
+        return np.array([math.log(v) for v in distinct.tolist()], dtype=float)[where]
+
+    log_i = log(y_i + alpha) - log(n_i + alpha0 - y_i - alpha)
+    log_j = log(y_j + alpha) - log(n_j + alpha0 - y_j - alpha)
+    variance = 1 / (y_i + alpha) + 1 / (y_j + alpha)
+    score = (log_i - log_j) / np.sqrt(variance)  # IEEE square roots are exact-rounded, as math.sqrt
+    out = pd.DataFrame({"term": pairs["term"], "county": pairs["county"], "score": score})
+    return out.sort_values(["county", "term"], kind="stable", ignore_index=True)
 
 
 def _tfidf(counts: pd.DataFrame) -> pd.DataFrame:

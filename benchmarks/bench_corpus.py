@@ -1,0 +1,146 @@
+"""Build a generated corpus of N plans and print wall time, plans/s, MB/s, peak RSS and time per stage.
+
+The corpus is made from the plans in data/raw (planlib.synth.write_corpus: other place names,
+every number changed, layouts kept) in a temporary folder, then built with planlib's own
+build into another temporary folder. Each N runs in a fresh Python process, so its peak RSS
+(resource.getrusage: the process itself, and its children such as worker processes) is that
+build's alone. Stage times come from wrapping planlib's stage functions with timers; a stage run
+in worker processes is not seen here and shows as "-" (its time is in the CPU and wall times).
+Stage times are CPU seconds (time.process_time), which a machine shared with other work does not inflate.
+
+    python benchmarks/bench_corpus.py            # N = 100, 500, 2800
+    python benchmarks/bench_corpus.py 100 --profile /tmp/build.prof   # cProfile one build
+
+Run with `make bench-corpus` (`make bench-corpus N=100`). Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib
+import inspect
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+#: (stage, module, function): each call of the function is added to its stage's time
+STAGES = [
+    ("read", "planlib.build.pipeline", "read_plan"),
+    ("parse", "planlib.build.pipeline", "parse_plan"),
+    ("checks", "planlib.build.checks", "run_checks"),
+    ("derived", "planlib.build.derived", "derived_tables"),
+    ("comparison", "planlib.build.comparison", "comparison_table"),
+    ("terms", "planlib.build.pipeline", "distinctive_terms_table"),
+    ("write", "planlib.build.pipeline", "write_table"),
+    ("write", "planlib.build.comparison", "write_excel"),
+]
+DEFAULT_N = (100, 500, 2800)
+
+
+def _timed(stage: str, fn, spent: dict):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        t0 = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[stage] = spent.get(stage, 0.0) + time.process_time() - t0
+    return wrapper
+
+
+def _cpu() -> float:
+    """User + system CPU seconds of this process and its finished children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def one(n: int, profile: str | None, jobs: int | None) -> dict:
+    """Generate and build a corpus of ``n`` plans in this process; the figures as a dict."""
+    from planlib.paths import RAW_DIR
+    from planlib.synth import write_corpus
+
+    spent: dict[str, float] = {}
+    for stage, module, name in STAGES:
+        mod = importlib.import_module(module)
+        if hasattr(mod, name):
+            setattr(mod, name, _timed(stage, getattr(mod, name), spent))
+    from planlib.build import pipeline
+
+    with tempfile.TemporaryDirectory(prefix="planlib-bench-") as tmp:
+        raw, out = Path(tmp) / "raw", Path(tmp) / "out"
+        files = write_corpus(RAW_DIR, raw, n)
+        size = sum(p.stat().st_size for p in files)
+        kwargs = {"progress": False}
+        if jobs is not None and "jobs" in inspect.signature(pipeline.build).parameters:
+            kwargs["jobs"] = jobs
+        if "cache" in inspect.signature(pipeline.build).parameters:
+            kwargs["cache"] = None  # a build from scratch
+        prof = None
+        if profile:
+            import cProfile
+            prof = cProfile.Profile()
+            prof.enable()
+        t0, c0 = time.perf_counter(), _cpu()
+        pipeline.build(raw, out, **kwargs)
+        wall, cpu = time.perf_counter() - t0, _cpu() - c0
+        if prof is not None:
+            prof.disable()
+            prof.dump_stats(profile)
+    self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"n": n, "mb": size / 1e6, "wall": wall, "cpu": cpu, "rss_self": self_rss, "rss_children": child_rss,
+            "stages": spent}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("n", nargs="*", type=int, help=f"corpus sizes (default {' '.join(map(str, DEFAULT_N))})")
+    ap.add_argument("--profile", help="write a cProfile of the (single) build to this file")
+    ap.add_argument("--jobs", type=int, help="passed to build() when it takes jobs")
+    ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    sizes = args.n or list(DEFAULT_N)
+    if args.one:
+        print(json.dumps(one(sizes[0], args.profile, args.jobs)))
+        return
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.platform()}; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    names = ["read", "parse", "checks", "derived", "comparison", "terms", "write"]
+    print(f"{'plans':>6} {'MB':>7} {'wall s':>8} {'CPU s':>7} {'plans/s':>8} {'MB/s':>6} {'RSS MB':>7} | "
+          + " ".join(f"{s:>10}" for s in names) + f" {'other':>7}")
+    for n in sizes:
+        cmd = [sys.executable, __file__, str(n), "--one"]
+        if args.profile:
+            cmd += ["--profile", args.profile]
+        if args.jobs is not None:
+            cmd += ["--jobs", str(args.jobs)]
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode:
+            print(f"{n:>6} failed (exit {done.returncode}):\n{done.stderr[-2000:]}", flush=True)
+            continue
+        r = json.loads(done.stdout.splitlines()[-1])
+        st = r["stages"]
+        # read happens inside parse: parse is shown without it
+        shown = dict(st)
+        if "parse" in shown and "read" in shown:
+            shown["parse"] -= shown["read"]
+        other = r["cpu"] - sum(v for k, v in shown.items())
+        rss = max(r["rss_self"], r["rss_children"])
+        print(f"{n:>6} {r['mb']:>7.1f} {r['wall']:>8.2f} {r['cpu']:>7.2f} {n / r['wall']:>8.1f} {r['mb'] / r['wall']:>6.2f} {rss:>7.0f} | "
+              + " ".join(f"{shown[s]:>10.2f}" if s in shown else f"{'-':>10}" for s in names) + f" {other:>7.2f}",
+              flush=True)
+    print("CPU: user + system seconds of the build (and its worker processes); on a shared machine the "
+          "stage times are CPU seconds of this process too (a stage run in worker processes shows '-'). "
+          "RSS: peak resident set of the build process or of its largest child (ru_maxrss); "
+          "stage seconds are summed over calls; parse excludes read; other = CPU − stages "
+          "(corrections, validation, plans table, ...)")
+
+
+if __name__ == "__main__":
+    main()
