@@ -358,3 +358,22 @@ def test_run_in_heading_title_is_not_a_sentence(tmp_path):
     funding = course.funding_sentences(plan)
     assert funding["sentence"].tolist() == ["加大经费投入，保障教育经费。"]
     assert len(textmine.sentences(plan, include_toc=True)) == len(said) + 3  # every line read: titles too
+
+
+def test_a_parsed_plan_and_a_fresh_read_leave_out_the_same_table_lines(tmp_path):
+    """The build hands text analysis the table lines its parse found; captions and tab-led cell runs,
+    which no table reader takes, are left out on that path too (the two paths once differed)."""
+    from planlib.build.pipeline import parse_plan
+    from planlib.read.text import read_plan
+    from planlib.teach.textmine import analysed_lines
+
+    text = ("某县教育事业发展“十四五”规划\n一、发展基础\n全县有小学12所。\n表3 某县幼儿园调整目标\n"
+            "\t新建\n\t城南幼儿园\n\t改扩建\n\t规划项目\n二、主要目标\n到2025年，学前三年毛入园率达到95%。\n")
+    path = tmp_path / "mou.txt"
+    path.write_text(text, encoding="utf-8")
+    fresh = analysed_lines(read_plan(path))
+    parsed = analysed_lines(parse_plan(path).document)
+    assert parsed == fresh
+    kept = {line for _, line in fresh}
+    assert "表3 某县幼儿园调整目标" not in kept and "\t新建" not in kept
+    assert "全县有小学12所。" in kept

@@ -191,15 +191,17 @@ def table_lines(plan: PlanText | Document) -> set[int]:
     from ..extract.schools import extract_school_tables
     from ..extract.tables import extract_tables
 
+    lines = as_document(plan).lines
+    captions = {n for n, line in enumerate(lines, 1) if TABLE_CAPTION.match(line)}
+    unread = captions | cell_runs(lines)  # what no table reader takes
     known = getattr(plan, "table_lines", None)  # a Document a parse has read (planlib.build.pipeline.parse_plan)
     if known is not None:
-        return set(known)
+        return set(known) | unread
     doc = Document(as_document(plan).plan)
     schools = extract_school_tables(doc)
     tables = extract_tables(doc, doc.period, skip=schools.consumed_lines)
     grids = {n for grid in doc.tables for n in grid.lines}  # an attribute cell can follow the last value read
-    captions = {n for n, line in enumerate(doc.lines, 1) if TABLE_CAPTION.match(line)}
-    return set(schools.consumed_lines) | set(tables.consumed_lines) | grids | captions | cell_runs(doc.lines)
+    return set(schools.consumed_lines) | set(tables.consumed_lines) | grids | unread
 
 
 def title_lines(plan: PlanText | Document) -> set[int]:
