@@ -100,6 +100,17 @@ def test_an_unknown_admin_level_is_refused(raw, tmp_path):
         add_plan(src, raw, fields={"admin_level": "village"})
 
 
+def test_an_admin_level_sources_csv_accepts_is_accepted_in_either_language(raw, tmp_path):
+    """`add` takes what sources.csv takes (data/admin_levels.yml): an English id or a Chinese name."""
+    from planlib.build.pipeline import build
+
+    src = tmp_path / "mouxian.txt"
+    src.write_bytes((FIXTURES / "plan.txt").read_bytes())
+    add_plan(src, raw, fields={"admin_level": "自治县"})
+    plans = build(raw, tmp_path / "out")["plans"].set_index("county")
+    assert plans.loc["mouxian", "admin_level"] == "autonomous county"
+
+
 def test_if_the_second_rename_fails_the_first_is_undone(raw, tmp_path, monkeypatch):
     import os
 

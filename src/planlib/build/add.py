@@ -27,10 +27,14 @@ FORMAT_SUFFIXES = {"text": (".txt",), "html": (".html", ".htm"), "docx": (".docx
 
 
 def admin_levels() -> tuple[str, ...]:
-    """The administrative levels a place may have (the reports' vocabulary, data/report_labels.yml)."""
-    from ..datafiles import package_yaml
+    """The administrative levels sources.csv accepts: English ids and Chinese names (data/admin_levels.yml).
 
-    return tuple(package_yaml("report_labels.yml")["en"]["admin_levels"])
+    >>> "county" in admin_levels() and "自治县" in admin_levels() and "town" not in admin_levels()
+    True
+    """
+    from ..extract.metadata import admin_levels as accepted
+
+    return tuple(accepted())
 
 
 def add_plan(file: str | Path, raw_dir: str | Path | None = None, slug: str | None = None,
