@@ -293,11 +293,16 @@ def access_measures(period_end: int) -> dict[str, tuple]:
 @exercise("choice", ACCESS_OPTIONS)
 def comparable_access(answer, targets: pd.DataFrame, derived: pd.DataFrame, pair, period_end: int) -> str:
     """The measure that compares two places' upper-secondary access like with like (a rate of the age group)."""
-    choice, evidence = _choice(answer, ACCESS_OPTIONS)
-    measures = access_measures(period_end)
+    return _comparable_choice(answer, ACCESS_OPTIONS, access_measures(period_end), targets, derived, pair,
+                              "这个量随地区规模（人口）而变，或两地没有同样口径的数 · this measure grows with the "
+                              "place's size, or the two places do not both state it on one basis")
+
+
+def _comparable_choice(answer, options, measures, targets, derived, pair, why: str) -> str:
+    """A choice of the measure that compares two places like with like, and the lines that show it on each side."""
+    choice, evidence = _choice(answer, options)
     good = [k for k, opt in measures.items() if _comparable(_measure_rows(targets, derived, opt, pair)[0], pair)]
-    _ensure(choice in good, "这个量随地区规模（人口）而变，或两地没有同样口径的数 · this measure grows with the "
-                            "place's size, or the two places do not both state it on one basis")
+    _ensure(choice in good, why)
     rows, lines = _measure_rows(targets, derived, measures[choice], pair)
     cited = evidence_lines(evidence)
     _cites_each_side(cited, {p: {(c, n) for c, n in lines if c == p} for p in pair}, lines, "这一指标")
@@ -418,15 +423,9 @@ def funding_measures(base_year: int) -> dict[str, tuple]:
 def comparable_funding(answer, targets: pd.DataFrame, derived: pd.DataFrame, pair, base_year: int) -> str:
     """The measure that compares two places' spending effort like with like: both state it, on one basis, and it does
     not grow with the place's size."""
-    choice, evidence = _choice(answer, FUNDING_OPTIONS)
-    measures = funding_measures(base_year)
-    good = [k for k, opt in measures.items() if _comparable(_measure_rows(targets, derived, opt, pair)[0], pair)]
-    _ensure(choice in good, "这个量随地区规模而变，或两地没有同样口径的数（看 basis、unit 和 derived_missing） · this "
-                            "measure grows with size, or the two places do not both state it on one basis")
-    rows, lines = _measure_rows(targets, derived, measures[choice], pair)
-    cited = evidence_lines(evidence)
-    _cites_each_side(cited, {p: {(c, n) for c, n in lines if c == p} for p in pair}, lines, "这一指标")
-    return f"{choice}: " + ", ".join(f"{r.county} {r.value:g}{r.unit}" for r in rows.itertuples())
+    return _comparable_choice(answer, FUNDING_OPTIONS, funding_measures(base_year), targets, derived, pair,
+                              "这个量随地区规模而变，或两地没有同样口径的数（看 basis、unit 和 derived_missing） · "
+                              "this measure grows with size, or the two places do not both state it on one basis")
 
 
 # ---------------------------------------------------------------------------------------------
