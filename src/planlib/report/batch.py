@@ -22,6 +22,7 @@ import logging
 import math
 import os
 import shutil
+import tempfile
 import time
 import traceback
 import warnings
@@ -829,9 +830,17 @@ def _kernel(kernel_name: str):
 
     if _KERNEL is not None and _KERNEL.is_alive():
         return _KERNEL
-    if _KERNEL is not None:
+    if _KERNEL is not None:  # it died: its files and socket folder go before a new one starts
         _KERNEL.cleanup_resources()
-    _KERNEL = KernelManager(kernel_name=kernel_name)
+        _shutdown_kernel(_KERNEL)
+    if os.name == "posix":
+        # Unix sockets in a folder of this worker's own: TCP ports are picked free and bound later by the
+        # kernel, and two kernels starting at once could pick the same one ("Address already in use")
+        folder = tempfile.mkdtemp(prefix="planlib-kernel-")
+        _KERNEL = KernelManager(kernel_name=kernel_name, transport="ipc", ip=os.path.join(folder, "kernel"))
+        _KERNEL.planlib_socket_dir = folder
+    else:
+        _KERNEL = KernelManager(kernel_name=kernel_name)
     _KERNEL.start_kernel()
     util.Finalize(None, _shutdown_kernel, args=(_KERNEL,), exitpriority=10)
     return _KERNEL
@@ -843,6 +852,9 @@ def _shutdown_kernel(km) -> None:
             km.shutdown_kernel(now=True)
     except Exception:  # noqa: BLE001 - the worker is exiting anyway
         pass
+    folder = getattr(km, "planlib_socket_dir", None)
+    if folder:  # the folder _kernel made for this kernel's sockets (nothing else is in it)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _reset_namespace(km) -> None:
