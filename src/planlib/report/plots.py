@@ -494,6 +494,11 @@ class _Findings:
         return f"{_t(self.lang, 'finding')}{_sep(self.lang)}" + "; ".join(parts)
 
 
+def _comparison_findings(checks: pd.DataFrame | None, lang: str, counties: Sequence[str]) -> "_Findings | None":
+    """The findings to mark on a comparison of ``counties``: rings only, counted in the note, past MANY_PLACES."""
+    return _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
+
+
 def _join_notes(*notes: str) -> str:
     return "\n".join(n for n in notes if n)
 
@@ -1167,7 +1172,7 @@ def compare_rates(targets, indicators, counties: Sequence[str], *, indicator_ids
     title = _t(lang, "compare_rates")
     if not keys:
         return no_data_figure(title, lang)
-    findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
+    findings = _comparison_findings(checks, lang, counties)
     return _compare_panels(rows, keys, list(counties), plans=plans, lang=lang, national=national, findings=findings,
                            figure="rates", title=title)
 
@@ -1181,7 +1186,7 @@ def compare_enrollment(targets, indicators, counties: Sequence[str], *, plans=No
     title = _t(lang, "compare_enrollment")
     if not keys:
         return no_data_figure(title, lang, message=_t(lang, "not_shared"))
-    findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
+    findings = _comparison_findings(checks, lang, counties)
     return _compare_panels(rows, keys, list(counties), plans=plans, lang=lang, national=None, findings=findings,
                            figure="enrollment", title=title)
 
@@ -1196,7 +1201,7 @@ def compare_teachers(targets, indicators, counties: Sequence[str], *, plans=None
     title = _t(lang, "compare_teachers")
     if not keys:
         return no_data_figure(title, lang, message=_t(lang, "not_shared"))
-    findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
+    findings = _comparison_findings(checks, lang, counties)
     return _compare_panels(rows, keys, list(counties), plans=plans, lang=lang, national=national, findings=findings,
                            figure="teachers", title=title)
 
@@ -1353,7 +1358,7 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
     if growth.empty:  # the title still names the plans' own years
         return no_data_figure(_t(lang, "compare_growth_span").format(
             span=period_span(plans, counties) or _t(lang, "base_end")), lang)
-    findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
+    findings = _comparison_findings(checks, lang, counties)
     levels = sorted(growth["level"].unique(), key=_level_order)
     present = [c for c in counties if c in set(growth["county"])]
     spans = "/".join(sorted({f"{int(a)}→{int(b)}" for a, b in zip(growth["start_year"], growth["end_year"])}))
@@ -1406,7 +1411,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     title = _t(lang, "compare_funding")
     if not rate_keys and not money_panels:
         return no_data_figure(title, lang, message=_t(lang, "not_shared"))
-    findings = _Findings(checks, lang, compact=len(counties) > MANY_PLACES) if checks is not None else None
+    findings = _comparison_findings(checks, lang, counties)
     n = len(rate_keys) + len(money_panels)
     many = len(counties) > MANY_PLACES
     # each panel as tall as its own rows: a measure five places give is not drawn a hundred rows high
