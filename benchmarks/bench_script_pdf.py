@@ -25,15 +25,7 @@ from planlib.read.pdf import pdf_text, read_pdf
 
 sys.path.insert(0, str(PROJECT_ROOT / "tests" / "fixtures"))
 import make_pdf  # noqa: E402
-
-
-def _parse_all(paths: list[Path]) -> tuple[float, float, int]:
-    size = sum(p.stat().st_size for p in paths)
-    t0 = time.perf_counter()
-    for p in paths:
-        parse_plan(p)
-    dt = time.perf_counter() - t0
-    return size / dt / 1e6, dt, size
+from bench_parse import throughput  # noqa: E402  (benchmarks/ is on the path when run as a script)
 
 
 def bench_pdf(d: Path, plan: Path) -> None:
@@ -70,7 +62,7 @@ def bench_traditional(d: Path) -> None:
         big5.append(d / f"{p.stem}b.txt")
     for label, paths in (("simplified (the five plans)", real), ("traditional (OpenCC s2t), UTF-8", utf8),
                          (f"traditional (s2tw), Big5 ({replaced} characters Big5 lacks, such as U+2002, as ?)", big5)):
-        mbs, dt, size = _parse_all(paths)
+        mbs, dt, size = throughput(paths)
         print(f"text, {label}: {size / 1e6:.3f} MB in {dt:.2f} s = {mbs:.2f} MB/s")
 
 
