@@ -5,7 +5,7 @@ compute the answer. Every check refuses blank and trivial answers (``None``, ``"
 place at once): it raises :class:`WrongAnswer` (an ``AssertionError``) whose message guides without giving the answer,
 and returns a short confirmation when the answer is right.
 
-Interpretive exercises take a structured answer, ``{"choice": "B", "evidence": ["wuxi.txt:109", ...]}``: one of the
+Interpretive exercises take a structured answer, ``{"choice": "B", "evidence": ["mouxian.txt:109", ...]}``: one of the
 stated options, and the plan lines that support it. The evidence is checked against the tables — each cited line
 must hold one of the rows the question is about, and every side of the question must be cited. Which option is right
 is decided from the tables by the rule the lesson teaches (a rate, not a headcount, compares access; the passages of
@@ -88,7 +88,7 @@ def _slug(name: str) -> str:
 
 
 def evidence_lines(evidence, county: str | None = None) -> set[tuple[str, int]]:
-    """Cited lines as ``(slug, line)``: ``"wuxi.txt:109"``, ``"wuxi:109"``, ``("wuxi", 109)``, or a bare line
+    """Cited lines as ``(slug, line)``: ``"mouxian.txt:109"``, ``"mouxian:109"``, ``("mouxian", 109)``, or a bare line
     number when the question is about one plan (``county``).
 
     >>> sorted(evidence_lines(["a.txt:3", ("b", 4), 5], county="a"))
