@@ -64,10 +64,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_terms.py
 	@if [ -f benchmarks/bench_report.py ]; then $(BIN)/python benchmarks/bench_report.py; fi
 
-## bench-corpus: build generated corpora of N plans (default N="100 500 2800"): time, MB/s, RSS, per stage
+## bench-corpus: build generated corpora of N plans (default N="100 500 2800"): time, MB/s, RSS, per stage, a rebuild after one change; then reports for REPORTS (100) of the first corpus's places
 N ?= 100 500 2800
+REPORTS ?= 100
 bench-corpus: $(STAMP)
-	$(BIN)/python benchmarks/bench_corpus.py $(N)
+	$(BIN)/python benchmarks/bench_corpus.py $(N) --reports $(REPORTS)
 
 ## lab: open JupyterLab on the notebooks (the course is in notebooks/teaching)
 lab: $(STAMP)
