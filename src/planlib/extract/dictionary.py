@@ -377,6 +377,63 @@ def match_indicator(label: str, context: str = "") -> Indicator | None:
     return _match_normalized(text, normalize_label(context))
 
 
+def match_indicator_in(label: str, context_of) -> Indicator | None:
+    """:func:`match_indicator` with the context given as a function, called only when the label's
+    words leave the level to it: the same answer as ``match_indicator(label, context_of())``.
+
+    Prose finds most labels' measure in their own words, and its context (the clause that names
+    the level, else the sentence) costs more to find and normalise than the match itself.
+
+    >>> match_indicator_in("学前三年毛入园率", lambda: 1 / 0).indicator_id
+    'preschool_ger'
+    >>> match_indicator_in("在校学生数", lambda: "高中阶段教育").indicator_id
+    'senior_secondary_enrollment'
+    """
+    _matcher()  # a broken dictionary raises here, as in match_indicator
+    text = normalize_label(label)
+    if not text:
+        return None
+    alone = _match_alone(text)
+    if alone is _NEEDS_CONTEXT:
+        return _match_normalized(text, normalize_label(context_of()))
+    return alone
+
+
+#: What :func:`_match_alone` returns when the answer depends on the context.
+_NEEDS_CONTEXT = object()
+
+
+@lru_cache(maxsize=16384)
+def _match_alone(text: str):
+    """_match_normalized(text, ctx) when it is the same for every ctx, else _NEEDS_CONTEXT.
+
+    The same steps in the same order; the context is read only by a generic measure whose
+    segment names no level and by a bare level label, and there this stops.
+    """
+    m = _matcher()
+    segments = [s for s in _CLAUSE_MARKS.split(text) if s]
+    for index in range(len(segments) - 1, -1, -1):
+        segment, last = segments[index], index == len(segments) - 1
+        hit = _longest(segment, m.aliases)
+        if hit:
+            found = (hit[1], hit[2] + len(hit[0]))
+        else:
+            generic = _longest(segment, _generic_pairs(m))
+            found = None
+            if generic:
+                _, (label, by_level, default), pos = generic
+                level = _level_in(segment.replace(label, "|"), m)
+                if not level:  # _generic would read the context's level
+                    return _NEEDS_CONTEXT
+                iid = by_level.get(level)
+                found = (iid, pos + len(label)) if iid else None
+        if found and (last or not _DIGIT.search(segment, found[1])):
+            return m.indicators[found[0]]
+        if last and len(segments) == 1 and segment in _bare_level_forms(m):
+            return _NEEDS_CONTEXT
+    return None
+
+
 @lru_cache(maxsize=16384)
 def _match_normalized(text: str, ctx: str) -> Indicator | None:
     """match_indicator of a normalised label and context, remembered: a function of the two
