@@ -457,19 +457,34 @@ def _context_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(words["review_headings"]), tuple(words["plan_headings"]), tuple(words["review_markers"])
 
 
-#: The opening of a paragraph in which an inline review marker counts: up to its first clause mark.
-_OPENING = re.compile(r"[^，,；;：:。！？]*")
+#: The clause marks that end the opening of a paragraph, in which an inline review marker counts.
+_OPENING_ENDS = "，,；;：:。！？"
+
+
+@lru_cache(maxsize=1)
+def _review_opening() -> re.Pattern:
+    """One pattern for "a review marker lies in the opening": characters that end no opening, then a
+    marker. A marker holding a clause mark can never lie in an opening and is left out; an empty
+    marker lies in every opening."""
+    markers = [m for m in _context_words()[2] if not any(c in _OPENING_ENDS for c in m)]
+    if "" in markers:
+        return re.compile("")
+    if not markers:
+        return re.compile("(?!)")
+    alternatives = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+    return re.compile(f"[^{_OPENING_ENDS}]*?(?:{alternatives})")
 
 
 def opens_a_review(line: str, start: int = 0) -> bool:
     """Whether the paragraph in ``line`` (from ``start``) opens with an inline review marker.
 
+    The same as ``any(m in opening for m in markers)``, where the opening is the text from ``start`` up
+    to the first of ``_OPENING_ENDS``, in one match (every line of a plan is asked).
+
     >>> opens_a_review("“十三五”以来，全市有学校12所。"), opens_a_review("到2025年，巩固“十三五”以来的成果。")
     (True, False)
     """
-    markers = _context_words()[2]
-    opening = _OPENING.match(line, start).group(0)
-    return any(m in opening for m in markers)
+    return _review_opening().match(line, start) is not None
 
 
 @dataclass
