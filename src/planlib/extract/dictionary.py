@@ -545,7 +545,17 @@ def _keywords(path: str = str(KEYWORDS_FILE)) -> dict:
         "patterns": tuple(re.compile(p.replace("{leader}", LEADER.pattern)) for p in exclude.get("patterns") or ()),
         "words": tuple(w.casefold() for w in exclude.get("words") or ()),
         "keep_if": tuple(exclude.get("keep_if") or ()),
+        # one search each for "any pattern matches", "any word is in the folded text", "any keep_if
+        # word is in the text" (the same answers as any(...) over the tuples above)
+        "any_pattern": _any_of([f"(?:{p.replace('{leader}', LEADER.pattern)})" for p in exclude.get("patterns") or ()]),
+        "any_word": _any_of([re.escape(w.casefold()) for w in exclude.get("words") or ()]),
+        "any_keep": _any_of([re.escape(k) for k in exclude.get("keep_if") or ()]),
     }
+
+
+def _any_of(alternatives: list[str]):
+    """The search of one alternation of ``alternatives``; never matches when there are none."""
+    return re.compile("|".join(alternatives) if alternatives else "(?!)").search
 
 
 def domain_of(text: str) -> str | None:
@@ -594,10 +604,9 @@ def is_excluded_context(text: str) -> bool:
     """
     kw = _keywords()
     s = _plain(text)
-    if any(p.search(s) for p in kw["patterns"]):
+    if kw["any_pattern"](s):
         return True
-    folded = s.casefold()
-    return any(w in folded for w in kw["words"]) and not any(k in s for k in kw["keep_if"])
+    return kw["any_word"](s.casefold()) is not None and kw["any_keep"](s) is None
 
 
 # ----------------------------------------------------------------------------- table and ranges

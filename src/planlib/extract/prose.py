@@ -599,9 +599,11 @@ def _slogan_ones(line: str, start: int, qs: list) -> set[int]:
     runs: list[list] = [[]]
     prev_end = start
     for q in qs:
-        gap = _GAP_MARK.split(line[prev_end:q.num_start])[-1].strip()
-        is_one = (q.value == 1 and q.value_high is None and 0 < len(gap) <= r.slogan_max_gap
-                  and CJK.fullmatch(gap[-1]) is not None and dictionary.domain_of(gap) is None)
+        is_one = q.value == 1 and q.value_high is None
+        if is_one:  # the words before it, read only for a one
+            gap = _GAP_MARK.split(line[prev_end:q.num_start])[-1].strip()
+            is_one = (0 < len(gap) <= r.slogan_max_gap and CJK.fullmatch(gap[-1]) is not None
+                      and dictionary.domain_of(gap) is None)
         if not is_one:
             runs.append([])
         elif runs[-1] and runs[-1][-1].unit == q.unit and q.num_start - prev_end <= r.slogan_max_gap + 1:
