@@ -262,3 +262,19 @@ def test_opens_a_review_is_the_marker_in_the_opening(line, start):
 ])
 def test_opens_a_review_examples(line, start, expected):
     assert document.opens_a_review(line, start) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_MARKER_TEXT + document._OPENING_ENDS + "十三五“”到的 ", max_size=30), max_size=8))
+def test_review_opening_lines_are_the_lines_that_open_a_review(lines):
+    assert document.review_opening_lines(lines) == {n for n, line in enumerate(lines, 1)
+                                                    if _opens_a_review_by_words(line)}
+
+
+def test_review_opening_lines_of_the_five_plans():
+    from planlib.paths import RAW_DIR
+
+    for path in sorted(RAW_DIR.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        expected = {n for n, line in enumerate(lines, 1) if _opens_a_review_by_words(line)}
+        assert document.review_opening_lines(lines) == expected
