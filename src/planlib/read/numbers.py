@@ -418,15 +418,15 @@ def _scan(norm: str) -> list[_Tok]:
                        unit_end=ne, suffix=bool(suf))
             toks.append(tok)
         elif kind == "plan":  # 十四五: the 14th five-year plan
-            toks.append(_Tok(parse_numeral(m.group("plan")[:2]), s, e, s, e, role="ordinal"))
-        else:  # item, paren, ordinal
-            digits = _ORDINAL_DIGITS.search(norm[s:e])
+            toks.append(_Tok(parse_numeral(m.group("plan")[:2]), s, e, s, e, "", "", (), "=", "ordinal"))
+        else:  # item, paren, ordinal (a third of a plan's numbers: positional, as in _number)
+            digits = _ORDINAL_DIGITS.search(norm, s, e)
             try:
                 value = parse_numeral(digits.group()) if digits else Decimal(0)
             except ValueError:
                 continue
-            ns, ne = (s + digits.start(), s + digits.end()) if digits else (s, e)
-            toks.append(_Tok(value, ns, ne, s, e, role="ordinal"))
+            ns, ne = digits.span() if digits else (s, e)
+            toks.append(_Tok(value, ns, ne, s, e, "", "", (), "=", "ordinal"))
     return toks
 
 
