@@ -50,3 +50,25 @@ def test_the_context_is_asked_only_when_the_label_leaves_the_level_to_it():
     assert match_indicator_in("在校生", context_of).indicator_id == "senior_secondary_enrollment"
     assert match_indicator_in("", context_of) is None
     assert asked == [1]
+
+
+def test_match_fitting_is_the_longest_fitting_alias_in_the_label():
+    """match_fitting tries only aliases whose first character is in the label: the same answer as
+    trying every alias, longest first."""
+    from planlib.extract.dictionary import _matcher, fit_unit, match_fitting, normalize_label
+
+    m = _matcher()
+
+    def by_all_aliases(label, unit):
+        text = normalize_label(label)
+        for alias, iid in m.aliases:
+            if alias in text:
+                fitted = fit_unit(m.indicators[iid], unit)
+                if fitted is not None:
+                    return fitted
+        return None
+
+    labels = _labels()[::3]
+    for unit in ("人", "%", "所", "间", "元", "个", "倍"):
+        for label in labels:
+            assert match_fitting(label, unit) == by_all_aliases(label, unit), (label, unit)

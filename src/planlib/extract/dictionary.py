@@ -512,12 +512,32 @@ def match_fitting(label: str, unit: str) -> Indicator | None:
     """
     m = _matcher()
     text = normalize_label(label)
-    for alias, iid in m.aliases:  # longest first
+    by_first = _aliases_by_first(m.aliases)
+    # only aliases whose first character is in the text can be in it; tried in m.aliases' order
+    candidates = sorted(c for ch in set(text) for c in by_first.get(ch, ()))
+    for _, alias, iid in candidates:  # longest first
         if alias in text:
             fitted = fit_unit(m.indicators[iid], unit)
             if fitted is not None:
                 return fitted
     return None
+
+
+_BY_FIRST: dict[int, tuple[tuple, dict]] = {}
+
+
+def _aliases_by_first(aliases: tuple) -> dict[str, list[tuple[int, str, str]]]:
+    """(index, alias, id) of the (long-lived) aliases tuple, by the alias's first character
+    (aliases are never empty: _load refuses an empty one)."""
+    cached = _BY_FIRST.get(id(aliases))
+    if cached is not None and cached[0] is aliases:
+        return cached[1]
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    for index, (alias, iid) in enumerate(aliases):
+        if alias:
+            out.setdefault(alias[0], []).append((index, alias, iid))
+    _BY_FIRST[id(aliases)] = (aliases, out)
+    return out
 
 
 # ----------------------------------------------------------------------------- domains and exclusions
