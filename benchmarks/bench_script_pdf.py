@@ -63,7 +63,7 @@ def bench_traditional(d: Path) -> None:
     for label, paths in (("simplified (the five plans)", real), ("traditional (OpenCC s2t), UTF-8", utf8),
                          (f"traditional (s2tw), Big5 ({replaced} characters Big5 lacks, such as U+2002, as ?)", big5)):
         mbs, dt, size = throughput(paths)
-        print(f"text, {label}: {size / 1e6:.3f} MB in {dt:.2f} s = {mbs:.2f} MB/s")
+        print(f"text, {label}: {size / 1e6:.3f} MB in {dt:.2f} s CPU = {mbs:.2f} MB/s")
 
 
 def _in_big5(ch: str) -> bool:

@@ -348,3 +348,26 @@ def test_pupils_of_every_level_are_their_own_measure():
 def test_investment_totals_of_different_scope_are_different_measures(label, expected):
     """Per-pupil funding divides an all-level total by all pupils: a part or a project must not pass for it."""
     assert _id(label) == expected
+
+
+def test_is_excluded_context_is_its_word_lists():
+    """The one-search form gives the answer of the lists themselves: a pattern matches, or a word is
+    in the folded text and no keep_if word is, over windows of the five plans and edge cases."""
+    from planlib.extract.dictionary import _keywords, _plain
+    from planlib.paths import RAW_DIR
+
+    kw = _keywords()
+
+    def by_lists(text):
+        s = _plain(text)
+        if any(p.search(s) for p in kw["patterns"]):
+            return True
+        return any(w in s.casefold() for w in kw["words"]) and not any(k in s for k in kw["keep_if"])
+
+    texts = ["地区生产总值GDP", "gdp增长", "第3页", "人均不低于人口", "毛入学率人口", "", "某府发〔2022〕14号"]
+    for path in sorted(RAW_DIR.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            texts += [line[i:i + n] for i in range(0, len(line), 11) for n in (6, 30)]
+    answers = [is_excluded_context(t) for t in texts]
+    assert 100 < sum(answers) < len(texts) - 100
+    assert answers == [by_lists(t) for t in texts]

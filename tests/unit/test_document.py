@@ -225,3 +225,56 @@ def test_a_flattened_table_becomes_a_grid_with_its_lines(tmp_path):
     # every value cell is a number the targets rows cite, at the same line and characters
     cited = {(r["line"], r["char_start"], r["char_end"]) for r in result.rows}
     assert {(c.line, c.start, c.end) for c in grid.cells if c.role == "value"} <= cited
+
+
+# --- opens_a_review: one match for "a review marker lies in the paragraph's opening" ----------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+def _opens_a_review_by_words(line: str, start: int = 0) -> bool:
+    """The definition: the text from ``start`` up to the first clause mark holds one of the markers."""
+    opening = line[start:]
+    for i, ch in enumerate(opening):
+        if ch in document._OPENING_ENDS:
+            opening = opening[:i]
+            break
+    return any(m in opening for m in document._context_words()[2])
+
+
+_MARKER_TEXT = "".join(sorted(set("".join(document._context_words()[2]))))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_MARKER_TEXT + document._OPENING_ENDS + "十三五“”到2025年的 ", max_size=40),
+       st.integers(min_value=0, max_value=10))
+def test_opens_a_review_is_the_marker_in_the_opening(line, start):
+    assert document.opens_a_review(line, start) == _opens_a_review_by_words(line, start)
+
+
+@pytest.mark.parametrize("line, start, expected", [
+    ("“十三五”以来，全市有学校12所。", 0, True),
+    ("全市学校12所，“十三五”以来新建4所。", 0, False),
+    ("全市学校12所，“十三五”以来新建4所。", 8, True),
+    ("发展基础：全县有幼儿园10所", 0, True),
+    ("", 0, False),
+])
+def test_opens_a_review_examples(line, start, expected):
+    assert document.opens_a_review(line, start) is expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=_MARKER_TEXT + document._OPENING_ENDS + "十三五“”到的 ", max_size=30), max_size=8))
+def test_review_opening_lines_are_the_lines_that_open_a_review(lines):
+    assert document.review_opening_lines(lines) == {n for n, line in enumerate(lines, 1)
+                                                    if _opens_a_review_by_words(line)}
+
+
+def test_review_opening_lines_of_the_five_plans():
+    from planlib.paths import RAW_DIR
+
+    for path in sorted(RAW_DIR.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        expected = {n for n, line in enumerate(lines, 1) if _opens_a_review_by_words(line)}
+        assert document.review_opening_lines(lines) == expected

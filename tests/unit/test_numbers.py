@@ -478,3 +478,23 @@ def test_never_raises_on_junk(junk):
     cell = parse_cell(junk)
     if cell is not None:
         assert junk[cell.num_start:cell.num_end] == cell.value_raw and cell.value_raw.strip() == junk.strip()
+
+
+def test_found_quantities_are_built_as_the_dataclass_builds_them():
+    """_freeze fills a Quantity's fields without its __init__: the same fields, order, equality,
+    hash and repr as Quantity(...) of the same values, and still frozen."""
+    import dataclasses
+
+    from planlib.paths import RAW_DIR
+    from planlib.read.numbers import Quantity
+
+    names = [f.name for f in dataclasses.fields(Quantity)]
+    found = [q for path in sorted(RAW_DIR.glob("*.txt"))[:2]
+             for line in path.read_text(encoding="utf-8").splitlines() for q in find_quantities(line)]
+    assert len(found) > 500
+    for q in found:
+        built = Quantity(*(getattr(q, n) for n in names))
+        assert list(vars(q)) == names
+        assert q == built and hash(q) == hash(built) and repr(q) == repr(built)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        found[0].value = Decimal(1)

@@ -316,3 +316,16 @@ def test_a_period_written_in_a_project_item_gives_that_items_numbers_its_end_yea
     assert got[1800] == (2027, "target") and got[270] == (2023, "target") and got[5000] == (2025, "target")
     found = [f for f in p.findings if f["check"] == "beyond_plan_period"]
     assert [(f["year"], "城东学校新建工程" in f["message"]) for f in found] == [(2027, True)]
+
+
+def test_lines_with_a_word_are_found_in_one_search():
+    import re
+
+    from planlib.extract.projects import _first_words, _lines_with
+    from planlib.paths import RAW_DIR
+
+    words = _first_words()
+    for path in sorted(RAW_DIR.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").split("\n")
+        assert _lines_with(words, lines) == [n for n, line in enumerate(lines, 1) if words.search(line)]
+    assert _lines_with(re.compile("建设|实施"), ["建设", "", "x实施建设", "无"]) == [1, 3]

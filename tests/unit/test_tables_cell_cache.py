@@ -38,3 +38,37 @@ def test_each_plan_is_read_from_its_own_lines():
     assert [c.kind for c in cells_of(a, 1, 1)] == ["head", "head", "head"]
     assert [c.kind for c in cells_of(b, 1, 1)] == ["head", "attr", "missing"]
     assert [c.text for c in cells_of(a, 1, 1)] == ["指标", "2020年", "2025年"]
+
+
+def test_a_header_cell_takes_the_first_role_that_lists_it():
+    """The header look-ups give the role the word lists give, tried in order: a change word
+    anywhere in a cell of up to 14 characters, else the first role listing the cell."""
+    from planlib.extract.tablecells import HEADER_ROLES, _classification, _squash, table_words
+
+    header = table_words()["header"]
+
+    def by_lists(sq):
+        for role in HEADER_ROLES:
+            if sq in header[role] or (role == "change" and len(sq) <= 14 and any(f in sq for f in header[role])):
+                return role
+        return None
+
+    cells = [w for role in HEADER_ROLES for w in header[role]]
+    cells += [a + b for a in cells[::3] for b in ("", "（%）", "值", "情况说明说明说明说明说明")]
+    cells += [w + "增长" for w in cells[::5]] + ["备注", "序号", "类别", "指标名称", "单位"]
+    checked = 0
+    for cell in cells:
+        kind, head, _ = _classification(cell)
+        expected = by_lists(_squash(cell))
+        if kind == "head" and head[0] in HEADER_ROLES:
+            assert head[0] == expected, cell
+            checked += 1
+        elif kind not in ("attr", "missing") and (kind != "head" or head[0] not in ("year", "fyp")):
+            assert expected is None, cell
+    assert checked > 50
+
+
+def test_a_form_listed_under_two_roles_belongs_to_the_first():
+    from planlib.extract.tablecells import _first_role
+
+    assert _first_role({"unit": ["单位", "计量"], "note": ["计量", "备注"]}) == {"单位": "unit", "计量": "unit", "备注": "note"}

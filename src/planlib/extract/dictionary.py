@@ -377,6 +377,63 @@ def match_indicator(label: str, context: str = "") -> Indicator | None:
     return _match_normalized(text, normalize_label(context))
 
 
+def match_indicator_in(label: str, context_of) -> Indicator | None:
+    """:func:`match_indicator` with the context given as a function, called only when the label's
+    words leave the level to it: the same answer as ``match_indicator(label, context_of())``.
+
+    Prose finds most labels' measure in their own words, and its context (the clause that names
+    the level, else the sentence) costs more to find and normalise than the match itself.
+
+    >>> match_indicator_in("学前三年毛入园率", lambda: 1 / 0).indicator_id
+    'preschool_ger'
+    >>> match_indicator_in("在校学生数", lambda: "高中阶段教育").indicator_id
+    'senior_secondary_enrollment'
+    """
+    _matcher()  # a broken dictionary raises here, as in match_indicator
+    text = normalize_label(label)
+    if not text:
+        return None
+    alone = _match_alone(text)
+    if alone is _NEEDS_CONTEXT:
+        return _match_normalized(text, normalize_label(context_of()))
+    return alone
+
+
+#: What :func:`_match_alone` returns when the answer depends on the context.
+_NEEDS_CONTEXT = object()
+
+
+@lru_cache(maxsize=16384)
+def _match_alone(text: str):
+    """_match_normalized(text, ctx) when it is the same for every ctx, else _NEEDS_CONTEXT.
+
+    The same steps in the same order; the context is read only by a generic measure whose
+    segment names no level and by a bare level label, and there this stops.
+    """
+    m = _matcher()
+    segments = [s for s in _CLAUSE_MARKS.split(text) if s]
+    for index in range(len(segments) - 1, -1, -1):
+        segment, last = segments[index], index == len(segments) - 1
+        hit = _longest(segment, m.aliases)
+        if hit:
+            found = (hit[1], hit[2] + len(hit[0]))
+        else:
+            generic = _longest(segment, _generic_pairs(m))
+            found = None
+            if generic:
+                _, (label, by_level, default), pos = generic
+                level = _level_in(segment.replace(label, "|"), m)
+                if not level:  # _generic would read the context's level
+                    return _NEEDS_CONTEXT
+                iid = by_level.get(level)
+                found = (iid, pos + len(label)) if iid else None
+        if found and (last or not _DIGIT.search(segment, found[1])):
+            return m.indicators[found[0]]
+        if last and len(segments) == 1 and segment in _bare_level_forms(m):
+            return _NEEDS_CONTEXT
+    return None
+
+
 @lru_cache(maxsize=16384)
 def _match_normalized(text: str, ctx: str) -> Indicator | None:
     """match_indicator of a normalised label and context, remembered: a function of the two
@@ -455,12 +512,32 @@ def match_fitting(label: str, unit: str) -> Indicator | None:
     """
     m = _matcher()
     text = normalize_label(label)
-    for alias, iid in m.aliases:  # longest first
+    by_first = _aliases_by_first(m.aliases)
+    # only aliases whose first character is in the text can be in it; tried in m.aliases' order
+    candidates = sorted(c for ch in set(text) for c in by_first.get(ch, ()))
+    for _, alias, iid in candidates:  # longest first
         if alias in text:
             fitted = fit_unit(m.indicators[iid], unit)
             if fitted is not None:
                 return fitted
     return None
+
+
+_BY_FIRST: dict[int, tuple[tuple, dict]] = {}
+
+
+def _aliases_by_first(aliases: tuple) -> dict[str, list[tuple[int, str, str]]]:
+    """(index, alias, id) of the (long-lived) aliases tuple, by the alias's first character
+    (aliases are never empty: _load refuses an empty one)."""
+    cached = _BY_FIRST.get(id(aliases))
+    if cached is not None and cached[0] is aliases:
+        return cached[1]
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    for index, (alias, iid) in enumerate(aliases):
+        if alias:
+            out.setdefault(alias[0], []).append((index, alias, iid))
+    _BY_FIRST[id(aliases)] = (aliases, out)
+    return out
 
 
 # ----------------------------------------------------------------------------- domains and exclusions
@@ -488,7 +565,17 @@ def _keywords(path: str = str(KEYWORDS_FILE)) -> dict:
         "patterns": tuple(re.compile(p.replace("{leader}", LEADER.pattern)) for p in exclude.get("patterns") or ()),
         "words": tuple(w.casefold() for w in exclude.get("words") or ()),
         "keep_if": tuple(exclude.get("keep_if") or ()),
+        # one search each for "any pattern matches", "any word is in the folded text", "any keep_if
+        # word is in the text" (the same answers as any(...) over the tuples above)
+        "any_pattern": _any_of([f"(?:{p.replace('{leader}', LEADER.pattern)})" for p in exclude.get("patterns") or ()]),
+        "any_word": _any_of([re.escape(w.casefold()) for w in exclude.get("words") or ()]),
+        "any_keep": _any_of([re.escape(k) for k in exclude.get("keep_if") or ()]),
     }
+
+
+def _any_of(alternatives: list[str]):
+    """The search of one alternation of ``alternatives``; never matches when there are none."""
+    return re.compile("|".join(alternatives) if alternatives else "(?!)").search
 
 
 def domain_of(text: str) -> str | None:
@@ -537,10 +624,9 @@ def is_excluded_context(text: str) -> bool:
     """
     kw = _keywords()
     s = _plain(text)
-    if any(p.search(s) for p in kw["patterns"]):
+    if kw["any_pattern"](s):
         return True
-    folded = s.casefold()
-    return any(w in folded for w in kw["words"]) and not any(k in s for k in kw["keep_if"])
+    return kw["any_word"](s.casefold()) is not None and kw["any_keep"](s) is None
 
 
 # ----------------------------------------------------------------------------- table and ranges

@@ -252,31 +252,38 @@ def basis_of(text: str, start: int, end: int, *, year: int | None, kind: str, pe
         return Meaning("per_unit")
 
     before = text[s_lo:c_hi]  # the sentence up to the end of the number's clause
-    frame = "" if _own_date(text[s_lo:s_hi]) else _frame(text, s_lo)
+
+    def frame_of() -> str:  # read only where it can change the answer: most numbers are points
+        return "" if _own_date(text[s_lo:s_hi]) else _frame(text, s_lo)
 
     if c.annual.search(words):
         span = _explicit_span(context + "|" + before, year, review, period)
-        if span is None and frame:
-            span = _explicit_span(frame, year, review, period)
+        if span is None:
+            frame = frame_of()
+            if frame:
+                span = _explicit_span(frame, year, review, period)
         if span is None and review:
             span = _section_span(True, period)
         return Meaning("annual", *(span or (None, None)))
 
     if rate or _own_date(clause) or _states_level(clause):
         return Meaning("point")
-    total = bool(c.total.search(_plain(context + "|" + label + "|" + before)))
-    span_cue = _has_span_cue(context + "|" + before) or bool(frame)
-    # the verb before the number (新建学校4所), not a verb the number is the subject of (23所学校获得…)
-    flow = bool(c.flow.search(_plain(label + "|" + text[c_lo:end]))) or _inherits_flow(text, s_lo, c_lo, end)
-    if table:
-        cumulative = total or (span_cue and flow)
+    # cumulative: a total, or a flow over a span (a span cue or the paragraph's frame; in prose also
+    # the reviewed period). The verb before the number (新建学校4所), not a verb the number is the
+    # subject of (23所学校获得…).
+    if c.total.search(_plain(context + "|" + label + "|" + before)):
+        cumulative = True
+    elif not (c.flow.search(_plain(label + "|" + text[c_lo:end])) or _inherits_flow(text, s_lo, c_lo, end)):
+        cumulative = False
     else:
-        cumulative = total or ((span_cue or review) and flow)
+        cumulative = (not table and review) or _has_span_cue(context + "|" + before) or bool(frame_of())
     if not cumulative:
         return Meaning("point")
     span = _explicit_span(context + "|" + before, year, review, period)
-    if span is None and frame:
-        span = _explicit_span(frame, year, review, period)
+    if span is None:
+        frame = frame_of()
+        if frame:
+            span = _explicit_span(frame, year, review, period)
     if span is None:
         span = _section_span(review, period)
     return Meaning("cumulative", *span)

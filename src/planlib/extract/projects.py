@@ -138,13 +138,37 @@ def _inline_pattern() -> re.Pattern:
     return re.compile(rf"(?:{words})\s*(?:为|是|[：:])?\s*({year}(?:\s*[—–\-－~～至到]+\s*{year})?)")
 
 
+@lru_cache(maxsize=1)
+def _first_words() -> re.Pattern | None:
+    """The first two characters of every period header word, one alternation: a line holding none
+    of them holds no inline period. None when one is empty (every line holds it); a word holding a
+    line end is in no line and left out."""
+    words = {w[:2] for w in table_words()["projects"]["period_header"]}
+    if "" in words:
+        return None
+    return re.compile("|".join(map(re.escape, sorted(w for w in words if "\n" not in w))) or "(?!)")
+
+
+def _lines_with(words: re.Pattern, lines) -> list[int]:
+    """The numbers (1-based, ascending) of the lines in which ``words`` (an alternation of words
+    that hold no line end) finds something: one search of the text, not one per line."""
+    joined = "\n".join(lines)
+    found: list[int] = []
+    line, pos = 1, 0
+    for m in words.finditer(joined):
+        line += joined.count("\n", pos, m.start())
+        pos = m.start()
+        if not found or found[-1] != line:
+            found.append(line)
+    return found
+
+
 def _inline_rows(lines, around: Period | None) -> list[ProjectRow]:
     """Project items in running text whose clause states their own period: the clause's numbers."""
     rows = []
-    first_words = {w[:2] for w in table_words()["projects"]["period_header"]}
-    for no, line in enumerate(lines, 1):
-        if not any(w in line for w in first_words):
-            continue
+    words = _first_words()
+    for no in range(1, len(lines) + 1) if words is None else _lines_with(words, lines):
+        line = lines[no - 1]
         for m in _inline_pattern().finditer(line):
             span = period_of(m.group(1), around)
             if span is None:

@@ -412,6 +412,13 @@ def name_of(label: str) -> str:
     >>> name_of("达到省定办学标准")
     '达到省定办学标准'
     """
+    return _name_of(label) if type(label) is str else _name_of.__wrapped__(label)
+
+
+@lru_cache(maxsize=8192)
+def _name_of(label: str) -> str:
+    """name_of remembered: a function of the label and the (once loaded) rules; a plan's labels
+    repeat (one per number of a list) and each row asks for its name twice (the level, the name)."""
     r = rules()
     m = _BASE.search(label)
     if m and m.start() > 0:
@@ -503,6 +510,12 @@ def _level_patterns() -> tuple:
 
 
 def level_of(label: str) -> str:
+    """The education level a label's words name (the rules' levels, in order), '' if none."""
+    return _level_of(label) if type(label) is str else _level_of.__wrapped__(label)
+
+
+@lru_cache(maxsize=8192)
+def _level_of(label: str) -> str:
     for level, pattern in _level_patterns():
         if pattern.search(label):
             return level
@@ -586,9 +599,11 @@ def _slogan_ones(line: str, start: int, qs: list) -> set[int]:
     runs: list[list] = [[]]
     prev_end = start
     for q in qs:
-        gap = _GAP_MARK.split(line[prev_end:q.num_start])[-1].strip()
-        is_one = (q.value == 1 and q.value_high is None and 0 < len(gap) <= r.slogan_max_gap
-                  and CJK.fullmatch(gap[-1]) is not None and dictionary.domain_of(gap) is None)
+        is_one = q.value == 1 and q.value_high is None
+        if is_one:  # the words before it, read only for a one
+            gap = _GAP_MARK.split(line[prev_end:q.num_start])[-1].strip()
+            is_one = (0 < len(gap) <= r.slogan_max_gap and CJK.fullmatch(gap[-1]) is not None
+                      and dictionary.domain_of(gap) is None)
         if not is_one:
             runs.append([])
         elif runs[-1] and runs[-1][-1].unit == q.unit and q.num_start - prev_end <= r.slogan_max_gap + 1:
@@ -809,7 +824,8 @@ def _row(plan, n, line, cand, label, ref, sentence, scopes, s_start, section, pe
     else:
         indicator_id, domain, level = "", None, ""
         whole_clause = line[cand.clause_start:max(cand.clause_end, q.end)]
-        ind = dictionary.match_indicator(label, context=_item_context(line, s_start, q.num_start, sentence)) if label else None
+        ind = dictionary.match_indicator_in(label, lambda: _item_context(line, s_start, q.num_start, sentence)) \
+            if label else None
         if ind is None:
             ind, label = _in_list_context(label, previous)
         if ind is None and label:  # 有小学16所: a level word counted in schools

@@ -10,9 +10,11 @@ from collections.abc import Collection
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .projects import is_period_header, period_of
-from .tablecells import YEAR_HEADER, Cell, _squash, cells_of, finding as _finding, is_cell_line, table_words
+from .tablecells import (YEAR_HEADER, _SQUASHED, Cell, _squash, cells_of, finding as _finding, is_cell_line,
+                         table_words)
 from ..read.document import Document, as_document
 from ..read.text import PlanText
 
@@ -35,6 +37,20 @@ def _matches(text: str, forms) -> bool:
     return _squash(text).startswith(tuple(forms))  # equal to a form, or a form then more
 
 
+@lru_cache(maxsize=4)
+def _header_start(forms: tuple[str, ...]):
+    """The match of "the line, squashed (:func:`_squash`), starts with one of ``forms``" in one
+    regex at the line's start: a form's characters with squashed characters around them. A cheap
+    test first (most lines fail at their first characters); a form holding a squashed character
+    can never start a squashed line and is left out; an empty form starts every line."""
+    if "" in forms:
+        return lambda line: True
+    squashed = _SQUASHED.pattern
+    alternatives = [f"{squashed}*".join(re.escape(ch) for ch in form) for form in forms
+                    if not _SQUASHED.search(form)]
+    return re.compile(f"{squashed}*(?:{'|'.join(alternatives) or '(?!)'})").match
+
+
 def extract_school_tables(plan: PlanText | Document, skip: Collection[int] = ()) -> SchoolResult:
     """School-by-school tables (classes, capacity per school and state) as schools rows.
 
@@ -45,9 +61,10 @@ def extract_school_tables(plan: PlanText | Document, skip: Collection[int] = ())
     no = 1
     k = 0
     header_forms = tuple(_words()["school_header"])
+    may_head = _header_start(header_forms)
     while no <= len(lines):
         line = lines[no - 1]
-        if no not in skip and is_cell_line(line) and _matches(line, header_forms):
+        if no not in skip and may_head(line) and is_cell_line(line) and _matches(line, header_forms):
             end = _block_end(plan, no)
             cells = cells_of(plan, no, end)
             k += 1

@@ -49,11 +49,27 @@ def _cell_words() -> dict:
     return {
         "attribute": tuple((attr, frozenset(forms)) for attr, forms in words["attribute"].items()),
         "missing": frozenset(words["missing_cells"]),
-        "header": tuple((role, frozenset(words["header"][role]), tuple(words["header"][role]))
-                        for role in ("change", "attribute", "unit", "note", "index", "label")),
+        # a header cell's role, in two look-ups: a change word in a short cell (a change form is a
+        # substring of it), else the first role of HEADER_ROLES after "change" that lists the cell
+        "change_forms": frozenset(words["header"]["change"]),
+        "change_search": re.compile("|".join(map(re.escape, words["header"]["change"])) or "(?!)").search,
+        "header_role": _first_role({role: words["header"][role] for role in HEADER_ROLES[1:]}),
         "unit_cells": frozenset(words["unit_cells"]),
         "year_words": tuple(words["year_words"]),
     }
+
+
+#: Header cell roles in the order a cell is tested against them (the first that lists it wins).
+HEADER_ROLES = ("change", "attribute", "unit", "note", "index", "label")
+
+
+def _first_role(forms_by_role: dict) -> dict[str, str]:
+    """form -> the first role (in order) that lists it."""
+    out: dict[str, str] = {}
+    for role, forms in forms_by_role.items():
+        for form in forms:
+            out.setdefault(form, role)
+    return out
 
 
 @dataclass
@@ -118,8 +134,11 @@ def header_year(text: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+@lru_cache(maxsize=16384)
 def _classification(text: str) -> tuple[str, tuple[str, int | None] | None, Quantity | None]:
-    """(kind, head, qty) of a cell's text; a pure function of the text, so it can be cached."""
+    """(kind, head, qty) of a cell's text; a pure function of the text (and the once-loaded word
+    lists), so it is remembered across plans too: header, unit and attribute cells recur in every
+    plan. The tuple and its Quantity are immutable; every Cell is made fresh from them."""
     words = _cell_words()
     sq = _squash(text)
     if not sq:
@@ -133,9 +152,11 @@ def _classification(text: str) -> tuple[str, tuple[str, int | None] | None, Quan
     if year is not None:
         # a bare 2035 may be a value; the table decides by position
         return "head", ("year", year), parse_cell(text) if sq.isdigit() else None
-    for role, forms, ordered in words["header"]:
-        if sq in forms or (role == "change" and len(sq) <= 14 and any(f in sq for f in ordered)):
-            return "head", (role, None), None
+    if sq in words["change_forms"] or (len(sq) <= 14 and words["change_search"](sq)):
+        return "head", ("change", None), None
+    role = words["header_role"].get(sq)
+    if role is not None:
+        return "head", (role, None), None
     if FYP_ONLY.match(sq):
         return "head", ("fyp", None), None
     if sq in words["unit_cells"]:

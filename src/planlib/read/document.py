@@ -457,19 +457,70 @@ def _context_words() -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(words["review_headings"]), tuple(words["plan_headings"]), tuple(words["review_markers"])
 
 
-#: The opening of a paragraph in which an inline review marker counts: up to its first clause mark.
-_OPENING = re.compile(r"[^，,；;：:。！？]*")
+#: The clause marks that end the opening of a paragraph, in which an inline review marker counts.
+_OPENING_ENDS = "，,；;：:。！？"
+
+
+@lru_cache(maxsize=1)
+def _review_opening() -> re.Pattern:
+    """One pattern for "a review marker lies in the opening": characters that end no opening, then a
+    marker. A marker holding a clause mark can never lie in an opening and is left out; an empty
+    marker lies in every opening."""
+    markers = [m for m in _context_words()[2] if not any(c in _OPENING_ENDS for c in m)]
+    if "" in markers:
+        return re.compile("")
+    if not markers:
+        return re.compile("(?!)")
+    alternatives = "|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True))
+    return re.compile(f"[^{_OPENING_ENDS}]*?(?:{alternatives})")
+
+
+@lru_cache(maxsize=1)
+def _review_markers() -> re.Pattern | None:
+    """The review markers that can lie in an opening (no clause mark, no line end in them), one
+    alternation; None when one is empty (every line opens a review)."""
+    markers = [m for m in _context_words()[2] if not any(c in _OPENING_ENDS + "\n" for c in m)]
+    if "" in markers:
+        return None
+    return re.compile("|".join(re.escape(m) for m in sorted(markers, key=len, reverse=True)) or "(?!)")
+
+
+_OPENING_END = re.compile(f"[{_OPENING_ENDS}]")
+
+
+def review_opening_lines(lines: list[str]) -> set[int]:
+    """The numbers (1-based) of the lines that open a review (:func:`opens_a_review` of each line),
+    from one search of the text for the markers: a line opens a review when no clause mark stands
+    between its start and a marker in it. (If the first marker of a line has one before it, so
+    has every later one.) ``lines`` hold no line end, as a PlanText's.
+
+    >>> sorted(review_opening_lines(["“十三五”以来，全市有学校12所。", "到2025年，巩固“十三五”以来的成果。", "发展基础"]))
+    [1, 3]
+    """
+    pattern = _review_markers()
+    if pattern is None:
+        return set(range(1, len(lines) + 1))
+    joined = "\n".join(lines)
+    found, line, pos = set(), 1, 0
+    for m in pattern.finditer(joined):
+        at = m.start()
+        line += joined.count("\n", pos, at)
+        pos = at
+        if line not in found and _OPENING_END.search(joined, joined.rfind("\n", 0, at) + 1, at) is None:
+            found.add(line)
+    return found
 
 
 def opens_a_review(line: str, start: int = 0) -> bool:
     """Whether the paragraph in ``line`` (from ``start``) opens with an inline review marker.
 
+    The same as ``any(m in opening for m in markers)``, where the opening is the text from ``start`` up
+    to the first of ``_OPENING_ENDS``, in one match (every line of a plan is asked).
+
     >>> opens_a_review("“十三五”以来，全市有学校12所。"), opens_a_review("到2025年，巩固“十三五”以来的成果。")
     (True, False)
     """
-    markers = _context_words()[2]
-    opening = _OPENING.match(line, start).group(0)
-    return any(m in opening for m in markers)
+    return _review_opening().match(line, start) is not None
 
 
 @dataclass
@@ -507,10 +558,14 @@ def outline(lines: list[str], candidates: list[Candidate], leaders: set[int] | N
     run_in_rank = {c.line: CHAPTER_STYLES.index(c.style) for c in candidates if c.line in run_in}
     ctx_stack: list[tuple[int, str | None]] = []
     lv_stack: list[tuple[int, str]] = []
-    contexts: list[str | None] = []
-    levels: list[str] = []
+    n_lines = len(lines)
+    contexts: list[str | None] = [None] * n_lines
+    levels: list[str] = [""] * n_lines
     context, level = None, ""
-    for n in range(1, len(lines) + 1):
+    done = 0  # lines 1..done are filled; a line between two headings has the context of the first
+    for n in sorted(by_line.keys() | run_in.keys()):
+        contexts[done:n - 1] = [context] * (n - 1 - done)
+        levels[done:n - 1] = [level] * (n - 1 - done)
         mark = by_line.get(n)
         if mark is not None:
             rank, title = mark
@@ -521,17 +576,17 @@ def outline(lines: list[str], candidates: list[Candidate], leaders: set[int] | N
                 context = next((c for _, c in reversed(ctx_stack) if c), None)
             lv_stack = [s for s in lv_stack if s[0] < rank] + [(rank, dictionary.level_named(title))]
             level = next((lv for _, lv in reversed(lv_stack) if lv), "")
-        elif n in run_in:  # a run-in heading: a review title opens a review until its next sibling
+        else:  # a run-in heading: a review title opens a review until its next sibling
             rank = run_in_rank[n]
             ctx = "review" if any(w in run_in[n] for w in review) else None
             ctx_stack = [s for s in ctx_stack if s[0] < rank] + [(rank, ctx)]
             context = next((c for _, c in reversed(ctx_stack) if c), None)
-        if context != "review" and opens_a_review(lines[n - 1]):
-            contexts.append("review")  # “十三五”以来，… / 发展基础：… opening a paragraph: this line only
-            levels.append(level)
-            continue
-        contexts.append(context)
-        levels.append(level)
+        contexts[n - 1], levels[n - 1] = context, level
+        done = n
+    contexts[done:] = [context] * (n_lines - done)
+    levels[done:] = [level] * (n_lines - done)
+    for n in review_opening_lines(lines):
+        contexts[n - 1] = "review"  # “十三五”以来，… / 发展基础：… opening a paragraph: this line only
     return Outline(contexts, levels)
 
 

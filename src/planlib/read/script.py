@@ -38,8 +38,6 @@ MIN_CJK = 20
 #: them), and judging the whole of every simplified plan would cost as much as a tenth of its parse.
 DETECT_SAMPLE = 5_000
 
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
 
 @lru_cache(maxsize=1)
 def _t2s():
@@ -56,11 +54,22 @@ def traditional_share(text: str) -> float:
     (0.0, 0.25)
     """
     n = _cjk_count(text)
-    return sum(map(ne, text, to_simplified(text))) / n if n else 0.0
+    return _changed(text) / n if n else 0.0
+
+
+def _changed(text: str) -> int:
+    """How many characters of ``text`` t2s conversion changes (a simplified text converts to itself:
+    one comparison of the two strings says so without a pass per character)."""
+    converted = to_simplified(text)
+    return 0 if converted == text else sum(map(ne, text, converted))
+
+
+#: Runs of characters that are not CJK: removing them leaves the CJK ones (fewer runs than characters to remove).
+_NOT_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 def _cjk_count(text: str) -> int:
-    return len(text) - len(_CJK.sub("", text))
+    return len(_NOT_CJK.sub("", text))
 
 
 def is_traditional(text: str) -> bool:
@@ -69,7 +78,8 @@ def is_traditional(text: str) -> bool:
     >>> is_traditional("某縣教育事業發展“十四五”規劃：學前教育毛入學率達到90%，九年義務教育鞏固率"), is_traditional("某县教育事业发展规划" * 3)
     (True, False)
     """
-    return _cjk_count(text) >= MIN_CJK and traditional_share(text) >= TRADITIONAL_SHARE
+    n = _cjk_count(text)  # counted once: traditional_share(text) is _changed(text) / n
+    return n >= MIN_CJK and _changed(text) / n >= TRADITIONAL_SHARE
 
 
 def simplified_if_traditional(text: str) -> str | None:
