@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import schema
 from ..datafiles import package_yaml
+from .rows import as_mask, column_lists, records
 
 
 @lru_cache(maxsize=1)
@@ -72,11 +73,15 @@ def _fmt(v: float) -> str:
     return f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
-def _records(t: pd.DataFrame, mask) -> list[dict]:
-    """The rows of ``t`` where ``mask`` holds (missing counts as false, as in pandas indexing), NA as None."""
-    sub = t[mask.fillna(False).astype(bool)] if hasattr(mask, "fillna") else t[mask]
-    sub = sub.astype(object).where(sub.notna(), None)
-    return sub.to_dict("records")
+#: The columns of a row the checks below read (each check reads a few; one list keeps them in step).
+ROW_COLUMNS = ("county", "source_file", "table_id", "indicator_id", "indicator_zh", "level", "year", "kind",
+               "value", "value_raw", "unit", "unit_raw", "comparator", "line", "char_start", "domain")
+
+
+def _records(t: pd.DataFrame, mask, extra: tuple[str, ...] = ()) -> list[dict]:
+    """The rows of ``t`` where ``mask`` holds (missing counts as false), NA as None: the columns the checks
+    read only, taken column by column (``to_dict("records")`` of the whole table boxes every cell)."""
+    return records(t, [c for c in (*ROW_COLUMNS, *extra) if c in t.columns], mask)
 
 
 def _none_last(key: tuple) -> tuple:
@@ -104,7 +109,7 @@ def _by_year(rows: list[dict]) -> list[dict]:
 def change_mismatches(t: pd.DataFrame) -> list[dict]:
     """A table's change column against its own first and last year columns (same table row)."""
     out = []
-    rows = _records(t, (t["source"] == "table") & t["_row_line"].notna())
+    rows = _records(t, (t["source"] == "table") & t["_row_line"].notna(), ("_row_line",))
     for (_, table_id, row_line), g in _grouped(rows, ["source_file", "table_id", "_row_line"]):
         changes = [r for r in g if r["kind"] == "change"]
         levels = _by_year([r for r in g if r["kind"] is not None and r["kind"] != "change" and r["year"] is not None])
@@ -131,16 +136,32 @@ def change_mismatches(t: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _levels(t: pd.DataFrame) -> list[dict]:
+def _levels_mask(t: pd.DataFrame) -> np.ndarray:
     """Named levels (not changes) with a year: what the sum and cross-source checks compare."""
-    return _records(t, (t["kind"] != "change") & t["year"].notna() & (t["indicator_id"] != ""))
+    return as_mask((t["kind"] != "change") & t["year"].notna() & (t["indicator_id"] != ""))
+
+
+def _levels(t: pd.DataFrame, mask=None, extra: tuple[str, ...] = ()) -> list[dict]:
+    """The rows of :func:`_levels_mask` (and of ``mask``, when given) as records."""
+    keep = _levels_mask(t) if mask is None else _levels_mask(t) & as_mask(mask)
+    return _records(t, keep, extra)
+
+
+def _sum_ids() -> set[str]:
+    """Every indicator a sum rule names (its total or a part)."""
+    return {i for rule in check_rules()["sums"] for i in (rule["total"], *rule["parts"])}
 
 
 def sum_mismatches(t: pd.DataFrame) -> list[dict]:
-    """Totals against the sum of their parts (by the identities in checks.yml)."""
+    """Totals against the sum of their parts (by the identities in checks.yml).
+
+    Only rows of indicators a rule names are read: the others never enter a rule's test, and a group
+    without them gives nothing.
+    """
     out = []
     group_cols = ["county", "source_file", "table_id", "year", "kind"]
-    for keys, g in _grouped(_levels(t), group_cols, dropna=False):
+    rows = _levels(t, t["indicator_id"].isin(_sum_ids()))
+    for keys, g in _grouped(rows, group_cols, dropna=False):
         by_id: dict[str, list[dict]] = {}
         for r in g:
             by_id.setdefault(r["indicator_id"], []).append(r)
@@ -181,8 +202,9 @@ def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
     (project lists give per-item numbers, such as classes per school, that are not aggregates).
     """
     out = []
+    keys = ["county", "source_file", "indicator_id", "year", "kind"]
     for (county, source_file, ind, year, kind), g in _grouped(
-            _levels(t), ["county", "source_file", "indicator_id", "year", "kind"]):
+            _levels(t, _shared_keys(t, keys), ("section_path",)), keys):
         if len(g) < 2:
             continue
         g = [_Row(r, place=r["table_id"] if r["table_id"] else f"prose line {int(r['line'])}") for r in g]
@@ -225,21 +247,55 @@ def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _shared_keys(t: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Rows whose ``keys`` are all present and shared with another such row (of those, with the levels' mask).
+
+    What :func:`cross_source_conflicts` compares: a group of one row compares nothing.
+    """
+    present = as_mask(t[keys].notna().all(axis=1)) & _levels_mask(t)
+    shared = np.zeros(len(t), dtype=bool)
+    shared[present] = t.loc[present, keys].duplicated(keep=False).to_numpy(dtype=bool)
+    return shared
+
+
 def _same_section(a, b) -> bool:
     sa, sb = getattr(a, "section_path", None), getattr(b, "section_path", None)
     return isinstance(sa, str) and sa == sb and sa != ""
 
 
-def out_of_range(t: pd.DataFrame) -> list[dict]:
-    from ..extract.dictionary import plausible
+def _plausible(ids: pd.Series, kinds: pd.Series, values: pd.Series) -> np.ndarray:
+    """:func:`planlib.extract.dictionary.plausible` of every row at once (named rows; the dictionary's ranges)."""
+    from ..extract.dictionary import load_indicators, plausible
 
+    indicators = load_indicators()
+    unknown = ~ids.isin(list(indicators)) | ~kinds.isin(list(schema.KINDS))
+    if unknown.any():  # the error plausible() raises for it
+        i = int(np.flatnonzero(as_mask(unknown))[0])
+        plausible(ids.iloc[i], kinds.iloc[i], values.iloc[i])
+    bounds = pd.DataFrame([(i, ind.min_value, ind.max_value, ind.max_abs_change) for i, ind in indicators.items()],
+                          columns=["id", "lo", "hi", "abs"]).set_index("id").astype(float)
+    b = bounds.reindex(ids.to_numpy(dtype=object))
+    lo, hi, most = (b[c].to_numpy() for c in ("lo", "hi", "abs"))
+    v = values.to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(v)
+    with np.errstate(invalid="ignore"):
+        level_ok = (np.isnan(lo) | (v >= lo)) & (np.isnan(hi) | (v <= hi))
+        change_ok = np.isnan(most) | (np.abs(v) <= most)
+    return finite & np.where(kinds.to_numpy(dtype=object) == "change", change_ok, level_ok)
+
+
+def out_of_range(t: pd.DataFrame) -> list[dict]:
+    """Named numbers outside the dictionary's plausible range (the ranges tested on the whole column at once)."""
     out = []
-    for r in _records(t, t["indicator_id"] != ""):
-        if not plausible(r["indicator_id"], r["kind"], float(r["value"])):
-            out.append(_finding(r["county"], "out_of_range", "warning",
-                                f"{r['indicator_zh']} {r['kind']} {r['value_raw']}{r['unit_raw'] or ''} "
-                                f"(= {_fmt(r['value'])} {r['unit'] or ''}) is outside the plausible range for {r['indicator_id']}",
-                                [r["line"]], r["source_file"], r["indicator_id"], r["year"]))
+    named = as_mask(t["indicator_id"] != "")
+    ok = np.ones(len(t), dtype=bool)
+    if named.any():
+        ok[named] = _plausible(t.loc[named, "indicator_id"], t.loc[named, "kind"], t.loc[named, "value"])
+    for r in _records(t, named & ~ok):
+        out.append(_finding(r["county"], "out_of_range", "warning",
+                            f"{r['indicator_zh']} {r['kind']} {r['value_raw']}{r['unit_raw'] or ''} "
+                            f"(= {_fmt(r['value'])} {r['unit'] or ''}) is outside the plausible range for {r['indicator_id']}",
+                            [r["line"]], r["source_file"], r["indicator_id"], r["year"]))
     return out
 
 
