@@ -109,8 +109,9 @@ def _by_year(rows: list[dict]) -> list[dict]:
 def change_mismatches(t: pd.DataFrame) -> list[dict]:
     """A table's change column against its own first and last year columns (same table row)."""
     out = []
-    rows = _records(t, (t["source"] == "table") & t["_row_line"].notna(), ("_row_line",))
-    for (_, table_id, row_line), g in _grouped(rows, ["source_file", "table_id", "_row_line"]):
+    keys = ["source_file", "table_id", "_row_line"]
+    rows = _records(t, _change_rows(t, keys), ("_row_line",))
+    for (_, table_id, row_line), g in _grouped(rows, keys):
         changes = [r for r in g if r["kind"] == "change"]
         levels = _by_year([r for r in g if r["kind"] is not None and r["kind"] != "change" and r["year"] is not None])
         if not changes or len(levels) < 2:
@@ -134,6 +135,17 @@ def change_mismatches(t: pd.DataFrame) -> list[dict]:
                 f"{_fmt(computed / _scale(ch))}{note}",
                 [first["line"], last["line"], ch["line"]], ch["source_file"], ch["indicator_id"], ch["year"]))
     return out
+
+
+def _change_rows(t: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Table rows (grouped by ``keys``) that have a change column and two years beside it, found for the whole
+    table at once: :func:`change_mismatches` reads only these (any other group gives nothing)."""
+    kind = t["kind"]
+    is_change = as_mask(kind == "change")
+    is_level = as_mask(kind.notna() & (kind != "change") & t["year"].notna())
+    groups = _group_ids(t, keys, (t["source"] == "table") & t["_row_line"].notna())
+    n_change, n_level = _per_group(groups, is_change), _per_group(groups, is_level)
+    return (groups >= 0) & (n_change[groups] > 0) & (n_level[groups] >= 2)
 
 
 def _levels_mask(t: pd.DataFrame) -> np.ndarray:
@@ -204,7 +216,7 @@ def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
     out = []
     keys = ["county", "source_file", "indicator_id", "year", "kind"]
     for (county, source_file, ind, year, kind), g in _grouped(
-            _levels(t, _shared_keys(t, keys), ("section_path",)), keys):
+            _levels(t, _may_conflict(t, keys), ("section_path",)), keys):
         if len(g) < 2:
             continue
         g = [_Row(r, place=r["table_id"] if r["table_id"] else f"prose line {int(r['line'])}") for r in g]
@@ -247,15 +259,41 @@ def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _shared_keys(t: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """Rows whose ``keys`` are all present and shared with another such row (of those, with the levels' mask).
+def _group_ids(t: pd.DataFrame, keys: list[str], mask) -> np.ndarray:
+    """A number per group of ``keys`` for the rows where ``mask`` holds and no key is missing; -1 elsewhere."""
+    ids = np.full(len(t), -1, dtype=np.int64)
+    keep = as_mask(mask) & as_mask(t[keys].notna().all(axis=1))
+    if keep.any():
+        ids[keep] = t.loc[keep, keys].groupby(keys, sort=False).ngroup().to_numpy()
+    return ids
 
-    What :func:`cross_source_conflicts` compares: a group of one row compares nothing.
+
+def _per_group(ids: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """How many rows of each group (numbered by :func:`_group_ids`) have ``flags``; one slot more, for -1."""
+    inside = ids >= 0
+    return np.bincount(ids[inside], weights=flags[inside], minlength=int(ids.max(initial=-1)) + 2)
+
+
+def _may_conflict(t: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """The level rows of the groups (by ``keys``) :func:`cross_source_conflicts` can report, found for the whole
+    table at once: two exact values that are not all the same (a missing one counts as different), or an exact
+    value and a bound. Any other group compares values that agree, and says nothing.
     """
-    present = as_mask(t[keys].notna().all(axis=1)) & _levels_mask(t)
-    shared = np.zeros(len(t), dtype=bool)
-    shared[present] = t.loc[present, keys].duplicated(keep=False).to_numpy(dtype=bool)
-    return shared
+    groups = _group_ids(t, keys, _levels_mask(t))
+    comparator = t["comparator"]
+    exact = as_mask(comparator == "=")
+    bound = as_mask(comparator.isin([">", ">=", "<", "<="]))
+    value = t["value"].to_numpy(dtype=float, na_value=np.nan)
+    inside = (groups >= 0) & exact
+    size = int(groups.max(initial=-1)) + 2
+    high, low = np.full(size, -np.inf), np.full(size, np.inf)
+    with np.errstate(invalid="ignore"):
+        np.maximum.at(high, groups[inside], value[inside])  # NaN propagates: such a group stays in
+        np.minimum.at(low, groups[inside], value[inside])
+    n_exact, n_bound = _per_group(groups, exact), _per_group(groups, bound)
+    differ = ~(high == low)  # NaN compares unequal
+    wanted = (n_exact >= 2) & differ | (n_exact >= 1) & (n_bound >= 1)
+    return (groups >= 0) & wanted[groups]
 
 
 def _same_section(a, b) -> bool:
@@ -302,27 +340,30 @@ def out_of_range(t: pd.DataFrame) -> list[dict]:
 def unnamed_numbers(t: pd.DataFrame) -> list[dict]:
     """In-domain numbers the dictionary cannot name: kept in targets, counted here."""
     out = []
-    for (county, source_file), g in _grouped(_records(t, t["indicator_id"] == ""), ["county", "source_file"]):
-        domains = Counter(r["domain"] for r in g if r["domain"] is not None)
+    groups: dict[tuple, list[tuple]] = {}
+    for county, source_file, domain, line in zip(*column_lists(t, ["county", "source_file", "domain", "line"],
+                                                               t["indicator_id"] == "")):
+        if county is not None and source_file is not None:
+            groups.setdefault((county, source_file), []).append((domain, line))
+    for (county, source_file), g in sorted(groups.items(), key=lambda kv: _none_last(kv[0])):
+        domains = Counter(d for d, _ in g if d is not None)
         by_domain = ", ".join(f"{d} {n}" for d, n in sorted(domains.items()))
         out.append(_finding(county, "unnamed_indicator", "info",
                             f"{len(g)} numbers in the four domains have no indicator_id ({by_domain}); "
-                            "they are in targets with an empty indicator_id", [r["line"] for r in g], source_file))
+                            "they are in targets with an empty indicator_id", [n for _, n in g], source_file))
     return out
 
 
 def run_checks(targets: pd.DataFrame, internal: pd.DataFrame | None, findings: list[dict]) -> pd.DataFrame:
     """All findings as the `checks` table: those found while reading plus the cross-row checks."""
-    t = targets.copy()
+    key = ["source_file", "line", "char_start"]
+    t = targets.assign(table_id=targets["table_id"].fillna(""), indicator_id=targets["indicator_id"].fillna(""))
+    cols = [c for c in ("_row_line", "_parent_line", "_section")
+            if internal is not None and not internal.empty and c in internal.columns]
+    keyed = targets[key].merge(internal[[*key, *cols]], on=key, how="left") if cols else None  # left: targets' order
     for col in ("_row_line", "_parent_line", "_section"):
-        if internal is not None and not internal.empty and col in internal.columns:
-            keyed = internal[["source_file", "line", "char_start", col]]
-            t = t.merge(keyed, on=["source_file", "line", "char_start"], how="left")
-        else:
-            t[col] = pd.NA
+        t[col] = keyed[col].to_numpy() if col in cols else pd.NA  # one row per target: the key is unique
     t["section_path"] = t["_section"]  # namedtuples (itertuples) cannot carry a leading underscore
-    t["table_id"] = t["table_id"].fillna("")
-    t["indicator_id"] = t["indicator_id"].fillna("")
     rows = list(findings)
     rows += change_mismatches(t)
     rows += sum_mismatches(t)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -249,10 +250,12 @@ def derived_tables(targets: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
     if national is None:
         national = read_national(indicators)
     out = _Out()
-    counties = sorted(set(t.loc[named, "county"]) | (set(plans["county"]) if plans is not None and len(plans) else set()))
+    counties = sorted(set(t.loc[named, "county"].unique())  # each county once (not a Python object per row)
+                      | (set(plans["county"]) if plans is not None and len(plans) else set()))
     # each county's rows taken once, as plain records (a mask per county would read the whole table per
     # county, quadratic; a pandas call per county and indicator costs milliseconds)
-    by_county, unnamed_by_county = _split(t, named), _split(t, ~named)
+    used, unnamed_used = _read_rows(t, national)
+    by_county, unnamed_by_county = _split(t, named & used), _split(t, ~named & unnamed_used)
     periods = _periods(plans)
     nat_rows = _records(national) if national is not None else []
     for county in counties:
@@ -267,6 +270,25 @@ def derived_tables(targets: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
     derived = derived.sort_values(["county", "derived_id", "indicator_id", "level"], kind="stable")
     missing = missing.sort_values(["county", "derived_id", "indicator_id", "level"], kind="stable")
     return derived.reset_index(drop=True), missing.reset_index(drop=True)
+
+
+def _read_rows(t: pd.DataFrame, national: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    """The rows a measure below can read, for the whole table at once: named rows, and rows without an
+    indicator. Only these are turned into records; the measures filter them again as before, so a row
+    left out here is one none of them would have looked at.
+    """
+    r = rules()
+    basis, kind, unit = t["basis"], t["kind"], t["unit"]
+    measure, ind = t["measure_type"], t["indicator_id"]
+    point, persons = basis == "point", unit.isin(PERSON_UNITS)
+    changes = point & kind.isin(["baseline", "target"]) & (
+        (measure == "stock") & persons | (measure == "rate") & unit.isin(RATE_UNITS))  # _changes
+    pupils = point & (measure == "stock") & persons & (t["domain"] == r["pupils_domain"])  # _pupils
+    teachers = point & (measure == "stock") & persons & ind.isin(r["teachers"])  # _per_teacher
+    national_ids = [] if national is None else list(national["indicator_id"])
+    named = changes | pupils | teachers | ind.isin(national_ids) | ind.isin(r["money_totals"])  # + _gaps, _money
+    unnamed = point & persons & (t["domain"] == r["pupils_domain"])  # the loose pupil counts _money names
+    return as_mask(named), as_mask(unnamed)
 
 
 def _changes(out: _Out, mine: list[dict], county: str, base_year, end_year) -> None:

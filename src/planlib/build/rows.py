@@ -25,8 +25,8 @@ def column_lists(df: pd.DataFrame, columns: Sequence[str], mask=None) -> list[li
     keep = None if mask is None else as_mask(mask)
     out = []
     for c in columns:
-        values = df[c].to_numpy(dtype=object, na_value=None)
-        out.append((values if keep is None else values[keep]).tolist())
+        column = df[c] if keep is None else df[c][keep]  # filtered first: only the kept cells become objects
+        out.append(column.to_numpy(dtype=object, na_value=None).tolist())
     return out
 
 
