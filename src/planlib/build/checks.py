@@ -94,10 +94,12 @@ def _grouped(rows: list[dict], keys: list[str], dropna: bool = True) -> list[tup
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         k = tuple(r[c] for c in keys)
-        if dropna and any(v is None for v in k):
+        if dropna and None in k:
             continue
         groups.setdefault(k, []).append(r)
-    return sorted(groups.items(), key=lambda kv: _none_last(kv[0]))
+    if any(None in k for k in groups):
+        return sorted(groups.items(), key=lambda kv: _none_last(kv[0]))
+    return sorted(groups.items(), key=lambda kv: kv[0])  # no key missing: the same order, without the wrapping
 
 
 def _by_year(rows: list[dict]) -> list[dict]:
@@ -345,7 +347,7 @@ def unnamed_numbers(t: pd.DataFrame) -> list[dict]:
                                                                t["indicator_id"] == "")):
         if county is not None and source_file is not None:
             groups.setdefault((county, source_file), []).append((domain, line))
-    for (county, source_file), g in sorted(groups.items(), key=lambda kv: _none_last(kv[0])):
+    for (county, source_file), g in sorted(groups.items(), key=lambda kv: kv[0]):  # no key is missing here
         domains = Counter(d for d, _ in g if d is not None)
         by_domain = ", ".join(f"{d} {n}" for d, n in sorted(domains.items()))
         out.append(_finding(county, "unnamed_indicator", "info",
