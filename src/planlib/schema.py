@@ -7,8 +7,10 @@ One place (as PUDL's ``fields.py``) feeds the checks before writing, the codeboo
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pandas as pd
+from pandas.api.types import pandas_dtype
 
 from .datafiles import package_yaml
 from .errors import SchemaError
@@ -236,6 +238,11 @@ def empty_frame(table: str) -> pd.DataFrame:
     return pd.DataFrame({c.name: pd.Series(dtype=c.dtype) for c in TABLES[table]["columns"]})
 
 
+@lru_cache(maxsize=None)
+def _dtype(name: str):
+    return pandas_dtype(name)
+
+
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Return ``df`` with exactly the declared columns in order and dtypes; missing optional columns are added empty."""
     spec = TABLES[table]["columns"]
@@ -246,7 +253,9 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     for col in spec:
         series = df[col.name] if col.name in df.columns else pd.Series([pd.NA] * len(df), index=df.index)
         try:
-            if col.dtype == "string":
+            if series.dtype == _dtype(col.dtype):
+                pass  # already typed (a frame conformed before): nothing to convert
+            elif col.dtype == "string":
                 series = series.astype("string")
             else:
                 series = pd.to_numeric(series, errors="raise").astype(col.dtype)
@@ -270,8 +279,8 @@ def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:
                 problems.append(f"{col.name}: dtype {s.dtype}, schema says {col.dtype}")
             if col.required and s.isna().any():
                 problems.append(f"{col.name}: {int(s.isna().sum())} missing values in a required column")
-            if col.allowed is not None:
-                bad = sorted(set(s.dropna().astype(str)) - set(col.allowed))
+            if col.allowed is not None:  # each distinct value once, not every cell
+                bad = sorted({str(v) for v in s.dropna().unique()} - set(col.allowed))
                 if bad:
                     problems.append(f"{col.name}: values not allowed: {bad[:10]}")
         key = spec["key"]

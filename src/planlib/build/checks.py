@@ -19,6 +19,7 @@ import pandas as pd
 
 from .. import schema
 from ..datafiles import package_yaml
+from .rows import as_mask, column_lists, records
 
 
 @lru_cache(maxsize=1)
@@ -72,11 +73,15 @@ def _fmt(v: float) -> str:
     return f"{v:,.4f}".rstrip("0").rstrip(".")
 
 
-def _records(t: pd.DataFrame, mask) -> list[dict]:
-    """The rows of ``t`` where ``mask`` holds (missing counts as false, as in pandas indexing), NA as None."""
-    sub = t[mask.fillna(False).astype(bool)] if hasattr(mask, "fillna") else t[mask]
-    sub = sub.astype(object).where(sub.notna(), None)
-    return sub.to_dict("records")
+#: The columns of a row the checks below read (each check reads a few; one list keeps them in step).
+ROW_COLUMNS = ("county", "source_file", "table_id", "indicator_id", "indicator_zh", "level", "year", "kind",
+               "value", "value_raw", "unit", "unit_raw", "comparator", "line", "char_start", "domain")
+
+
+def _records(t: pd.DataFrame, mask, extra: tuple[str, ...] = ()) -> list[dict]:
+    """The rows of ``t`` where ``mask`` holds (missing counts as false), NA as None: the columns the checks
+    read only, taken column by column (``to_dict("records")`` of the whole table boxes every cell)."""
+    return records(t, [c for c in (*ROW_COLUMNS, *extra) if c in t.columns], mask)
 
 
 def _none_last(key: tuple) -> tuple:
@@ -89,10 +94,12 @@ def _grouped(rows: list[dict], keys: list[str], dropna: bool = True) -> list[tup
     groups: dict[tuple, list[dict]] = {}
     for r in rows:
         k = tuple(r[c] for c in keys)
-        if dropna and any(v is None for v in k):
+        if dropna and None in k:
             continue
         groups.setdefault(k, []).append(r)
-    return sorted(groups.items(), key=lambda kv: _none_last(kv[0]))
+    if any(None in k for k in groups):
+        return sorted(groups.items(), key=lambda kv: _none_last(kv[0]))
+    return sorted(groups.items(), key=lambda kv: kv[0])  # no key missing: the same order, without the wrapping
 
 
 def _by_year(rows: list[dict]) -> list[dict]:
@@ -104,8 +111,9 @@ def _by_year(rows: list[dict]) -> list[dict]:
 def change_mismatches(t: pd.DataFrame) -> list[dict]:
     """A table's change column against its own first and last year columns (same table row)."""
     out = []
-    rows = _records(t, (t["source"] == "table") & t["_row_line"].notna())
-    for (_, table_id, row_line), g in _grouped(rows, ["source_file", "table_id", "_row_line"]):
+    keys = ["source_file", "table_id", "_row_line"]
+    rows = _records(t, _change_rows(t, keys), ("_row_line",))
+    for (_, table_id, row_line), g in _grouped(rows, keys):
         changes = [r for r in g if r["kind"] == "change"]
         levels = _by_year([r for r in g if r["kind"] is not None and r["kind"] != "change" and r["year"] is not None])
         if not changes or len(levels) < 2:
@@ -131,16 +139,43 @@ def change_mismatches(t: pd.DataFrame) -> list[dict]:
     return out
 
 
-def _levels(t: pd.DataFrame) -> list[dict]:
+def _change_rows(t: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Table rows (grouped by ``keys``) that have a change column and two years beside it, found for the whole
+    table at once: :func:`change_mismatches` reads only these (any other group gives nothing)."""
+    kind = t["kind"]
+    is_change = as_mask(kind == "change")
+    is_level = as_mask(kind.notna() & (kind != "change") & t["year"].notna())
+    groups = _group_ids(t, keys, (t["source"] == "table") & t["_row_line"].notna())
+    n_change, n_level = _per_group(groups, is_change), _per_group(groups, is_level)
+    return (groups >= 0) & (n_change[groups] > 0) & (n_level[groups] >= 2)
+
+
+def _levels_mask(t: pd.DataFrame) -> np.ndarray:
     """Named levels (not changes) with a year: what the sum and cross-source checks compare."""
-    return _records(t, (t["kind"] != "change") & t["year"].notna() & (t["indicator_id"] != ""))
+    return as_mask((t["kind"] != "change") & t["year"].notna() & (t["indicator_id"] != ""))
+
+
+def _levels(t: pd.DataFrame, mask=None, extra: tuple[str, ...] = ()) -> list[dict]:
+    """The rows of :func:`_levels_mask` (and of ``mask``, when given) as records."""
+    keep = _levels_mask(t) if mask is None else _levels_mask(t) & as_mask(mask)
+    return _records(t, keep, extra)
+
+
+def _sum_ids() -> set[str]:
+    """Every indicator a sum rule names (its total or a part)."""
+    return {i for rule in check_rules()["sums"] for i in (rule["total"], *rule["parts"])}
 
 
 def sum_mismatches(t: pd.DataFrame) -> list[dict]:
-    """Totals against the sum of their parts (by the identities in checks.yml)."""
+    """Totals against the sum of their parts (by the identities in checks.yml).
+
+    Only rows of indicators a rule names are read: the others never enter a rule's test, and a group
+    without them gives nothing.
+    """
     out = []
     group_cols = ["county", "source_file", "table_id", "year", "kind"]
-    for keys, g in _grouped(_levels(t), group_cols, dropna=False):
+    rows = _levels(t, t["indicator_id"].isin(_sum_ids()))
+    for keys, g in _grouped(rows, group_cols, dropna=False):
         by_id: dict[str, list[dict]] = {}
         for r in g:
             by_id.setdefault(r["indicator_id"], []).append(r)
@@ -181,8 +216,9 @@ def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
     (project lists give per-item numbers, such as classes per school, that are not aggregates).
     """
     out = []
+    keys = ["county", "source_file", "indicator_id", "year", "kind"]
     for (county, source_file, ind, year, kind), g in _grouped(
-            _levels(t), ["county", "source_file", "indicator_id", "year", "kind"]):
+            _levels(t, _may_conflict(t, keys), ("section_path",)), keys):
         if len(g) < 2:
             continue
         g = [_Row(r, place=r["table_id"] if r["table_id"] else f"prose line {int(r['line'])}") for r in g]
@@ -225,48 +261,111 @@ def cross_source_conflicts(t: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _group_ids(t: pd.DataFrame, keys: list[str], mask) -> np.ndarray:
+    """A number per group of ``keys`` for the rows where ``mask`` holds and no key is missing; -1 elsewhere."""
+    ids = np.full(len(t), -1, dtype=np.int64)
+    keep = as_mask(mask) & as_mask(t[keys].notna().all(axis=1))
+    if keep.any():
+        ids[keep] = t.loc[keep, keys].groupby(keys, sort=False).ngroup().to_numpy()
+    return ids
+
+
+def _per_group(ids: np.ndarray, flags: np.ndarray) -> np.ndarray:
+    """How many rows of each group (numbered by :func:`_group_ids`) have ``flags``; one slot more, for -1."""
+    inside = ids >= 0
+    return np.bincount(ids[inside], weights=flags[inside], minlength=int(ids.max(initial=-1)) + 2)
+
+
+def _may_conflict(t: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """The level rows of the groups (by ``keys``) :func:`cross_source_conflicts` can report, found for the whole
+    table at once: two exact values that are not all the same (a missing one counts as different), or an exact
+    value and a bound. Any other group compares values that agree, and says nothing.
+    """
+    groups = _group_ids(t, keys, _levels_mask(t))
+    comparator = t["comparator"]
+    exact = as_mask(comparator == "=")
+    bound = as_mask(comparator.isin([">", ">=", "<", "<="]))
+    value = t["value"].to_numpy(dtype=float, na_value=np.nan)
+    inside = (groups >= 0) & exact
+    size = int(groups.max(initial=-1)) + 2
+    high, low = np.full(size, -np.inf), np.full(size, np.inf)
+    with np.errstate(invalid="ignore"):
+        np.maximum.at(high, groups[inside], value[inside])  # NaN propagates: such a group stays in
+        np.minimum.at(low, groups[inside], value[inside])
+    n_exact, n_bound = _per_group(groups, exact), _per_group(groups, bound)
+    differ = ~(high == low)  # NaN compares unequal
+    wanted = (n_exact >= 2) & differ | (n_exact >= 1) & (n_bound >= 1)
+    return (groups >= 0) & wanted[groups]
+
+
 def _same_section(a, b) -> bool:
     sa, sb = getattr(a, "section_path", None), getattr(b, "section_path", None)
     return isinstance(sa, str) and sa == sb and sa != ""
 
 
-def out_of_range(t: pd.DataFrame) -> list[dict]:
-    from ..extract.dictionary import plausible
+def _plausible(ids: pd.Series, kinds: pd.Series, values: pd.Series) -> np.ndarray:
+    """:func:`planlib.extract.dictionary.plausible` of every row at once (named rows; the dictionary's ranges)."""
+    from ..extract.dictionary import load_indicators, plausible
 
+    indicators = load_indicators()
+    unknown = ~ids.isin(list(indicators)) | ~kinds.isin(list(schema.KINDS))
+    if unknown.any():  # the error plausible() raises for it
+        i = int(np.flatnonzero(as_mask(unknown))[0])
+        plausible(ids.iloc[i], kinds.iloc[i], values.iloc[i])
+    bounds = pd.DataFrame([(i, ind.min_value, ind.max_value, ind.max_abs_change) for i, ind in indicators.items()],
+                          columns=["id", "lo", "hi", "abs"]).set_index("id").astype(float)
+    b = bounds.reindex(ids.to_numpy(dtype=object))
+    lo, hi, most = (b[c].to_numpy() for c in ("lo", "hi", "abs"))
+    v = values.to_numpy(dtype=float, na_value=np.nan)
+    finite = np.isfinite(v)
+    with np.errstate(invalid="ignore"):
+        level_ok = (np.isnan(lo) | (v >= lo)) & (np.isnan(hi) | (v <= hi))
+        change_ok = np.isnan(most) | (np.abs(v) <= most)
+    return finite & np.where(kinds.to_numpy(dtype=object) == "change", change_ok, level_ok)
+
+
+def out_of_range(t: pd.DataFrame) -> list[dict]:
+    """Named numbers outside the dictionary's plausible range (the ranges tested on the whole column at once)."""
     out = []
-    for r in _records(t, t["indicator_id"] != ""):
-        if not plausible(r["indicator_id"], r["kind"], float(r["value"])):
-            out.append(_finding(r["county"], "out_of_range", "warning",
-                                f"{r['indicator_zh']} {r['kind']} {r['value_raw']}{r['unit_raw'] or ''} "
-                                f"(= {_fmt(r['value'])} {r['unit'] or ''}) is outside the plausible range for {r['indicator_id']}",
-                                [r["line"]], r["source_file"], r["indicator_id"], r["year"]))
+    named = as_mask(t["indicator_id"] != "")
+    ok = np.ones(len(t), dtype=bool)
+    if named.any():
+        ok[named] = _plausible(t.loc[named, "indicator_id"], t.loc[named, "kind"], t.loc[named, "value"])
+    for r in _records(t, named & ~ok):
+        out.append(_finding(r["county"], "out_of_range", "warning",
+                            f"{r['indicator_zh']} {r['kind']} {r['value_raw']}{r['unit_raw'] or ''} "
+                            f"(= {_fmt(r['value'])} {r['unit'] or ''}) is outside the plausible range for {r['indicator_id']}",
+                            [r["line"]], r["source_file"], r["indicator_id"], r["year"]))
     return out
 
 
 def unnamed_numbers(t: pd.DataFrame) -> list[dict]:
     """In-domain numbers the dictionary cannot name: kept in targets, counted here."""
     out = []
-    for (county, source_file), g in _grouped(_records(t, t["indicator_id"] == ""), ["county", "source_file"]):
-        domains = Counter(r["domain"] for r in g if r["domain"] is not None)
+    groups: dict[tuple, list[tuple]] = {}
+    for county, source_file, domain, line in zip(*column_lists(t, ["county", "source_file", "domain", "line"],
+                                                               t["indicator_id"] == "")):
+        if county is not None and source_file is not None:
+            groups.setdefault((county, source_file), []).append((domain, line))
+    for (county, source_file), g in sorted(groups.items(), key=lambda kv: kv[0]):  # no key is missing here
+        domains = Counter(d for d, _ in g if d is not None)
         by_domain = ", ".join(f"{d} {n}" for d, n in sorted(domains.items()))
         out.append(_finding(county, "unnamed_indicator", "info",
                             f"{len(g)} numbers in the four domains have no indicator_id ({by_domain}); "
-                            "they are in targets with an empty indicator_id", [r["line"] for r in g], source_file))
+                            "they are in targets with an empty indicator_id", [n for _, n in g], source_file))
     return out
 
 
 def run_checks(targets: pd.DataFrame, internal: pd.DataFrame | None, findings: list[dict]) -> pd.DataFrame:
     """All findings as the `checks` table: those found while reading plus the cross-row checks."""
-    t = targets.copy()
+    key = ["source_file", "line", "char_start"]
+    t = targets.assign(table_id=targets["table_id"].fillna(""), indicator_id=targets["indicator_id"].fillna(""))
+    cols = [c for c in ("_row_line", "_parent_line", "_section")
+            if internal is not None and not internal.empty and c in internal.columns]
+    keyed = targets[key].merge(internal[[*key, *cols]], on=key, how="left") if cols else None  # left: targets' order
     for col in ("_row_line", "_parent_line", "_section"):
-        if internal is not None and not internal.empty and col in internal.columns:
-            keyed = internal[["source_file", "line", "char_start", col]]
-            t = t.merge(keyed, on=["source_file", "line", "char_start"], how="left")
-        else:
-            t[col] = pd.NA
+        t[col] = keyed[col].to_numpy() if col in cols else pd.NA  # one row per target: the key is unique
     t["section_path"] = t["_section"]  # namedtuples (itertuples) cannot carry a leading underscore
-    t["table_id"] = t["table_id"].fillna("")
-    t["indicator_id"] = t["indicator_id"].fillna("")
     rows = list(findings)
     rows += change_mismatches(t)
     rows += sum_mismatches(t)

@@ -8,7 +8,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+
+from .rows import as_mask
 
 COLUMNS = ["county", "indicator_id", "indicator_zh", "domain", "level", "unit",
            "baseline_year", "baseline", "baseline_comparator", "baseline_line",
@@ -17,12 +20,26 @@ COLUMNS = ["county", "indicator_id", "indicator_zh", "domain", "level", "unit",
            "growth_pct", "growth_start_year", "growth_end_year", "source_file", "source_lines"]
 
 
-def _pick(rows: list[dict]) -> dict | None:
-    """The latest year first, then a table's number before the prose, then the first line (missing years last)."""
-    if not rows:
-        return None
-    return min(rows, key=lambda r: (r["year"] is None, -(r["year"] or 0), r["source"] != "table",
-                                    r["line"] is None, r["line"] or 0))
+KEY = ["county", "indicator_id"]
+INT_COLUMNS = ("baseline_year", "target_year", "baseline_line", "target_line", "change_line",
+               "growth_start_year", "growth_end_year")
+FLOAT_COLUMNS = ("baseline", "target", "change", "growth_pct")
+
+
+def _pick(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per county and indicator, the row to show: the latest year first (missing years last), then a
+    table's number before the prose, then the first line; on a tie, the first in the table's order.
+
+    One stable sort of the whole table and the first row of each group (no pandas call per group).
+    """
+    year, line = rows["year"], rows["line"]
+    order = pd.DataFrame({
+        "year_missing": year.isna().to_numpy(dtype=bool), "year": -year.fillna(0).to_numpy(dtype="int64"),
+        "not_table": (rows["source"].fillna("") != "table").to_numpy(dtype=bool),
+        "line_missing": line.isna().to_numpy(dtype=bool), "line": line.fillna(0).to_numpy(dtype="int64"),
+        "position": np.arange(len(rows))})
+    picked = rows.iloc[order.sort_values(list(order.columns), kind="stable").index]
+    return picked[~picked.duplicated(KEY).to_numpy(dtype=bool)]
 
 
 def comparison_table(targets: pd.DataFrame, derived: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -30,56 +47,45 @@ def comparison_table(targets: pd.DataFrame, derived: pd.DataFrame | None = None)
 
     One source for one number: growth is computed once, in :mod:`planlib.build.derived`, and looked up here
     by county, indicator and level; a row without a derived growth (a rate, an amount, a flow) has none.
-    The rows are grouped in one pass over the table (no pandas call per county and indicator).
+    Whole-table operations: each kind's chosen row per county and indicator by one sort, then merges.
     """
     from .derived import growth_for_comparison
 
     if derived is None:
         raise TypeError("comparison_table needs the derived table (planlib.build.derived.derived_tables)")
-    growth = {(c, i, lv or ""): (v, s, e) for c, i, lv, v, s, e in growth_for_comparison(derived).itertuples(index=False)}
-    named = targets[(targets["indicator_id"].fillna("") != "") & targets["county"].notna()]
     cols = ["county", "indicator_id", "indicator_zh", "domain", "level", "unit", "year", "kind", "value",
             "comparator", "line", "source", "source_file"]
-    named = named[cols].astype(object)
-    groups: dict[tuple, list[dict]] = {}
-    for r in named.where(named.notna(), None).to_dict("records"):
-        groups.setdefault((r["county"], r["indicator_id"]), []).append(r)
-    rows = []
-    for (county, ind), g in sorted(groups.items(), key=lambda kv: kv[0]):
-        base = _pick([r for r in g if r["kind"] == "baseline" and r["year"] is not None])
-        target = _pick([r for r in g if r["kind"] == "target" and r["year"] is not None])
-        change = _pick([r for r in g if r["kind"] == "change"])
-        first = next((r for r in (target, base, change) if r is not None), None)
-        if first is None:
-            continue  # only undated norms (每年, 生均): nothing to compare across places
-        row = {"county": county, "indicator_id": ind, "indicator_zh": first["indicator_zh"], "domain": first["domain"],
-               "level": first["level"], "unit": (target if target is not None else first)["unit"],
-               "source_file": first["source_file"]}
-        lines = []
-        for name, r in (("baseline", base), ("target", target), ("change", change)):
-            row[name] = r["value"] if r is not None else pd.NA
-            row[f"{name}_comparator"] = r["comparator"] if r is not None else pd.NA
-            row[f"{name}_line"] = r["line"] if r is not None else pd.NA
-            if name != "change":
-                row[f"{name}_year"] = r["year"] if r is not None else pd.NA
-            else:
-                row["change_unit"] = r["unit"] if r is not None else pd.NA
-            if r is not None:
-                lines.append(int(r["line"]))
-        level = "" if pd.isna(first["level"]) else first["level"]
-        value, start, end = growth.get((county, ind, level), (pd.NA, pd.NA, pd.NA))
-        row["growth_pct"] = round(value, 4) if pd.notna(value) else pd.NA
-        row["growth_start_year"], row["growth_end_year"] = start, end
-        row["source_lines"] = ";".join(str(n) for n in lines)
-        rows.append(row)
-    df = pd.DataFrame(rows, columns=COLUMNS)
-    for c in ("baseline_year", "target_year", "baseline_line", "target_line", "change_line",
-              "growth_start_year", "growth_end_year"):
+    named = targets.loc[as_mask((targets["indicator_id"].fillna("") != "") & targets["county"].notna()), cols]
+    named = named.reset_index(drop=True)
+    kind = named["kind"]
+    picks = {"target": _pick(named[as_mask((kind == "target") & named["year"].notna())]),
+             "baseline": _pick(named[as_mask((kind == "baseline") & named["year"].notna())]),
+             "change": _pick(named[as_mask(kind == "change")])}
+    # the row a place's indicator is described by: its target, else its baseline, else its change
+    first = pd.concat(list(picks.values()), ignore_index=True)
+    first = first[~first.duplicated(KEY).to_numpy(dtype=bool)].sort_values(KEY, kind="stable", ignore_index=True)
+    df = first[[*KEY, "indicator_zh", "domain", "level", "unit", "source_file"]]
+    for name, r in picks.items():
+        keep = ["value", "comparator", "line", *(("year",) if name != "change" else ("unit",))]
+        r = r[[*KEY, *keep]].rename(columns={"value": name, "comparator": f"{name}_comparator",
+                                             "line": f"{name}_line", "year": f"{name}_year", "unit": "change_unit"})
+        df = df.merge(r, on=KEY, how="left", sort=False)
+    growth = growth_for_comparison(derived)
+    growth = growth.assign(level=growth["level"].fillna(""))
+    growth = growth[~growth.duplicated(["county", "indicator_id", "level"], keep="last").to_numpy(dtype=bool)]
+    growth = growth.rename(columns={"level": "_level", "span_start": "growth_start_year", "span_end": "growth_end_year"})
+    df = df.assign(_level=df["level"].fillna("")).merge(growth, on=[*KEY, "_level"], how="left", sort=False)
+    df["growth_pct"] = np.round(pd.to_numeric(df["growth_pct"]).astype("Float64"), 4)
+    lines = []
+    for name in ("baseline", "target", "change"):
+        lines.append(df[f"{name}_line"].astype("Int64").to_numpy(dtype=object, na_value=None).tolist())
+    df["source_lines"] = [";".join(str(n) for n in row if n is not None) for row in zip(*lines)]
+    df = df[COLUMNS].copy()
+    for c in INT_COLUMNS:
         df[c] = df[c].astype("Int64")
-    for c in ("baseline", "target", "change", "growth_pct"):
+    for c in FLOAT_COLUMNS:
         df[c] = pd.to_numeric(df[c]).astype("Float64")
-    for c in set(COLUMNS) - {"baseline_year", "target_year", "baseline_line", "target_line", "change_line",
-                             "growth_start_year", "growth_end_year", "baseline", "target", "change", "growth_pct"}:
+    for c in set(COLUMNS) - set(INT_COLUMNS) - set(FLOAT_COLUMNS):
         df[c] = df[c].astype("string")
     return df
 

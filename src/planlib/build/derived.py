@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from .. import paths
 
 from ..schema import DERIVED_IDS
+from .rows import as_mask, records
 
 GROWTH, CHANGE_PP, GAP, ANNUAL_MEAN, PER_PUPIL, PUPILS_PER_TEACHER = DERIVED_IDS
 PERSON_UNITS = ("人", "名")
@@ -143,10 +145,17 @@ def _pick(rows: list[dict]) -> dict | None:
                                     r["char_start"] is None, r["char_start"] or 0))
 
 
-def _records(df: pd.DataFrame) -> list[dict]:
-    """The rows of ``df`` as dicts, missing values as None (read row by row without a pandas call each)."""
-    obj = df.astype(object)
-    return obj.where(obj.notna(), None).to_dict("records")
+#: The columns of a targets row the measures below read (``text_file`` too where the table has it).
+ROW_COLUMNS = ("county", "indicator_id", "level", "domain", "year", "kind", "basis", "span_start", "span_end",
+               "value", "unit", "measure_type", "comparator", "source", "source_file", "text_file", "line",
+               "char_start")
+
+
+def _records(df: pd.DataFrame, mask=None, columns=None) -> list[dict]:
+    """The rows of ``df`` (where ``mask`` holds) as dicts, missing values as None: only the columns read
+    here, taken column by column (``to_dict("records")`` of the whole table boxes every cell)."""
+    wanted = df.columns if columns is None else [c for c in columns if c in df.columns]
+    return records(df, wanted, mask)
 
 
 def _group(rows: list[dict], *keys: str) -> list[tuple[tuple, list[dict]]]:
@@ -174,10 +183,11 @@ def _period(plans: pd.DataFrame | None, county: str) -> tuple[int | None, int | 
     return int(hit.iloc[0]["period_start"]) - 1, int(hit.iloc[0]["period_end"])
 
 
-def _split(df: pd.DataFrame) -> dict[str, list[dict]]:
-    """County -> its rows as records, in the table's order (what ``df[df["county"] == county]`` gives, in one pass)."""
+def _split(df: pd.DataFrame, mask=None) -> dict[str, list[dict]]:
+    """County -> its rows (where ``mask`` holds) as records, in the table's order (what
+    ``df[df["county"] == county]`` gives, in one pass)."""
     out: dict[str, list[dict]] = {}
-    for r in _records(df):
+    for r in _records(df, mask, ROW_COLUMNS):
         if r["county"] is not None:
             out.setdefault(r["county"], []).append(r)
     return out
@@ -235,16 +245,17 @@ def derived_tables(targets: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
                    national: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The `derived` and `derived_missing` frames (not yet conformed to the schema)."""
     t = with_meaning(targets, indicators)
-    unnamed = t[t["indicator_id"].fillna("") == ""].assign(level=lambda x: x["level"].fillna(""))
-    t = t[t["indicator_id"].fillna("") != ""]
     t = t.assign(level=t["level"].fillna(""))
+    named = as_mask(t["indicator_id"].fillna("") != "")
     if national is None:
         national = read_national(indicators)
     out = _Out()
-    counties = sorted(set(t["county"]) | (set(plans["county"]) if plans is not None and len(plans) else set()))
+    counties = sorted(set(t.loc[named, "county"].unique())  # each county once (not a Python object per row)
+                      | (set(plans["county"]) if plans is not None and len(plans) else set()))
     # each county's rows taken once, as plain records (a mask per county would read the whole table per
     # county, quadratic; a pandas call per county and indicator costs milliseconds)
-    by_county, unnamed_by_county = _split(t), _split(unnamed)
+    used, unnamed_used = _read_rows(t, national)
+    by_county, unnamed_by_county = _split(t, named & used), _split(t, ~named & unnamed_used)
     periods = _periods(plans)
     nat_rows = _records(national) if national is not None else []
     for county in counties:
@@ -259,6 +270,25 @@ def derived_tables(targets: pd.DataFrame, indicators: pd.DataFrame, plans: pd.Da
     derived = derived.sort_values(["county", "derived_id", "indicator_id", "level"], kind="stable")
     missing = missing.sort_values(["county", "derived_id", "indicator_id", "level"], kind="stable")
     return derived.reset_index(drop=True), missing.reset_index(drop=True)
+
+
+def _read_rows(t: pd.DataFrame, national: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray]:
+    """The rows a measure below can read, for the whole table at once: named rows, and rows without an
+    indicator. Only these are turned into records; the measures filter them again as before, so a row
+    left out here is one none of them would have looked at.
+    """
+    r = rules()
+    basis, kind, unit = t["basis"], t["kind"], t["unit"]
+    measure, ind = t["measure_type"], t["indicator_id"]
+    point, persons = basis == "point", unit.isin(PERSON_UNITS)
+    changes = point & kind.isin(["baseline", "target"]) & (
+        (measure == "stock") & persons | (measure == "rate") & unit.isin(RATE_UNITS))  # _changes
+    pupils = point & (measure == "stock") & persons & (t["domain"] == r["pupils_domain"])  # _pupils
+    teachers = point & (measure == "stock") & persons & ind.isin(r["teachers"])  # _per_teacher
+    national_ids = [] if national is None else list(national["indicator_id"])
+    named = changes | pupils | teachers | ind.isin(national_ids) | ind.isin(r["money_totals"])  # + _gaps, _money
+    unnamed = point & persons & (t["domain"] == r["pupils_domain"])  # the loose pupil counts _money names
+    return as_mask(named), as_mask(unnamed)
 
 
 def _changes(out: _Out, mine: list[dict], county: str, base_year, end_year) -> None:
