@@ -50,6 +50,61 @@ def excel_problem(df: pd.DataFrame) -> str | None:
     return None
 
 
+#: Below this many cells (rows × columns) comparison.xlsx is written in the build's own process:
+#: starting a process would cost about what writing it there takes (≈3 µs a cell with XlsxWriter).
+EXCEL_BACKGROUND_CELLS = 200_000
+
+
+def _write_excel_here(df: pd.DataFrame, path: str) -> float:
+    """Run in the background process: write the workbook; its CPU seconds (that process's own)."""
+    import time
+
+    from .comparison import write_excel
+
+    start = time.process_time()
+    write_excel(df, Path(path))
+    return time.process_time() - start
+
+
+class BackgroundExcel:
+    """comparison.xlsx written by a process of its own while the build writes the other tables.
+
+    XlsxWriter is pure Python (it holds the GIL), so a thread would not run beside pandas' CSV
+    writer; a process does, on the core the parse workers no longer use. :meth:`wait` returns when
+    the file is written or raises what the process raised; :meth:`stop` ends the process (after
+    an error elsewhere), so that nothing writes into the folder once it is removed.
+    """
+
+    def __init__(self, df: pd.DataFrame, path: Path):
+        from concurrent.futures import ProcessPoolExecutor
+
+        from .parallel import _pool_context, _worker_init
+
+        self.path = Path(path)
+        self._executor = ProcessPoolExecutor(max_workers=1, mp_context=_pool_context(), initializer=_worker_init)
+        self._future = self._executor.submit(_write_excel_here, df, str(path))
+
+    def wait(self) -> float:
+        """Block until written; the writing process's CPU seconds."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        from ..errors import PlanlibError
+
+        try:
+            cpu = self._future.result()
+        except BrokenProcessPool:
+            raise PlanlibError(f"{self.path.name}: the process writing it ended before it was written "
+                               "(out of memory?)") from None
+        self._executor.shutdown(wait=True)
+        return cpu
+
+    def stop(self) -> None:
+        """End the writing process and wait for it to be gone."""
+        from .parallel import _stop
+
+        _stop(self._executor)
+
+
 def read_table(name: str, processed_dir: Path) -> pd.DataFrame:
     """Read one table, preferring Parquet (keeps dtypes), falling back to the CSV."""
     pq_path = processed_dir / f"{name}.parquet"
