@@ -85,7 +85,10 @@ def main() -> None:
                     if name in schema.TABLES:
                         df = schema.validate(schema.conform(df, name), name)
                 with Timer() as t_csv:
-                    df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
+                    if hasattr(io, "write_csv"):
+                        io.write_csv(df, out / f"{name}.csv")
+                    else:  # before write_csv
+                        df.to_csv(out / f"{name}.csv", index=False, encoding="utf-8-sig", lineterminator="\n")
                 with Timer() as t_pq:
                     df.to_parquet(out / f"{name}.parquet", index=False, compression="zstd", engine="pyarrow")
                 total["conform"] += t_conform.cpu

@@ -25,17 +25,24 @@ def write_table(df: pd.DataFrame, name: str, out_dir: Path, csv: bool = True) ->
     written = []
     if csv:
         csv_path = out_dir / f"{name}.csv"
-        # the bytes of to_csv(encoding="utf-8-sig"), ≈15% less CPU: the BOM written once (utf-8-sig's
-        # encoder is Python code, run for every row) and pandas' chunks of 10,000 rows (its default,
-        # 100,000 cells, pays a per-chunk cost ≈100 times for a 30-column table of 370,000 rows)
-        with open(csv_path, "w", encoding="utf-8", newline="") as fh:
-            fh.write("\ufeff")
-            df.to_csv(fh, index=False, lineterminator="\n", chunksize=CSV_CHUNK_ROWS)
+        write_csv(df, csv_path)
         written.append(csv_path)
     pq_path = out_dir / f"{name}.parquet"
     # no pandas index metadata, fixed compression: byte-identical output for identical frames
     df.to_parquet(pq_path, index=False, compression="zstd", engine="pyarrow")
     return written + [pq_path]
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> None:
+    """The bytes of ``df.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\\n")``, ≈15% less CPU.
+
+    The BOM is written once (utf-8-sig's encoder is Python code, run for every row), and pandas turns
+    rows into text 10,000 at a time (its default chunk, 100,000 cells, is ≈3,300 rows of a 30-column
+    table, each chunk paying a fixed cost).
+    """
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write("\ufeff")
+        df.to_csv(fh, index=False, lineterminator="\n", chunksize=CSV_CHUNK_ROWS)
 
 
 def excel_problem(df: pd.DataFrame) -> str | None:
