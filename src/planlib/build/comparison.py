@@ -5,7 +5,6 @@ change, comparators and the source lines of each. Table rows are preferred to pr
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -90,25 +89,69 @@ def comparison_table(targets: pd.DataFrame, derived: pd.DataFrame | None = None)
     return df
 
 
-def write_excel(df: pd.DataFrame, path: Path) -> None:
-    """comparison.xlsx with fixed dates inside and in the zip, so rebuilding gives the same bytes."""
-    import datetime
-    import io
-    import zipfile
+#: The date written into comparison.xlsx (created and modified): rebuilding gives the same bytes.
+EXCEL_DATE = (2021, 1, 1)
 
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as xw:
-        df.to_excel(xw, index=False, sheet_name="comparison")
-        props = xw.book.properties
-        props.created = props.modified = datetime.datetime(2021, 1, 1)
-        props.creator = "planlib"
-    buffer.seek(0)
-    with zipfile.ZipFile(buffer) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=(2021, 1, 1, 0, 0, 0))
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            data = src.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps the save time here
-                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2021-01-01T00:00:00Z", data)
-            dst.writestr(fixed, data)
+
+def excel_columns(df: pd.DataFrame) -> list[tuple[str, list]]:
+    """Each column of ``df`` as (kind, values), missing values and "" None: kind "number", "bool", "string",
+    or "mixed" for a number column holding inf, which Excel cannot hold (written as the text "inf",
+    as pandas writes it).
+
+    >>> excel_columns(pd.DataFrame({"n": pd.array([2020, None], dtype="Int64"), "s": ["=", ""]}))
+    [('number', [2020, None]), ('string', ['=', None])]
+    """
+    out = []
+    for col in df.columns:
+        s = df[col]
+        values = s.to_numpy(dtype=object, na_value=None).tolist()
+        if pd.api.types.is_bool_dtype(s.dtype):
+            out.append(("bool", values))
+        elif pd.api.types.is_numeric_dtype(s.dtype):
+            if np.isinf(s.to_numpy(dtype=float, na_value=np.nan)).any():
+                values = [v if v is None or np.isfinite(v) else ("inf" if v > 0 else "-inf") for v in values]
+                out.append(("mixed", values))
+            else:
+                out.append(("number", values))
+        else:
+            values = [v if v is None or isinstance(v, str) else str(v) for v in values]
+            out.append(("string", [v or None for v in values]))  # "" is an empty cell, as openpyxl wrote it
+    return out
+
+
+def write_excel(df: pd.DataFrame, path: Path) -> None:
+    """comparison.xlsx: one sheet, a header row, then the rows; missing values are empty cells.
+
+    XlsxWriter row by row (``constant_memory``: each row goes to disk as it is done, so memory stays
+    flat; several times faster than openpyxl through pandas). Text is always written as text (never
+    taken for a formula or a link), numbers as numbers. Reproducible: fixed document dates, and
+    XlsxWriter's fixed zip timestamps. Raises ValueError, writing nothing, for a table past Excel's
+    limits (:func:`planlib.build.io.excel_problem`), which XlsxWriter would cut short.
+    """
+    import datetime
+
+    import xlsxwriter
+
+    from .io import excel_problem
+
+    problem = excel_problem(df)
+    if problem is not None:
+        raise ValueError(f"{Path(path).name}: {problem}")
+
+    with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
+        book.set_properties({"author": "planlib", "created": datetime.datetime(*EXCEL_DATE)})
+        sheet = book.add_worksheet("comparison")
+        text, number = sheet.write_string, sheet.write_number
+
+        def mixed(row: int, col: int, value) -> None:
+            (text if isinstance(value, str) else number)(row, col, value)
+
+        writers = {"number": number, "string": text, "bool": sheet.write_boolean, "mixed": mixed}
+        for j, name in enumerate(df.columns):
+            text(0, j, str(name))
+        columns = excel_columns(df)
+        write = [writers[kind] for kind, _ in columns]
+        for i, row in enumerate(zip(*(values for _, values in columns)), start=1):
+            for j, value in enumerate(row):
+                if value is not None:
+                    write[j](i, j, value)

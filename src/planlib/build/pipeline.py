@@ -338,8 +338,6 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
     ``csv=False`` writes Parquet only. ``notify`` receives what the build leaves out and why
     (comparison.xlsx past Excel's limits); the default warns.
     """
-    from .io import excel_problem
-
     raw = resolve(raw_dir, RAW_DIR)
     out = resolve(out_dir, PROCESSED_DIR)
     if raw.exists() and not raw.is_dir():
@@ -363,23 +361,7 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
         try:
             (tmp / BUILDING_MARK).touch()
             tmp.chmod(0o755)
-            for name, df in tables.items():
-                write_table(df, name, tmp, csv=csv)
-            if derived:  # the texts that text_file names, inside the same all-or-nothing swap
-                (tmp / TEXT_DIR).mkdir()
-                for slug, text in sorted(derived.items()):
-                    (tmp / TEXT_DIR / f"{slug}.txt").write_text(text, encoding="utf-8", newline="\n")
-            if "comparison" in tables:
-                problem = excel_problem(tables["comparison"])
-                if problem is None:
-                    from .comparison import write_excel
-                    write_excel(tables["comparison"], tmp / "comparison.xlsx")
-                else:
-                    message = f"comparison.xlsx not written: {problem} (comparison.parquet holds the table)"
-                    if notify is None:
-                        warnings.warn(message, stacklevel=2)
-                    else:
-                        notify(message)
+            write_outputs(tables, tmp, csv=csv, derived=derived, jobs=jobs, notify=notify)
             manifest = {"planlib_version": __version__, "raw_fingerprint": raw_fingerprint(raw),
                         "files": [p.name for p in plan_files(raw)],
                         "rows": {name: int(len(df)) for name, df in tables.items()}}
@@ -392,6 +374,50 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
                 remove_output(tmp)
             raise
     return tables
+
+
+def write_outputs(tables: dict[str, pd.DataFrame], folder: Path, csv: bool = True,
+                  derived: dict[str, str] | None = None, jobs: int = 1,
+                  notify: Callable[[str], None] | None = None) -> float:
+    """Write every table (CSV + Parquet), the derived texts and comparison.xlsx into ``folder``.
+
+    With ``jobs`` > 1 and a large comparison table, comparison.xlsx is written by a process of its
+    own while this one writes the rest (:class:`planlib.build.io.BackgroundExcel`); on any error that
+    process is ended before the error goes on, so the caller can remove ``folder`` whole. Returns the
+    CPU seconds of that process (0.0 when there is none), which this process's clock does not see.
+    """
+    from .io import EXCEL_BACKGROUND_CELLS, BackgroundExcel, excel_problem
+
+    excel = tables.get("comparison")
+    if excel is not None:
+        problem = excel_problem(excel)
+        if problem is not None:
+            message = f"comparison.xlsx not written: {problem} (comparison.parquet holds the table)"
+            if notify is None:
+                warnings.warn(message, stacklevel=3)
+            else:
+                notify(message)
+            excel = None
+    background = None
+    try:
+        if excel is not None and jobs > 1 and excel.size >= EXCEL_BACKGROUND_CELLS:
+            background = BackgroundExcel(excel, folder / "comparison.xlsx")
+        for name, df in tables.items():
+            write_table(df, name, folder, csv=csv)
+        if derived:  # the texts that text_file names, inside the same all-or-nothing swap
+            (folder / TEXT_DIR).mkdir()
+            for slug, text in sorted(derived.items()):
+                (folder / TEXT_DIR / f"{slug}.txt").write_text(text, encoding="utf-8", newline="\n")
+        if background is not None:
+            return background.wait()
+        if excel is not None:
+            from .comparison import write_excel
+            write_excel(excel, folder / "comparison.xlsx")
+        return 0.0
+    except BaseException:
+        if background is not None:
+            background.stop()
+        raise
 
 
 def load_tables(processed_dir: str | Path | None = None, warn_stale: bool = True) -> dict[str, pd.DataFrame]:
