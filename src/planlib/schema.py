@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
+import pyarrow as pa
 from pandas.api.types import pandas_dtype
 
 from .datafiles import package_yaml
@@ -263,6 +264,64 @@ def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
             raise SchemaError(f"{table}.{col.name}: cannot convert to {col.dtype}: {exc}") from exc
         out[col.name] = series
     return out.reset_index(drop=True)
+
+
+#: Each schema dtype as Arrow stores it, and the plain Python values taken as they are (bool is not an int here).
+ARROW_TYPES = {"string": pa.string(), "Int64": pa.int64(), "Float64": pa.float64()}
+_PLAIN = {"string": (str,), "Int64": (int,), "Float64": (int, float)}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([(c.name, ARROW_TYPES[c.dtype]) for c in TABLES[table]["columns"]])
+
+
+def rows_to_arrow(rows: list[dict], table: str) -> pa.Table:
+    """``rows`` (dicts; keys starting with ``_`` left out) as an Arrow table in the schema's columns and types.
+
+    The values are those ``conform(pd.DataFrame(rows), table)`` gives, without building that frame:
+    a compact result a worker ships, the cache keeps and the driver holds, conformed as pandas
+    once for the whole corpus (:func:`frame_from_arrow`). A column holding anything but plain
+    ``str`` / ``int`` / ``float`` / None takes the pandas way for this set of rows.
+    """
+    spec = TABLES[table]["columns"]
+    present = set().union(*rows) if rows else set()
+    unknown = {k for k in present if not k.startswith("_")} - {c.name for c in spec}
+    if unknown:
+        raise SchemaError(f"{table}: columns not in the schema: {sorted(unknown)}")
+    arrays, conformed = [], None
+    for col in spec:
+        kind = ARROW_TYPES[col.dtype]
+        if col.name not in present:
+            arrays.append(pa.nulls(len(rows), kind))
+            continue
+        values = [r.get(col.name) for r in rows]
+        plain = _PLAIN[col.dtype]
+        if all(v is None or type(v) in plain for v in values):
+            try:
+                arrays.append(pa.array(values, kind, from_pandas=True))  # NaN is missing, as in conform
+                continue
+            except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):  # e.g. an int past float's exact range
+                pass
+        if conformed is None:
+            conformed = conform(pd.DataFrame([{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]),
+                                table)
+        arrays.append(pa.array(conformed[col.name], kind, from_pandas=True))
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
+
+
+def _pandas_type(kind: pa.DataType):
+    return {pa.string(): pd.StringDtype(), pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype()}.get(kind)
+
+
+def frame_from_arrow(parts: list[pa.Table], table: str) -> pd.DataFrame:
+    """Per-plan tables made by :func:`rows_to_arrow` as one DataFrame in the schema's dtypes, in the order given.
+
+    One conversion (and one :func:`conform`) for the corpus instead of one per plan.
+    """
+    if not parts:
+        return conform(empty_frame(table), table)
+    whole = pa.concat_tables(parts).combine_chunks()
+    return conform(whole.to_pandas(types_mapper=_pandas_type), table)
 
 
 def validate(df: pd.DataFrame, table: str) -> pd.DataFrame:

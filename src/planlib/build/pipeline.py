@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 from .. import __version__, schema
 from ..errors import PlanFileError, PlanlibError
@@ -170,17 +171,20 @@ def raw_fingerprint(raw_dir: Path) -> str:
 
 @dataclass
 class PlanResult:
-    """What one plan contributes to the tables: finished per-plan frames and rows, no Document or text.
+    """What one plan contributes to the tables: its rows as compact Arrow tables, no Document or text.
 
     Made by :func:`plan_result` in a worker process (or read back from the cache); small and
-    picklable, so a build keeps only these while the corpus-wide steps wait for every plan.
+    picklable (Arrow buffers, not a pandas frame per table), so a build keeps only these while the
+    corpus-wide steps wait for every plan. The rows are typed as the schema says
+    (:func:`planlib.schema.rows_to_arrow`) and become pandas once, for the whole corpus
+    (:func:`planlib.schema.frame_from_arrow`).
     """
 
     slug: str
     source_file: str
-    targets: pd.DataFrame    # the plan's targets rows, conformed to the schema
-    internal: pd.DataFrame   # key + the parser's working columns (_row_line, _parent_line, _section) the checks read
-    schools: pd.DataFrame
+    targets: pa.Table    # the plan's targets rows in the schema's columns and types
+    internal: pa.Table   # key + the parser's working columns (_row_line, _parent_line, _section) the checks read
+    schools: pa.Table
     findings: list[dict]
     meta: dict
     term_counts: pd.DataFrame  # teach.textmine.term_frequencies of this plan alone
@@ -190,6 +194,16 @@ class PlanResult:
 #: The parser's working columns the corpus-wide checks read (see :func:`planlib.build.checks.run_checks`).
 INTERNAL_COLUMNS = ("_row_line", "_parent_line", "_section")
 _ROW_KEY = ("source_file", "line", "char_start")
+#: Arrow types of the key and working columns (a line number, or a heading's path)
+_INTERNAL_TYPES = {"source_file": pa.string(), "line": pa.int64(), "char_start": pa.int64(),
+                   "_row_line": pa.int64(), "_parent_line": pa.int64(), "_section": pa.string()}
+
+
+def _internal_table(rows: list[dict]) -> pa.Table:
+    """The key and working columns of ``rows``: a column for each of them that some row has."""
+    present = set().union(*rows) if rows else set()
+    names = [k for k in (*_ROW_KEY, *INTERNAL_COLUMNS) if k in present or k in _ROW_KEY]
+    return pa.table({k: pa.array([r.get(k) for r in rows], _INTERNAL_TYPES[k], from_pandas=True) for k in names})
 
 
 def plan_result(path: str | Path) -> PlanResult:
@@ -202,15 +216,21 @@ def plan_result(path: str | Path) -> PlanResult:
 
     parsed = parse_plan(path)  # a derived text's text_file is set by the build that writes it
     plan = parsed.plan
-    internal = [{k: r[k] for k in (*_ROW_KEY, *INTERNAL_COLUMNS) if k in r} for r in parsed.targets]
     return PlanResult(
         slug=parsed.plan.slug, source_file=parsed.plan.source_file,
-        targets=parsed.targets_frame,
-        internal=pd.DataFrame(internal) if internal else pd.DataFrame(columns=list(_ROW_KEY)),
-        schools=parsed.frame("schools"), findings=list(parsed.findings), meta=dict(parsed.meta),
+        targets=schema.rows_to_arrow(parsed.targets, "targets"),
+        internal=_internal_table(parsed.targets),
+        schools=schema.rows_to_arrow(parsed.schools, "schools"), findings=list(parsed.findings),
+        meta=dict(parsed.meta),
         term_counts=term_frequencies([parsed.document], segmenter="rjieba"),  # jieba-rs: jieba's cuts, ≈15× faster
         # written as read, in the file's own script (quotes are restored to it)
         derived_text=None if plan.format == "text" else (plan.original_text or plan.text))
+
+
+def _with_text_file(rows: pa.Table, cited: str) -> pa.Table:
+    """``rows`` citing ``cited`` as their text_file."""
+    at = rows.schema.get_field_index("text_file")
+    return rows.set_column(at, rows.schema.field(at), pa.array([cited] * rows.num_rows, pa.string()))
 
 
 def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE,
@@ -236,8 +256,8 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     for r in results:  # a derived text is cited where this build writes it (a worker, or the cache, cannot know)
         if r.derived_text is not None:
             cited = _cited(Path(text_dir) / f"{r.slug}.txt")
-            r.targets = r.targets.assign(text_file=cited)
-            r.schools = r.schools.assign(text_file=cited)
+            r.targets = _with_text_file(r.targets, cited)
+            r.schools = _with_text_file(r.schools, cited)
             if derived is not None:
                 derived[r.slug] = r.derived_text
     return assemble_tables(results, raw_dir, corrections_file)
@@ -254,7 +274,7 @@ def assemble_tables(results: list[PlanResult], raw_dir: Path,
     from ..extract.metadata import SOURCE_FIELDS, read_sources
 
     sources = read_sources(raw_dir)
-    targets = pd.concat([r.targets for r in results], ignore_index=True)
+    targets = schema.frame_from_arrow([r.targets for r in results], "targets")
     corrections = read_corrections(corrections_file) if corrections_file else None
     targets, correction_findings = apply_corrections(targets, corrections)
     internal = _internal_frame([r.internal for r in results])
@@ -274,7 +294,7 @@ def assemble_tables(results: list[PlanResult], raw_dir: Path,
         "targets": targets.sort_values(["source_file", "line", "char_start"], kind="stable"),
         "indicators": indicators_frame(),
         "plans": pd.DataFrame(plans).sort_values("county", kind="stable"),
-        "schools": pd.concat([r.schools for r in results], ignore_index=True),
+        "schools": schema.frame_from_arrow([r.schools for r in results], "schools"),
         "checks": checks,
     }
     tables = {name: schema.validate(schema.conform(df.reset_index(drop=True), name), name) for name, df in tables.items()}
@@ -285,20 +305,16 @@ def assemble_tables(results: list[PlanResult], raw_dir: Path,
     return tables
 
 
-def _internal_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
+def _internal_frame(parts: list[pa.Table]) -> pd.DataFrame:
     """The per-plan working columns as one frame, typed as if built from all rows at once.
 
     Line columns are numbers with NaN where a row has none (as ``pd.DataFrame`` makes of rows
-    that lack the key), whatever a single plan's frame held (all-None object columns).
+    that lack the key); a column is there when some plan's rows have it.
     """
-    frames = [f for f in frames if not f.empty]
-    if not frames:
+    parts = [p for p in parts if p.num_rows]
+    if not parts:
         return pd.DataFrame()
-    internal = pd.concat(frames, ignore_index=True)
-    for col in ("_row_line", "_parent_line"):
-        if col in internal.columns:
-            internal[col] = pd.to_numeric(internal[col])
-    return internal
+    return pa.concat_tables(parts, promote_options="default").combine_chunks().to_pandas()
 
 
 def terms_from_counts(counts: list[pd.DataFrame], raw_dir: Path, top: int = 20) -> pd.DataFrame:
