@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,6 +27,9 @@ from ..paths import CACHE_DIR, CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RA
 from ..read.document import Document, as_document
 from ..read.formats import read_any
 from ..read.text import PlanText, _cited, has_plan_heading, not_a_plan_message
+
+if TYPE_CHECKING:  # textmine loads jieba: imported where the terms are counted
+    from ..teach.textmine import TermCounts
 
 
 class StaleTablesWarning(UserWarning):
@@ -183,7 +187,7 @@ class PlanResult:
     schools: pd.DataFrame
     findings: list[dict]
     meta: dict
-    term_counts: pd.DataFrame  # teach.textmine.term_frequencies of this plan alone
+    term_counts: TermCounts  # teach.textmine.count_terms of this plan: compact (a corpus holds thousands)
     derived_text: str | None = None  # the text read from a web page, Word file, PDF … (None for a plan text)
 
 
@@ -198,7 +202,7 @@ def plan_result(path: str | Path) -> PlanResult:
     A top-level function of plain arguments, so a process pool (any start method) or a Dask
     worker can run it.
     """
-    from ..teach.textmine import term_frequencies
+    from ..teach.textmine import count_terms
 
     parsed = parse_plan(path)  # a derived text's text_file is set by the build that writes it
     plan = parsed.plan
@@ -208,7 +212,7 @@ def plan_result(path: str | Path) -> PlanResult:
         targets=parsed.targets_frame,
         internal=pd.DataFrame(internal) if internal else pd.DataFrame(columns=list(_ROW_KEY)),
         schools=parsed.frame("schools"), findings=list(parsed.findings), meta=dict(parsed.meta),
-        term_counts=term_frequencies([parsed.document], segmenter="rjieba"),  # jieba-rs: jieba's cuts, ≈15× faster
+        term_counts=count_terms(parsed.document, segmenter="rjieba"),  # jieba-rs: jieba's cuts, ≈15× faster
         # written as read, in the file's own script (quotes are restored to it)
         derived_text=None if plan.format == "text" else (plan.original_text or plan.text))
 
@@ -301,27 +305,21 @@ def _internal_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return internal
 
 
-def terms_from_counts(counts: list[pd.DataFrame], raw_dir: Path, top: int = 20) -> pd.DataFrame:
+def terms_from_counts(counts: list[TermCounts], raw_dir: Path, top: int = 20) -> pd.DataFrame:
     """The `terms` table from per-plan term counts: each plan's most distinctive words, place names
     excluded (names from sources.csv)."""
-    from ..teach.textmine import distinctive_terms, place_names
+    from ..teach.textmine import distinctive_terms_of_counts, place_names
 
-    columns = ["county", "source_file", "term", "count", "share", "first_line", "before_place"]
-    frames = [c for c in counts if not c.empty]
-    tf = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-    # as term_frequencies orders the counts of several plans
-    tf = tf.sort_values(["county", "count", "term"], ascending=[True, False, True], ignore_index=True)
-    terms = distinctive_terms(tf, top=top, exclude=place_names(raw_dir))
-    terms["source_file"] = terms["county"].map(dict(zip(tf["county"], tf["source_file"])))
+    terms = distinctive_terms_of_counts(counts, top=top, exclude=place_names(raw_dir))
     terms["score"] = terms["score"].round(6)  # stable bytes across platforms' last-bit differences
     return terms
 
 
 def distinctive_terms_table(plans: list[PlanText | Document], raw_dir: Path, top: int = 20) -> pd.DataFrame:
     """The `terms` table from plans read in memory (see :func:`terms_from_counts`)."""
-    from ..teach.textmine import term_frequencies
+    from ..teach.textmine import count_terms
 
-    return terms_from_counts([term_frequencies([p], segmenter="rjieba") for p in plans], raw_dir, top=top)
+    return terms_from_counts([count_terms(p, segmenter="rjieba") for p in plans], raw_dir, top=top)
 
 
 def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,

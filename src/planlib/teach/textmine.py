@@ -14,11 +14,13 @@ import math
 import re
 import threading
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 import jieba
+import numpy as np
 import pandas as pd
 
 from .. import paths
@@ -325,6 +327,69 @@ def plan_term_counts(plan: PlanText | Document, min_chars: int = 2, segmenter: s
 
     The whole-corpus steps (:func:`distinctive_terms`) need only these counts, not the plan's text.
     """
+    return count_terms(plan, min_chars, segmenter).frame()
+
+
+def _small(values: Iterable[int]) -> np.ndarray:
+    """Non-negative integers in the smallest unsigned type that holds them (a count is rarely past 65,535)."""
+    a = np.asarray(list(values), dtype=np.int64)
+    if not a.size:
+        return a.astype(np.uint8)
+    if a.min() < 0:
+        raise ValueError("term counts and line numbers are never negative")
+    return a.astype(np.min_scalar_type(int(a.max())))
+
+
+@dataclass(eq=False)
+class TermCounts:
+    """One plan's term counts, compact: what a corpus build keeps of each plan for the `terms` table.
+
+    A build holds every plan's counts until the last plan is read; as a DataFrame of Python strings
+    (county, source_file, term … per row) that came to gigabytes at thousands of plans. Here the
+    terms are one string (joined by newlines, which no line holds) and the numbers small unsigned
+    arrays, in the order each term first occurs: about a dozen bytes a term. :meth:`frame` gives
+    :func:`plan_term_counts`' rows; :func:`distinctive_terms_of_counts` ranks many plans' counts.
+    """
+
+    county: str
+    source_file: str
+    terms: str                 # the terms, "\n"-joined
+    count: np.ndarray          # times counted
+    first_line: np.ndarray     # the line of the first occurrence
+    before_place: np.ndarray   # times right before a place suffix (see term_frequencies)
+
+    @classmethod
+    def of(cls, county: str, source_file: str, terms: list[str], count: Iterable[int],
+           first_line: Iterable[int], before_place: Iterable[int]) -> "TermCounts":
+        joined = "\n".join(terms)
+        if any(not t for t in terms) or joined.count("\n") != max(len(terms) - 1, 0):
+            raise ValueError("a term is empty or holds a line break")
+        out = cls(county, source_file, joined, _small(count), _small(first_line), _small(before_place))
+        if not len(out.count) == len(out.first_line) == len(out.before_place) == len(terms):
+            raise ValueError("terms and their counts differ in length")
+        return out
+
+    def __len__(self) -> int:
+        return len(self.count)
+
+    def term_list(self) -> list[str]:
+        return self.terms.split("\n") if len(self.count) else []
+
+    def frame(self) -> pd.DataFrame:
+        """The rows of :func:`plan_term_counts` (``share``: the count over all counted words)."""
+        counts = self.count.tolist()
+        total = sum(counts) or 1
+        return pd.DataFrame({
+            "county": self.county, "source_file": self.source_file,
+            "term": self.term_list(), "count": counts,
+            "share": [c / total for c in counts],
+            "first_line": self.first_line.tolist(),
+            "before_place": self.before_place.tolist(),
+        })
+
+
+def count_terms(plan: PlanText | Document, min_chars: int = 2, segmenter: str = "jieba") -> TermCounts:
+    """One plan's term counts as :class:`TermCounts` (see :func:`term_frequencies` for what is counted)."""
     if segmenter not in SEGMENTERS:
         raise ValueError(f"segmenter must be one of {SEGMENTERS}, not {segmenter!r}")
     suffixes = frozenset(_noise()["place_suffixes"])
@@ -341,14 +406,8 @@ def plan_term_counts(plan: PlanText | Document, min_chars: int = 2, segmenter: s
     counts = Counter(kept)
     before_place = Counter(placed)
     first_line = {w: n for w, n in zip(reversed(kept), reversed(kept_lines))}  # the first line wins
-    total = sum(counts.values()) or 1
-    return pd.DataFrame({
-        "county": plan.slug, "source_file": plan.source_file,
-        "term": list(counts), "count": list(counts.values()),
-        "share": [c / total for c in counts.values()],
-        "first_line": [first_line[t] for t in counts],
-        "before_place": [before_place[t] for t in counts],
-    })
+    return TermCounts.of(plan.slug, plan.source_file, list(counts), counts.values(),
+                         [first_line[t] for t in counts], [before_place[t] for t in counts])
 
 
 NOISE = "text_noise.yml"
@@ -429,38 +488,143 @@ def distinctive_terms(tf: pd.DataFrame, top: int = 20, method: str = "log_odds",
     """
     if method not in ("log_odds", "tfidf"):
         raise ValueError(f"method must be 'log_odds' or 'tfidf', not {method!r}")
-    tf = tf[~tf["term"].isin(set(exclude))]
-    if method == "log_odds":
-        long = _log_odds_long(tf, prior_strength)  # a county × term matrix would grow with plans × words
+    tf = tf[~tf["term"].isin(set(exclude))].reset_index(drop=True)
+    county_code, counties = pd.factorize(tf["county"], use_na_sentinel=False)
+    term_code, terms = pd.factorize(tf["term"], use_na_sentinel=False)
+    count = tf["count"].to_numpy()
+    if method == "log_odds":  # a county × term matrix would grow with plans × words
+        score = _log_odds_scores(county_code, term_code, count, _string_ranks(list(terms)), prior_strength)
     else:
         counts = tf.pivot_table(index="term", columns="county", values="count", aggfunc="sum", fill_value=0)
-        long = _tfidf(counts).rename_axis(index="term").reset_index().melt(id_vars="term", var_name="county",
-                                                                            value_name="score")
-    long = long.merge(tf.drop(columns=["share"], errors="ignore"), on=["county", "term"], how="inner")
-    long = long[long["count"] >= min_count]
-    long = long.sort_values(["county", "score", "count", "term"], ascending=[True, False, False, True])
+        score = _tfidf(counts).stack().reindex(pd.MultiIndex.from_arrays([tf["term"], tf["county"]])).to_numpy()
+    before = tf["before_place"].to_numpy() if drop_noise and "before_place" in tf else None
+    rows, rank = _ranked_rows(county_code, term_code, count, score, list(counties), list(terms), top=top,
+                              min_count=min_count, before_place=before, drop_noise=drop_noise)
+    out = pd.DataFrame({"county": tf["county"].to_numpy()[rows], "term": tf["term"].to_numpy()[rows],
+                        "score": score[rows], "count": count[rows], "rank": rank})
+    for column in ("first_line", "source_file"):
+        if column in tf:
+            out[column] = tf[column].to_numpy()[rows]
+    return out
+
+
+def distinctive_terms_of_counts(counts: Iterable[TermCounts], top: int = 20, prior_strength: float = 1.0,
+                                exclude: Iterable[str] = (), kind_of=None) -> pd.DataFrame:
+    """:func:`distinctive_terms` (log-odds, noise dropped) of many plans' :class:`TermCounts`, held compact.
+
+    The terms are numbered once for the corpus (plan by plan: no row of Python strings per plan
+    and term is ever made) and ranked on arrays; the rows are the same as
+    ``distinctive_terms(term_frequencies(plans), …)`` gives, with ``first_line`` and ``source_file``.
+    ``kind_of``: term -> noise kind (default :func:`_noise_kind`), e.g. remembered across builds.
+    """
+    vocab: dict[str, int] = {}
+    counties: dict[str, int] = {}
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("county", "term", "count", "first_line", "before_place")}
+    source_files: dict[int, str] = {}
+    for tc in counts:
+        if not len(tc):
+            continue
+        get = vocab.get
+        codes = np.empty(len(tc), dtype=np.int32)
+        for i, t in enumerate(tc.term_list()):
+            c = get(t)
+            if c is None:
+                c = vocab[t] = len(vocab)
+            codes[i] = c
+        k = counties.setdefault(tc.county, len(counties))
+        source_files[k] = tc.source_file  # one slug, one plan: the last one, as a map of the rows would give
+        parts["county"].append(np.full(len(tc), k, dtype=np.int32))
+        parts["term"].append(codes)
+        for f in ("count", "first_line", "before_place"):
+            parts[f].append(getattr(tc, f))
+    columns = ["county", "term", "score", "count", "rank", "first_line", "source_file"]
+    if not vocab:
+        return pd.DataFrame(columns=columns)
+    terms = list(vocab)
+    cat = {f: np.concatenate(v) for f, v in parts.items()}
+    del parts
+    county, term = cat["county"], cat["term"]
+    count, before = cat["count"].astype(np.int64), cat["before_place"].astype(np.int64)
+    excluded = np.zeros(len(terms), dtype=bool)
+    excluded[[vocab[t] for t in set(exclude) if t in vocab]] = True
+    if excluded.any():
+        keep = ~excluded[term]
+        county, term, count, before = county[keep], term[keep], count[keep], before[keep]
+        first_line = cat["first_line"][keep]
+    else:
+        first_line = cat["first_line"]
+    del cat
+    score = _log_odds_scores(county, term, count, _string_ranks(terms), prior_strength)
+    names = list(counties)
+    rows, rank = _ranked_rows(county, term, count, score, names, terms, top=top, min_count=1,
+                              before_place=before, drop_noise=True, kind_of=kind_of)
+    picked = county[rows]
+    return pd.DataFrame({
+        "county": pd.array([names[k] for k in picked.tolist()], dtype="str"),
+        "term": pd.array([terms[t] for t in term[rows].tolist()], dtype="str"),
+        "score": score[rows], "count": count[rows], "rank": rank,
+        "first_line": first_line[rows].astype(np.int64),
+        "source_file": pd.array([source_files[k] for k in picked.tolist()], dtype="str"),
+    }, columns=columns)
+
+
+def _string_ranks(strings: list[str]) -> np.ndarray:
+    """Each string's place in sorted (code point) order, as pandas sorts strings: for ties in a ranking."""
+    ranks = np.empty(len(strings), dtype=np.int64)
+    ranks[sorted(range(len(strings)), key=strings.__getitem__)] = np.arange(len(strings))
+    return ranks
+
+
+def _ranked_rows(county: np.ndarray, term: np.ndarray, count: np.ndarray, score: np.ndarray,
+                 counties: list[str], terms: list[str], top: int, min_count: int,
+                 before_place: np.ndarray | None, drop_noise: bool, kind_of=None) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of each county's ``top`` terms, in order (county, score and count descending, term), and their ranks.
+
+    Rows are (county code, term code) with a count and a score; ties keep the rows' order. With
+    ``drop_noise`` the candidates are tagged in rank order until ``top`` are kept in a county
+    (:func:`_without_noise`), so no more terms are tagged than the ranking needs.
+    """
+    county = np.asarray(county, dtype=np.int64)
+    rows = np.flatnonzero(count >= min_count)
+    kept = count[rows].astype(np.int64) if count.dtype.kind in "ub" else count[rows]
+    order = rows[np.lexsort((_string_ranks(terms)[term[rows]], -kept, -score[rows],
+                             _string_ranks(counties)[county[rows]]))]
     if drop_noise:
-        long = _without_noise(long, top)
-    long["rank"] = long.groupby("county").cumcount() + 1
-    columns = ["county", "term", "score", "count", "rank"] + [c for c in ("first_line", "source_file") if c in long]
-    return long[long["rank"] <= top][columns].reset_index(drop=True)
+        order = _without_noise(order, county, term, count, before_place, terms, top, kind_of or _noise_kind)
+    c = county[order]
+    first = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)])) + 1
+    keep = rank <= top
+    return order[keep], rank[keep].astype(np.int64)
 
 
-def _without_noise(ranked: pd.DataFrame, top: int) -> pd.DataFrame:
-    """The ranked rows less noise, tagging candidates in rank order until ``top`` per county are kept."""
-    share = _noise()["place_suffix_share"]
+def _without_noise(order: np.ndarray, county: np.ndarray, term: np.ndarray, count: np.ndarray,
+                   before_place: np.ndarray | None, terms: list[str], top: int, kind_of) -> np.ndarray:
+    """The ranked rows less noise, tagging candidates in rank order until ``top`` per county are kept.
+
+    A term standing before a place suffix in at least ``place_suffix_share`` of its occurrences is
+    a place's name without tagging; the loop runs over a county's first candidates only.
+    """
+    if before_place is not None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            placed = (count != 0) & (before_place / count >= _noise()["place_suffix_share"])
+        order = order[~placed[order]]
+    c = county[order]
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1], True]) if len(c) else np.zeros(1, dtype=np.int64)
+    kinds: dict[int, str | None] = {}
     keep = []
-    for _, group in ranked.groupby("county", sort=False):
+    for a, b in zip(starts[:-1].tolist(), starts[1:].tolist()):
         kept = 0
-        for i, r in zip(group.index, group.itertuples(index=False)):
+        for i in range(a, b):
             if kept >= top:
                 break
-            placed = "before_place" in group and r.count and getattr(r, "before_place", 0) / r.count >= share
-            if placed or _noise_kind(str(r.term)):
-                continue
-            keep.append(i)
-            kept += 1
-    return ranked.loc[keep]
+            t = int(term[order[i]])
+            if t not in kinds:
+                kinds[t] = kind_of(str(terms[t]))
+            if not kinds[t]:
+                keep.append(i)
+                kept += 1
+    return order[np.asarray(keep, dtype=np.int64)]
 
 
 def _log_odds(counts: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
@@ -479,34 +643,64 @@ def _log_odds(counts: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _log_odds_long(tf: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
-    """:func:`_log_odds` for the (term, county) pairs that occur, as a long frame (term, county, score).
+def _log(x: np.ndarray) -> np.ndarray:
+    """math.log of each element, as the matrix form takes it, once per distinct value (counts repeat a lot)."""
+    where, distinct = pd.factorize(np.asarray(x, dtype=float), use_na_sentinel=False)
+    return np.array([math.log(v) for v in distinct.tolist()], dtype=float)[where]
+
+
+def _sums(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Sum of ``values`` per code 0..n-1 (integers stay integers, exactly)."""
+    sums = np.bincount(codes, weights=values, minlength=n)
+    return sums.astype(np.int64) if np.issubdtype(values.dtype, np.integer) else sums
+
+
+def _log_odds_scores(county: np.ndarray, term: np.ndarray, count: np.ndarray, term_ranks: np.ndarray,
+                     prior_strength: float) -> np.ndarray:
+    """:func:`_log_odds` for each row's (county, term) pair, on code arrays: one score per row.
 
     The same arithmetic, element by element and in the same order, as the matrix form; the pairs
-    a county does not use (count 0) are never scored, as the ranking drops them anyway.
+    a county does not use (count 0) are never scored, as the ranking drops them anyway. A pair on
+    several rows is scored on their sum. ``term_ranks``: each term code's place in sorted order
+    (the matrix sums its prior in that order).
     """
-    import numpy as np
-
-    pairs = tf.groupby(["county", "term"], sort=False, observed=True)["count"].sum().reset_index()
-    corpus = tf.groupby("term", sort=True)["count"].sum()  # the matrix's row sums, in its (sorted) order
+    county = np.asarray(county, dtype=np.int64)
+    term = np.asarray(term, dtype=np.int64)
+    count = np.asarray(count)
+    if not len(count):
+        return np.zeros(0, dtype=float)
+    n_terms = len(term_ranks)
+    pair, keys = pd.factorize(county * n_terms + term)
+    if len(keys) == len(pair):  # each pair on one row (a corpus of plans): no sums needed
+        y_i, pair_county, pair_term = count, county, term
+    else:
+        y_i = _sums(pair, count, len(keys))
+        pair_county, pair_term = keys // n_terms, keys % n_terms
+    corpus = _sums(term, count, n_terms)  # the matrix's row sums
     alpha_all = corpus * prior_strength
-    alpha0 = alpha_all.sum()
-    own = tf.groupby("county", sort=False)["count"].sum()
+    by_name = np.argsort(term_ranks)
+    used = np.bincount(term, minlength=n_terms) > 0
+    alpha0 = pd.Series(alpha_all[by_name[used[by_name]]]).sum()  # summed in the matrix's (sorted) order
+    own = _sums(county, count, int(county.max()) + 1)
     total = int(own.sum())
-    y_i = pairs["count"].to_numpy()
-    c = pairs["term"].map(corpus).to_numpy()
-    alpha = pairs["term"].map(alpha_all).to_numpy()
-    n_i = pairs["county"].map(own).to_numpy()
+    c = corpus[pair_term]
+    alpha = alpha_all[pair_term]
+    n_i = own[pair_county]
     y_j = c - y_i
     n_j = total - n_i
-    def log(x):  # math.log, as the matrix form takes it, once per distinct value (counts repeat a lot)
-        distinct, where = np.unique(np.asarray(x, dtype=float), return_inverse=True)
-        return np.array([math.log(v) for v in distinct.tolist()], dtype=float)[where]
-
-    log_i = log(y_i + alpha) - log(n_i + alpha0 - y_i - alpha)
-    log_j = log(y_j + alpha) - log(n_j + alpha0 - y_j - alpha)
+    log_i = _log(y_i + alpha) - _log(n_i + alpha0 - y_i - alpha)
+    log_j = _log(y_j + alpha) - _log(n_j + alpha0 - y_j - alpha)
     variance = 1 / (y_i + alpha) + 1 / (y_j + alpha)
     score = (log_i - log_j) / np.sqrt(variance)  # IEEE square roots are exact-rounded, as math.sqrt
+    return score if len(keys) == len(pair) else score[pair]
+
+
+def _log_odds_long(tf: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
+    """:func:`_log_odds` for the (term, county) pairs that occur, as a long frame (term, county, score)."""
+    pairs = tf.groupby(["county", "term"], sort=False, observed=True)["count"].sum().reset_index()
+    county, _ = pd.factorize(pairs["county"])
+    term, terms = pd.factorize(pairs["term"])
+    score = _log_odds_scores(county, term, pairs["count"].to_numpy(), _string_ranks(list(terms)), prior_strength)
     out = pd.DataFrame({"term": pairs["term"], "county": pairs["county"], "score": score})
     return out.sort_values(["county", "term"], kind="stable", ignore_index=True)
 
