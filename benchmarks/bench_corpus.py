@@ -36,7 +36,7 @@ STAGES = [
     ("checks", "planlib.build.checks", "run_checks"),
     ("derived", "planlib.build.derived", "derived_tables"),
     ("comparison", "planlib.build.comparison", "comparison_table"),
-    ("terms", "planlib.teach.textmine", "term_frequencies"),  # per plan (in the workers when --jobs > 1)
+    ("terms", "planlib.teach.textmine", "count_terms"),  # per plan (in the workers when --jobs > 1)
     ("terms", "planlib.build.pipeline", "terms_from_counts"),
     ("write", "planlib.build.pipeline", "write_table"),
     ("write", "planlib.build.comparison", "write_excel"),

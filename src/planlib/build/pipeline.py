@@ -244,12 +244,16 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
             r.schools = r.schools.assign(text_file=cited)
             if derived is not None:
                 derived[r.slug] = r.derived_text
-    return assemble_tables(results, raw_dir, corrections_file)
+    return assemble_tables(results, raw_dir, corrections_file, cache_dir=cache_dir)
 
 
 def assemble_tables(results: list[PlanResult], raw_dir: Path,
-                    corrections_file: Path | None = CORRECTIONS_FILE) -> dict[str, pd.DataFrame]:
-    """The corpus-wide steps on per-plan results (in file order): corrections, checks, plans, terms, derived, comparison."""
+                    corrections_file: Path | None = CORRECTIONS_FILE,
+                    cache_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The corpus-wide steps on per-plan results (in file order): corrections, checks, plans, terms, derived, comparison.
+
+    ``cache_dir``: the build cache, where the terms step keeps what it tagged (:func:`terms_from_counts`).
+    """
     from .checks import run_checks
     from .comparison import comparison_table
     from .corrections import apply_corrections, read_corrections
@@ -274,7 +278,7 @@ def assemble_tables(results: list[PlanResult], raw_dir: Path,
         row["source_file"] = r.source_file
         plans.append(row)
     tables = {
-        "terms": terms_from_counts([r.term_counts for r in results], raw_dir),
+        "terms": terms_from_counts([r.term_counts for r in results], raw_dir, cache_dir=cache_dir),
         "targets": targets.sort_values(["source_file", "line", "char_start"], kind="stable"),
         "indicators": indicators_frame(),
         "plans": pd.DataFrame(plans).sort_values("county", kind="stable"),
@@ -305,12 +309,22 @@ def _internal_frame(frames: list[pd.DataFrame]) -> pd.DataFrame:
     return internal
 
 
-def terms_from_counts(counts: list[TermCounts], raw_dir: Path, top: int = 20) -> pd.DataFrame:
-    """The `terms` table from per-plan term counts: each plan's most distinctive words, place names
-    excluded (names from sources.csv)."""
-    from ..teach.textmine import distinctive_terms_of_counts, place_names
+#: In the build cache: the noise kinds of candidate terms (teach.textmine.NoiseMemo), so a rebuild tags none again.
+NOISE_MEMO = "noise_terms.json"
 
-    terms = distinctive_terms_of_counts(counts, top=top, exclude=place_names(raw_dir))
+
+def terms_from_counts(counts: list[TermCounts], raw_dir: Path, top: int = 20,
+                      cache_dir: Path | None = None) -> pd.DataFrame:
+    """The `terms` table from per-plan term counts: each plan's most distinctive words, place names
+    excluded (names from sources.csv). With ``cache_dir``, the noise kinds of the terms are kept there
+    (:data:`NOISE_MEMO`) for the next build."""
+    from ..teach.textmine import NoiseMemo, distinctive_terms_of_counts, place_names
+
+    memo = NoiseMemo(Path(cache_dir) / NOISE_MEMO) if cache_dir is not None else None
+    terms = distinctive_terms_of_counts(counts, top=top, exclude=place_names(raw_dir),
+                                        kind_of=memo.kind if memo is not None else None)
+    if memo is not None:
+        memo.save()
     terms["score"] = terms["score"].round(6)  # stable bytes across platforms' last-bit differences
     return terms
 

@@ -9,10 +9,15 @@ not in a /tmp file shared with other users.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
+import os
 import re
+import secrets
 import threading
+import warnings
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -84,15 +89,18 @@ def reset_tokenizer() -> None:
 
 
 def pos_tokenizer():
-    """The process's part-of-speech tagger over :func:`tokenizer`, built once (it reads jieba's whole tag table)."""
+    """The process's part-of-speech tagger over :func:`tokenizer`, built once (it reads jieba's whole tag table).
+
+    jieba's ``POSTokenizer`` with its HMM search on numpy arrays (:mod:`planlib.teach.posviterbi`): the same tags.
+    """
     global _pos_tokenizer
     tok = tokenizer()
     if _pos_tokenizer is None or _pos_tokenizer.tokenizer is not tok:
-        import jieba.posseg
+        from .posviterbi import FastPOSTokenizer  # jieba's tagger, its HMM search on arrays (same tags)
 
         with _tokenizer_lock:
             if _pos_tokenizer is None or _pos_tokenizer.tokenizer is not tok:
-                _pos_tokenizer = jieba.posseg.POSTokenizer(tok)
+                _pos_tokenizer = FastPOSTokenizer(tok)
     return _pos_tokenizer
 
 
@@ -451,6 +459,71 @@ def _noise_kind(term: str) -> str | None:
     if all(p.flag in w["unit_flags"] or p.word in w["units"] for p in pieces):
         return "unit"
     return None
+
+
+#: Bump when what :func:`_noise_kind` returns changes in a way the hashed files do not show.
+NOISE_MEMO_VERSION = 1
+
+
+def noise_fingerprint() -> str:
+    """Hash of what a term's noise kind depends on: jieba's version and dictionary, planlib's policy
+    dictionary and noise list (data/text_noise.yml), and the code that tags (this module, posviterbi)."""
+    h = hashlib.sha256(f"noise-kinds {NOISE_MEMO_VERSION}\0jieba {jieba.__version__}\0".encode())
+    dictionary = jieba.DEFAULT_DICT or Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
+    for f in (Path(dictionary), paths.PACKAGE_DATA / USER_DICT, paths.PACKAGE_DATA / NOISE,
+              Path(__file__), Path(__file__).with_name("posviterbi.py")):
+        h.update(f.name.encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+class NoiseMemo:
+    """Noise kinds (:func:`_noise_kind`) remembered in a JSON file across builds, e.g. in the build cache.
+
+    Tagging needs jieba's dictionary and tag table (≈2 s to load) and a search per unknown term; a
+    rebuild asks about nearly the same candidate terms, so it finds them here and loads nothing.
+    The file holds :func:`noise_fingerprint`: written by another jieba, dictionary or planlib, it is
+    ignored (and rewritten), as is a file that cannot be read. Written whole through a temporary
+    file and a rename, so a reader never sees half of it.
+    """
+
+    KINDS = frozenset({None, "place", "name", "number", "unit"})
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.key = noise_fingerprint()
+        self.kinds: dict[str, str | None] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            kinds = data["kinds"] if data.get("key") == self.key else {}
+            if isinstance(kinds, dict) and all(isinstance(t, str) and k in self.KINDS for t, k in kinds.items()):
+                self.kinds = kinds
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            pass  # no memo yet, or a damaged one: tag afresh and write it again
+
+    def kind(self, term: str) -> str | None:
+        """:func:`_noise_kind` of ``term``, remembered."""
+        if term not in self.kinds:
+            self.kinds[term] = _noise_kind(term)
+            self.changed = True
+        return self.kinds[term]
+
+    def save(self) -> None:
+        """Write the memo if it learnt anything (a folder that cannot be written to: a warning, no error)."""
+        if not self.changed:
+            return
+        text = json.dumps({"key": self.key, "kinds": self.kinds}, ensure_ascii=False, sort_keys=True)
+        tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "x", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            warnings.warn(f"{self.path}: could not keep the noise kinds of terms ({exc}); they are tagged again next time")
+            return
+        self.changed = False
 
 
 def noise_terms(terms: Iterable[str]) -> dict[str, str]:
