@@ -74,8 +74,11 @@ def counts_of(tf: pd.DataFrame) -> list[textmine.TermCounts]:
                                    g["before_place"]) for c, g in tf.groupby("county", sort=False)]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_array_ranking_equals_the_matrix_merge_and_loop_bit_for_bit(seed):
+@pytest.mark.parametrize("seed,head", [(1, None), (2, None), (3, None), (1, 1), (2, 2), (3, 1)])
+def test_array_ranking_equals_the_matrix_merge_and_loop_bit_for_bit(seed, head, monkeypatch):
+    if head is not None:  # a head of top + a row or two per county: the noise filter runs out, the county is ranked again
+        monkeypatch.setattr(textmine, "_FIRST_PER_TOP", 0)
+        monkeypatch.setattr(textmine, "_FIRST_EXTRA", head)
     tf = random_tf(seed, duplicates=seed == 3)
     for top, prior, min_count in ((3, 1.0, 1), (6, 0.3, 2), (50, 1.0, 1)):
         want = reference_ranking(tf, top, prior, min_count).reset_index(drop=True)
@@ -191,3 +194,15 @@ def test_terms_step_with_a_cache_folder_gives_the_same_table_and_keeps_the_kinds
     assert plain.equals(cached) and plain.equals(again)
     kinds = json.loads((tmp_path / "cache" / pipeline.NOISE_MEMO).read_text(encoding="utf-8"))["kinds"]
     assert set(plain["term"]) <= set(kinds) and not any(kinds[t] for t in plain["term"])
+
+
+def test_head_of_each_countys_ranking_is_a_prefix_with_enough_rows():
+    rng = np.random.default_rng(7)
+    county = rng.integers(0, 30, 20000)
+    score = np.round(rng.normal(size=20000), 2)  # many equal scores
+    head = textmine._score_head(county, score, 30, 25)
+    for c in range(30):
+        mine, chosen = score[county == c], head[county == c]
+        assert chosen.sum() >= min(25, len(mine))
+        assert not chosen.all()  # a head, not the whole county
+        assert mine[chosen].min() > mine[~chosen].max()  # every row scored as high as one in it is in it

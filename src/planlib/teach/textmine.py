@@ -581,63 +581,66 @@ def distinctive_terms(tf: pd.DataFrame, top: int = 20, method: str = "log_odds",
     return out
 
 
+#: Plans whose terms :func:`distinctive_terms_of_counts` numbers at once.
+_PLANS_AT_ONCE = 256
+
+
 def distinctive_terms_of_counts(counts: Iterable[TermCounts], top: int = 20, prior_strength: float = 1.0,
                                 exclude: Iterable[str] = (), kind_of=None) -> pd.DataFrame:
     """:func:`distinctive_terms` (log-odds, noise dropped) of many plans' :class:`TermCounts`, held compact.
 
-    The terms are numbered once for the corpus (plan by plan: no row of Python strings per plan
-    and term is ever made) and ranked on arrays; the rows are the same as
+    The terms are numbered once for the corpus (pyarrow splits and encodes a batch of plans at a time:
+    no Python string per plan and term is ever made) and ranked on arrays; the rows are the same as
     ``distinctive_terms(term_frequencies(plans), …)`` gives, with ``first_line`` and ``source_file``.
     ``kind_of``: term -> noise kind (default :func:`_noise_kind`), e.g. remembered across builds.
     """
-    vocab: dict[str, int] = {}
-    counties: dict[str, int] = {}
-    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("county", "term", "count", "first_line", "before_place")}
-    source_files: dict[int, str] = {}
-    for tc in counts:
-        if not len(tc):
-            continue
-        get = vocab.get
-        codes = np.empty(len(tc), dtype=np.int32)
-        for i, t in enumerate(tc.term_list()):
-            c = get(t)
-            if c is None:
-                c = vocab[t] = len(vocab)
-            codes[i] = c
-        k = counties.setdefault(tc.county, len(counties))
-        source_files[k] = tc.source_file  # one slug, one plan: the last one, as a map of the rows would give
-        parts["county"].append(np.full(len(tc), k, dtype=np.int32))
-        parts["term"].append(codes)
-        for f in ("count", "first_line", "before_place"):
-            parts[f].append(getattr(tc, f))
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     columns = ["county", "term", "score", "count", "rank", "first_line", "source_file"]
-    if not vocab:
+    plans = [tc for tc in counts if len(tc)]
+    if not plans:
         return pd.DataFrame(columns=columns)
+    code_of: dict[str, int] = {}
+    source_files: dict[int, str] = {}
+    for tc in plans:
+        k = code_of.setdefault(tc.county, len(code_of))
+        source_files[k] = tc.source_file  # one slug, one plan: the last one, as a map of the rows would give
+    vocab: dict[str, int] = {}
+    excluded = set(exclude)
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("county", "term", "count", "before_place", "first_line")}
+    for a in range(0, len(plans), _PLANS_AT_ONCE):  # a batch's words in arrow at a time, not the corpus's
+        batch = plans[a:a + _PLANS_AT_ONCE]
+        words = pc.split_pattern(pa.array([tc.terms for tc in batch]), "\n").flatten()
+        lengths = [len(tc) for tc in batch]
+        if len(words) != sum(lengths):
+            raise ValueError("term counts do not match their terms")
+        encoded = pc.dictionary_encode(words)
+        distinct = encoded.dictionary.to_pylist()
+        codes = np.array([vocab.setdefault(t, len(vocab)) for t in distinct], dtype=np.int32)
+        out = np.array([t in excluded for t in distinct], dtype=bool)
+        indices = encoded.indices.to_numpy(zero_copy_only=False)
+        keep = ~out[indices]
+        parts["county"].append(np.repeat(np.array([code_of[tc.county] for tc in batch], dtype=np.int32), lengths)[keep])
+        parts["term"].append(codes[indices][keep])
+        for f in ("count", "before_place", "first_line"):
+            parts[f].append(np.concatenate([getattr(tc, f) for tc in batch])[keep])
+    county, term, count, before, first_line = (np.concatenate(parts.pop(f)) for f in list(parts))
     terms = list(vocab)
-    cat = {f: np.concatenate(v) for f, v in parts.items()}
-    del parts
-    county, term = cat["county"], cat["term"]
-    count, before = cat["count"].astype(np.int64), cat["before_place"].astype(np.int64)
-    excluded = np.zeros(len(terms), dtype=bool)
-    excluded[[vocab[t] for t in set(exclude) if t in vocab]] = True
-    if excluded.any():
-        keep = ~excluded[term]
-        county, term, count, before = county[keep], term[keep], count[keep], before[keep]
-        first_line = cat["first_line"][keep]
-    else:
-        first_line = cat["first_line"]
-    del cat
-    score = _log_odds_scores(county, term, count, _string_ranks(terms), prior_strength)
-    names = list(counties)
+    if not len(count):
+        return pd.DataFrame(columns=columns)
+    score = _log_odds_scores(county, term, count, _string_ranks(terms), prior_strength,
+                             pairs_unique=len(code_of) == len(plans))  # a plan counts each term once
+    names = list(code_of)
     rows, rank = _ranked_rows(county, term, count, score, names, terms, top=top, min_count=1,
                               before_place=before, drop_noise=True, kind_of=kind_of)
-    picked = county[rows]
+    picked = county[rows].tolist()
     return pd.DataFrame({
-        "county": pd.array([names[k] for k in picked.tolist()], dtype="str"),
+        "county": pd.array([names[k] for k in picked], dtype="str"),
         "term": pd.array([terms[t] for t in term[rows].tolist()], dtype="str"),
-        "score": score[rows], "count": count[rows], "rank": rank,
+        "score": score[rows], "count": count[rows].astype(np.int64), "rank": rank,
         "first_line": first_line[rows].astype(np.int64),
-        "source_file": pd.array([source_files[k] for k in picked.tolist()], dtype="str"),
+        "source_file": pd.array([source_files[k] for k in picked], dtype="str"),
     }, columns=columns)
 
 
@@ -648,27 +651,72 @@ def _string_ranks(strings: list[str]) -> np.ndarray:
     return ranks
 
 
+#: A county's ranking starts from about this many rows (times ``top``, plus :data:`_FIRST_EXTRA`): the rows of its
+#: greatest scores. A county whose noise filter runs through them all is ranked again from all its rows.
+_FIRST_PER_TOP = 4
+_FIRST_EXTRA = 16
+
+
 def _ranked_rows(county: np.ndarray, term: np.ndarray, count: np.ndarray, score: np.ndarray,
                  counties: list[str], terms: list[str], top: int, min_count: int,
                  before_place: np.ndarray | None, drop_noise: bool, kind_of=None) -> tuple[np.ndarray, np.ndarray]:
     """The rows of each county's ``top`` terms, in order (county, score and count descending, term), and their ranks.
 
-    Rows are (county code, term code) with a count and a score; ties keep the rows' order. With
-    ``drop_noise`` the candidates are tagged in rank order until ``top`` are kept in a county
-    (:func:`_without_noise`), so no more terms are tagged than the ranking needs.
+    Rows are (county code, term code) with a count and a score; ties keep the rows' order. Only
+    the head of each county's ranking is sorted (:func:`_score_head`: millions of rows, of which
+    a few dozen per county are ever looked at). With ``drop_noise`` the candidates are tagged in
+    rank order until ``top`` are kept in a county (:func:`_without_noise`), so no more terms are
+    tagged than the ranking needs; a county that runs out of head is ranked again from all its rows.
     """
-    county = np.asarray(county, dtype=np.int64)
-    rows = np.flatnonzero(count >= min_count)
-    kept = count[rows].astype(np.int64) if count.dtype.kind in "ub" else count[rows]
-    order = rows[np.lexsort((_string_ranks(terms)[term[rows]], -kept, -score[rows],
-                             _string_ranks(counties)[county[rows]]))]
+    ok = count >= min_count
+    term_ranks, county_ranks = _string_ranks(terms), _string_ranks(counties)
+
+    def ranked(rows: np.ndarray) -> np.ndarray:
+        kept = count[rows].astype(np.int64) if count.dtype.kind in "ub" else count[rows]
+        term_rank = term_ranks[term[rows]]
+        if kept.dtype.kind == "i" and (not len(kept) or int(np.abs(kept).max()) < 2**62 // max(len(terms), 1)):
+            keys = (-kept * len(terms) + term_rank, -score[rows])  # count descending, then term: one key
+        else:
+            keys = (term_rank, -kept, -score[rows])
+        return rows[np.lexsort((*keys, county_ranks[county[rows]]))]
+
+    head = _score_head(county, score, len(counties), top * max(_FIRST_PER_TOP, 1) + _FIRST_EXTRA)
+    order = ranked(np.flatnonzero(head & ok))
     if drop_noise:
         order = _without_noise(order, county, term, count, before_place, terms, top, kind_of or _noise_kind)
+        again = np.zeros(len(counties), dtype=bool)  # counties whose head left rows out ...
+        again[county[~head & ok]] = True
+        again &= np.bincount(county[order], minlength=len(counties)) < top  # ... and kept too few
+        if again.any():
+            more = _without_noise(ranked(np.flatnonzero(again[county] & ok)), county, term, count, before_place,
+                                     terms, top, kind_of or _noise_kind)
+            order = np.concatenate([order[~again[county[order]]], more])
+            order = order[np.argsort(county_ranks[county[order]], kind="stable")]
     c = county[order]
     first = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.zeros(0, dtype=np.int64)
     rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)])) + 1
     keep = rank <= top
     return order[keep], rank[keep].astype(np.int64)
+
+
+def _score_head(county: np.ndarray, score: np.ndarray, n_counties: int, m: int) -> np.ndarray:
+    """Which rows are in the head of their county's ranking: at least its ``m`` greatest scores (all its rows
+    when it has fewer), and every row scored as high as a row in it, so the head is a prefix of the ranking.
+
+    Scores fall in buckets at the corpus's quantiles (of a sample); a county's head is its highest buckets
+    that hold ``m`` rows. Whole-table: a histogram of (county, bucket), no sort of millions of rows.
+    """
+    if not len(score) or len(score) <= m or np.isnan(score).any():
+        return np.ones(len(score), dtype=bool)
+    buckets = int(np.clip(2**22 // max(n_counties, 1), 16, 1024))
+    sample = score[::max(1, len(score) // (64 * buckets))]  # any rising edges keep the head a prefix
+    edges = np.quantile(sample, np.linspace(0, 1, buckets + 1)[1:-1])
+    bucket = np.searchsorted(edges, score, side="right").astype(np.int32)  # rises with the score
+    hist = np.bincount(np.asarray(county, dtype=np.int32) * np.int32(buckets) + bucket,
+                       minlength=n_counties * buckets).reshape(n_counties, buckets)
+    enough = np.cumsum(hist[:, ::-1], axis=1) >= m
+    lowest = np.where(enough.any(axis=1), buckets - 1 - enough.argmax(axis=1), 0)
+    return bucket >= lowest[county]
 
 
 def _without_noise(order: np.ndarray, county: np.ndarray, term: np.ndarray, count: np.ndarray,
@@ -679,9 +727,10 @@ def _without_noise(order: np.ndarray, county: np.ndarray, term: np.ndarray, coun
     a place's name without tagging; the loop runs over a county's first candidates only.
     """
     if before_place is not None:
+        n, before = count[order], before_place[order]
         with np.errstate(divide="ignore", invalid="ignore"):
-            placed = (count != 0) & (before_place / count >= _noise()["place_suffix_share"])
-        order = order[~placed[order]]
+            placed = (n != 0) & (before / n >= _noise()["place_suffix_share"])
+        order = order[~placed]
     c = county[order]
     starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1], True]) if len(c) else np.zeros(1, dtype=np.int64)
     kinds: dict[int, str | None] = {}
@@ -728,23 +777,27 @@ def _sums(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return sums.astype(np.int64) if np.issubdtype(values.dtype, np.integer) else sums
 
 
+#: Rows scored at once by :func:`_log_odds_scores`.
+_CHUNK = 1 << 18
+
+
 def _log_odds_scores(county: np.ndarray, term: np.ndarray, count: np.ndarray, term_ranks: np.ndarray,
-                     prior_strength: float) -> np.ndarray:
+                     prior_strength: float, pairs_unique: bool = False) -> np.ndarray:
     """:func:`_log_odds` for each row's (county, term) pair, on code arrays: one score per row.
 
     The same arithmetic, element by element and in the same order, as the matrix form; the pairs
     a county does not use (count 0) are never scored, as the ranking drops them anyway. A pair on
     several rows is scored on their sum. ``term_ranks``: each term code's place in sorted order
-    (the matrix sums its prior in that order).
+    (the matrix sums its prior in that order). ``pairs_unique``: the caller knows no pair is on two rows.
     """
-    county = np.asarray(county, dtype=np.int64)
-    term = np.asarray(term, dtype=np.int64)
     count = np.asarray(count)
     if not len(count):
         return np.zeros(0, dtype=float)
     n_terms = len(term_ranks)
-    pair, keys = pd.factorize(county * n_terms + term)
-    if len(keys) == len(pair):  # each pair on one row (a corpus of plans): no sums needed
+    if not pairs_unique:
+        pair, keys = pd.factorize(np.asarray(county, dtype=np.int64) * n_terms + term)
+        pairs_unique = len(keys) == len(pair)
+    if pairs_unique:  # each pair on one row (a corpus of plans): no sums needed
         y_i, pair_county, pair_term = count, county, term
     else:
         y_i = _sums(pair, count, len(keys))
@@ -756,16 +809,20 @@ def _log_odds_scores(county: np.ndarray, term: np.ndarray, count: np.ndarray, te
     alpha0 = pd.Series(alpha_all[by_name[used[by_name]]]).sum()  # summed in the matrix's (sorted) order
     own = _sums(county, count, int(county.max()) + 1)
     total = int(own.sum())
-    c = corpus[pair_term]
-    alpha = alpha_all[pair_term]
-    n_i = own[pair_county]
-    y_j = c - y_i
-    n_j = total - n_i
-    log_i = _log(y_i + alpha) - _log(n_i + alpha0 - y_i - alpha)
-    log_j = _log(y_j + alpha) - _log(n_j + alpha0 - y_j - alpha)
-    variance = 1 / (y_i + alpha) + 1 / (y_j + alpha)
-    score = (log_i - log_j) / np.sqrt(variance)  # IEEE square roots are exact-rounded, as math.sqrt
-    return score if len(keys) == len(pair) else score[pair]
+    score = np.empty(len(y_i), dtype=float)
+    for a in range(0, len(y_i), _CHUNK):  # by blocks of rows: the temporaries stay small at millions of rows
+        b = a + _CHUNK
+        t, y = pair_term[a:b], y_i[a:b]
+        c = corpus[t]
+        alpha = alpha_all[t]
+        n_i = own[pair_county[a:b]]
+        y_j = c - y
+        n_j = total - n_i
+        log_i = _log(y + alpha) - _log(n_i + alpha0 - y - alpha)
+        log_j = _log(y_j + alpha) - _log(n_j + alpha0 - y_j - alpha)
+        variance = 1 / (y + alpha) + 1 / (y_j + alpha)
+        score[a:b] = (log_i - log_j) / np.sqrt(variance)  # IEEE square roots are exact-rounded, as math.sqrt
+    return score if pairs_unique else score[pair]
 
 
 def _log_odds_long(tf: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
