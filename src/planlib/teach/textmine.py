@@ -352,8 +352,9 @@ def _small(values: Iterable[int]) -> np.ndarray:
 class TermCounts:
     """One plan's term counts, compact: what a corpus build keeps of each plan for the `terms` table.
 
-    A build holds every plan's counts until the last plan is read; as a DataFrame of Python strings
-    (county, source_file, term … per row) that came to gigabytes at thousands of plans. Here the
+    A build holds every plan's counts until the last plan is read; as a DataFrame a plan (county,
+    source_file, term … per row) that came to ≈560 MB at 2,800 plans, and their concatenation in the
+    ranking to gigabytes more. Here the
     terms are one string (joined by newlines, which no line holds) and the numbers small unsigned
     arrays, in the order each term first occurs: about a dozen bytes a term. :meth:`frame` gives
     :func:`plan_term_counts`' rows; :func:`distinctive_terms_of_counts` ranks many plans' counts.
