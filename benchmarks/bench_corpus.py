@@ -40,7 +40,7 @@ STAGES = [
     ("checks", "planlib.build.checks", "run_checks"),
     ("derived", "planlib.build.derived", "derived_tables"),
     ("comparison", "planlib.build.comparison", "comparison_table"),
-    ("terms", "planlib.teach.textmine", "term_frequencies"),  # per plan (in the workers when --jobs > 1)
+    ("terms", "planlib.teach.textmine", "count_terms"),  # per plan (in the workers when --jobs > 1)
     ("terms", "planlib.build.pipeline", "terms_from_counts"),
     # the whole write step, plus the CPU of the process that writes comparison.xlsx beside it (--jobs > 1)
     ("write", "planlib.build.pipeline", "write_outputs"),

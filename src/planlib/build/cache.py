@@ -14,7 +14,8 @@ comparison, derived measures, distinctive terms, ``sources.csv``) is never cache
 it from the entries. Entries are written through a temporary file and renamed (a reader never
 sees half an entry); each starts with a checksum of its content, and an entry that does not match
 it (cut short, damaged) is ignored with a warning and the plan parsed again. planlib writes only
-``plans/*.pkl`` (and their temporaries) and a ``CACHEDIR.TAG`` in the folder, and deletes nothing;
+``plans/*.pkl`` (and their temporaries), a ``CACHEDIR.TAG`` and the terms step's part-of-speech tags
+(``noise_terms.json``: :class:`planlib.teach.textmine.NoiseMemo`) in the folder, and deletes nothing;
 ``rm -r .cache/planlib`` empties it.
 
 Entries are pickles: the cache folder is as trusted as the code that reads it (like ``.venv``),

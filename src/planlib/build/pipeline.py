@@ -14,6 +14,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import pyarrow as pa
@@ -27,6 +28,9 @@ from ..paths import CACHE_DIR, CORRECTIONS_FILE, PROCESSED_DIR, PROJECT_ROOT, RA
 from ..read.document import Document, as_document
 from ..read.formats import read_any
 from ..read.text import PlanText, _cited, has_plan_heading, not_a_plan_message
+
+if TYPE_CHECKING:  # textmine loads jieba: imported where the terms are counted
+    from ..teach.textmine import TermCounts
 
 
 class StaleTablesWarning(UserWarning):
@@ -187,7 +191,7 @@ class PlanResult:
     schools: pa.Table
     findings: list[dict]
     meta: dict
-    term_counts: pd.DataFrame  # teach.textmine.term_frequencies of this plan alone
+    term_counts: TermCounts  # teach.textmine.count_terms of this plan: compact (a corpus holds thousands)
     derived_text: str | None = None  # the text read from a web page, Word file, PDF … (None for a plan text)
 
 
@@ -212,7 +216,7 @@ def plan_result(path: str | Path) -> PlanResult:
     A top-level function of plain arguments, so a process pool (any start method) or a Dask
     worker can run it.
     """
-    from ..teach.textmine import term_frequencies
+    from ..teach.textmine import count_terms
 
     parsed = parse_plan(path)  # a derived text's text_file is set by the build that writes it
     plan = parsed.plan
@@ -222,7 +226,7 @@ def plan_result(path: str | Path) -> PlanResult:
         internal=_internal_table(parsed.targets),
         schools=schema.rows_to_arrow(parsed.schools, "schools"), findings=list(parsed.findings),
         meta=dict(parsed.meta),
-        term_counts=term_frequencies([parsed.document], segmenter="rjieba"),  # jieba-rs: jieba's cuts, ≈15× faster
+        term_counts=count_terms(parsed.document, segmenter="rjieba"),  # jieba-rs: jieba's cuts, ≈15× faster
         # written as read, in the file's own script (quotes are restored to it)
         derived_text=None if plan.format == "text" else (plan.original_text or plan.text))
 
@@ -260,12 +264,16 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
             r.schools = _with_text_file(r.schools, cited)
             if derived is not None:
                 derived[r.slug] = r.derived_text
-    return assemble_tables(results, raw_dir, corrections_file)
+    return assemble_tables(results, raw_dir, corrections_file, cache_dir=cache_dir)
 
 
 def assemble_tables(results: list[PlanResult], raw_dir: Path,
-                    corrections_file: Path | None = CORRECTIONS_FILE) -> dict[str, pd.DataFrame]:
-    """The corpus-wide steps on per-plan results (in file order): corrections, checks, plans, terms, derived, comparison."""
+                    corrections_file: Path | None = CORRECTIONS_FILE,
+                    cache_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    """The corpus-wide steps on per-plan results (in file order): corrections, checks, plans, terms, derived, comparison.
+
+    ``cache_dir``: the build cache, where the terms step keeps what it tagged (:func:`terms_from_counts`).
+    """
     from .checks import run_checks
     from .comparison import comparison_table
     from .corrections import apply_corrections, read_corrections
@@ -290,7 +298,7 @@ def assemble_tables(results: list[PlanResult], raw_dir: Path,
         row["source_file"] = r.source_file
         plans.append(row)
     tables = {
-        "terms": terms_from_counts([r.term_counts for r in results], raw_dir),
+        "terms": terms_from_counts([r.term_counts for r in results], raw_dir, cache_dir=cache_dir),
         "targets": targets.sort_values(["source_file", "line", "char_start"], kind="stable"),
         "indicators": indicators_frame(),
         "plans": pd.DataFrame(plans).sort_values("county", kind="stable"),
@@ -317,27 +325,31 @@ def _internal_frame(parts: list[pa.Table]) -> pd.DataFrame:
     return pa.concat_tables(parts, promote_options="default").combine_chunks().to_pandas()
 
 
-def terms_from_counts(counts: list[pd.DataFrame], raw_dir: Path, top: int = 20) -> pd.DataFrame:
-    """The `terms` table from per-plan term counts: each plan's most distinctive words, place names
-    excluded (names from sources.csv)."""
-    from ..teach.textmine import distinctive_terms, place_names
+#: In the build cache: the noise kinds of candidate terms (teach.textmine.NoiseMemo), so a rebuild tags none again.
+NOISE_MEMO = "noise_terms.json"
 
-    columns = ["county", "source_file", "term", "count", "share", "first_line", "before_place"]
-    frames = [c for c in counts if not c.empty]
-    tf = pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
-    # as term_frequencies orders the counts of several plans
-    tf = tf.sort_values(["county", "count", "term"], ascending=[True, False, True], ignore_index=True)
-    terms = distinctive_terms(tf, top=top, exclude=place_names(raw_dir))
-    terms["source_file"] = terms["county"].map(dict(zip(tf["county"], tf["source_file"])))
+
+def terms_from_counts(counts: list[TermCounts], raw_dir: Path, top: int = 20,
+                      cache_dir: Path | None = None) -> pd.DataFrame:
+    """The `terms` table from per-plan term counts: each plan's most distinctive words, place names
+    excluded (names from sources.csv). With ``cache_dir``, the noise kinds of the terms are kept there
+    (:data:`NOISE_MEMO`) for the next build."""
+    from ..teach.textmine import NoiseMemo, distinctive_terms_of_counts, place_names
+
+    memo = NoiseMemo(Path(cache_dir) / NOISE_MEMO) if cache_dir is not None else None
+    terms = distinctive_terms_of_counts(counts, top=top, exclude=place_names(raw_dir),
+                                        kind_of=memo.kind if memo is not None else None)
+    if memo is not None:
+        memo.save()
     terms["score"] = terms["score"].round(6)  # stable bytes across platforms' last-bit differences
     return terms
 
 
 def distinctive_terms_table(plans: list[PlanText | Document], raw_dir: Path, top: int = 20) -> pd.DataFrame:
     """The `terms` table from plans read in memory (see :func:`terms_from_counts`)."""
-    from ..teach.textmine import term_frequencies
+    from ..teach.textmine import count_terms
 
-    return terms_from_counts([term_frequencies([p], segmenter="rjieba") for p in plans], raw_dir, top=top)
+    return terms_from_counts([count_terms(p, segmenter="rjieba") for p in plans], raw_dir, top=top)
 
 
 def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,

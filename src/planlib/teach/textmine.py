@@ -9,16 +9,23 @@ not in a /tmp file shared with other users.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
+import os
 import re
+import secrets
 import threading
+import warnings
 from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 import jieba
+import numpy as np
 import pandas as pd
 
 from .. import paths
@@ -82,15 +89,18 @@ def reset_tokenizer() -> None:
 
 
 def pos_tokenizer():
-    """The process's part-of-speech tagger over :func:`tokenizer`, built once (it reads jieba's whole tag table)."""
+    """The process's part-of-speech tagger over :func:`tokenizer`, built once (it reads jieba's whole tag table).
+
+    jieba's ``POSTokenizer`` with its HMM search on numpy arrays (:mod:`planlib.teach.posviterbi`): the same tags.
+    """
     global _pos_tokenizer
     tok = tokenizer()
     if _pos_tokenizer is None or _pos_tokenizer.tokenizer is not tok:
-        import jieba.posseg
+        from .posviterbi import FastPOSTokenizer  # jieba's tagger, its HMM search on arrays (same tags)
 
         with _tokenizer_lock:
             if _pos_tokenizer is None or _pos_tokenizer.tokenizer is not tok:
-                _pos_tokenizer = jieba.posseg.POSTokenizer(tok)
+                _pos_tokenizer = FastPOSTokenizer(tok)
     return _pos_tokenizer
 
 
@@ -325,6 +335,70 @@ def plan_term_counts(plan: PlanText | Document, min_chars: int = 2, segmenter: s
 
     The whole-corpus steps (:func:`distinctive_terms`) need only these counts, not the plan's text.
     """
+    return count_terms(plan, min_chars, segmenter).frame()
+
+
+def _small(values: Iterable[int]) -> np.ndarray:
+    """Non-negative integers in the smallest unsigned type that holds them (a count is rarely past 65,535)."""
+    a = np.asarray(list(values), dtype=np.int64)
+    if not a.size:
+        return a.astype(np.uint8)
+    if a.min() < 0:
+        raise ValueError("term counts and line numbers are never negative")
+    return a.astype(np.min_scalar_type(int(a.max())))
+
+
+@dataclass(eq=False)
+class TermCounts:
+    """One plan's term counts, compact: what a corpus build keeps of each plan for the `terms` table.
+
+    A build holds every plan's counts until the last plan is read; as a DataFrame a plan (county,
+    source_file, term … per row) that came to ≈560 MB at 2,800 plans, and their concatenation in the
+    ranking to gigabytes more. Here the
+    terms are one string (joined by newlines, which no line holds) and the numbers small unsigned
+    arrays, in the order each term first occurs: about a dozen bytes a term. :meth:`frame` gives
+    :func:`plan_term_counts`' rows; :func:`distinctive_terms_of_counts` ranks many plans' counts.
+    """
+
+    county: str
+    source_file: str
+    terms: str                 # the terms, "\n"-joined
+    count: np.ndarray          # times counted
+    first_line: np.ndarray     # the line of the first occurrence
+    before_place: np.ndarray   # times right before a place suffix (see term_frequencies)
+
+    @classmethod
+    def of(cls, county: str, source_file: str, terms: list[str], count: Iterable[int],
+           first_line: Iterable[int], before_place: Iterable[int]) -> "TermCounts":
+        joined = "\n".join(terms)
+        if any(not t for t in terms) or joined.count("\n") != max(len(terms) - 1, 0):
+            raise ValueError("a term is empty or holds a line break")
+        out = cls(county, source_file, joined, _small(count), _small(first_line), _small(before_place))
+        if not len(out.count) == len(out.first_line) == len(out.before_place) == len(terms):
+            raise ValueError("terms and their counts differ in length")
+        return out
+
+    def __len__(self) -> int:
+        return len(self.count)
+
+    def term_list(self) -> list[str]:
+        return self.terms.split("\n") if len(self.count) else []
+
+    def frame(self) -> pd.DataFrame:
+        """The rows of :func:`plan_term_counts` (``share``: the count over all counted words)."""
+        counts = self.count.tolist()
+        total = sum(counts) or 1
+        return pd.DataFrame({
+            "county": self.county, "source_file": self.source_file,
+            "term": self.term_list(), "count": counts,
+            "share": [c / total for c in counts],
+            "first_line": self.first_line.tolist(),
+            "before_place": self.before_place.tolist(),
+        })
+
+
+def count_terms(plan: PlanText | Document, min_chars: int = 2, segmenter: str = "jieba") -> TermCounts:
+    """One plan's term counts as :class:`TermCounts` (see :func:`term_frequencies` for what is counted)."""
     if segmenter not in SEGMENTERS:
         raise ValueError(f"segmenter must be one of {SEGMENTERS}, not {segmenter!r}")
     suffixes = frozenset(_noise()["place_suffixes"])
@@ -341,14 +415,8 @@ def plan_term_counts(plan: PlanText | Document, min_chars: int = 2, segmenter: s
     counts = Counter(kept)
     before_place = Counter(placed)
     first_line = {w: n for w, n in zip(reversed(kept), reversed(kept_lines))}  # the first line wins
-    total = sum(counts.values()) or 1
-    return pd.DataFrame({
-        "county": plan.slug, "source_file": plan.source_file,
-        "term": list(counts), "count": list(counts.values()),
-        "share": [c / total for c in counts.values()],
-        "first_line": [first_line[t] for t in counts],
-        "before_place": [before_place[t] for t in counts],
-    })
+    return TermCounts.of(plan.slug, plan.source_file, list(counts), counts.values(),
+                         [first_line[t] for t in counts], [before_place[t] for t in counts])
 
 
 NOISE = "text_noise.yml"
@@ -394,6 +462,71 @@ def _noise_kind(term: str) -> str | None:
     return None
 
 
+#: Bump when what :func:`_noise_kind` returns changes in a way the hashed files do not show.
+NOISE_MEMO_VERSION = 1
+
+
+def noise_fingerprint() -> str:
+    """Hash of what a term's noise kind depends on: jieba's version and dictionary, planlib's policy
+    dictionary and noise list (data/text_noise.yml), and the code that tags (this module, posviterbi)."""
+    h = hashlib.sha256(f"noise-kinds {NOISE_MEMO_VERSION}\0jieba {jieba.__version__}\0".encode())
+    dictionary = jieba.DEFAULT_DICT or Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)
+    for f in (Path(dictionary), paths.PACKAGE_DATA / USER_DICT, paths.PACKAGE_DATA / NOISE,
+              Path(__file__), Path(__file__).with_name("posviterbi.py")):
+        h.update(f.name.encode() + b"\0" + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+class NoiseMemo:
+    """Noise kinds (:func:`_noise_kind`) remembered in a JSON file across builds, e.g. in the build cache.
+
+    Tagging needs jieba's dictionary and tag table (≈2 s to load) and a search per unknown term; a
+    rebuild asks about nearly the same candidate terms, so it finds them here and loads nothing.
+    The file holds :func:`noise_fingerprint`: written by another jieba, dictionary or planlib, it is
+    ignored (and rewritten), as is a file that cannot be read. Written whole through a temporary
+    file and a rename, so a reader never sees half of it.
+    """
+
+    KINDS = frozenset({None, "place", "name", "number", "unit"})
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.key = noise_fingerprint()
+        self.kinds: dict[str, str | None] = {}
+        self.changed = False
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            kinds = data["kinds"] if data.get("key") == self.key else {}
+            if isinstance(kinds, dict) and all(isinstance(t, str) and k in self.KINDS for t, k in kinds.items()):
+                self.kinds = kinds
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            pass  # no memo yet, or a damaged one: tag afresh and write it again
+
+    def kind(self, term: str) -> str | None:
+        """:func:`_noise_kind` of ``term``, remembered."""
+        if term not in self.kinds:
+            self.kinds[term] = _noise_kind(term)
+            self.changed = True
+        return self.kinds[term]
+
+    def save(self) -> None:
+        """Write the memo if it learnt anything (a folder that cannot be written to: a warning, no error)."""
+        if not self.changed:
+            return
+        text = json.dumps({"key": self.key, "kinds": self.kinds}, ensure_ascii=False, sort_keys=True)
+        tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "x", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            warnings.warn(f"{self.path}: could not keep the noise kinds of terms ({exc}); they are tagged again next time")
+            return
+        self.changed = False
+
+
 def noise_terms(terms: Iterable[str]) -> dict[str, str]:
     """Term -> 'place', 'name', 'number' or 'unit' for the terms that are not content words.
 
@@ -429,38 +562,192 @@ def distinctive_terms(tf: pd.DataFrame, top: int = 20, method: str = "log_odds",
     """
     if method not in ("log_odds", "tfidf"):
         raise ValueError(f"method must be 'log_odds' or 'tfidf', not {method!r}")
-    tf = tf[~tf["term"].isin(set(exclude))]
-    if method == "log_odds":
-        long = _log_odds_long(tf, prior_strength)  # a county × term matrix would grow with plans × words
+    tf = tf[~tf["term"].isin(set(exclude))].reset_index(drop=True)
+    county_code, counties = pd.factorize(tf["county"], use_na_sentinel=False)
+    term_code, terms = pd.factorize(tf["term"], use_na_sentinel=False)
+    count = tf["count"].to_numpy()
+    if method == "log_odds":  # a county × term matrix would grow with plans × words
+        score = _log_odds_scores(county_code, term_code, count, _string_ranks(list(terms)), prior_strength)
     else:
         counts = tf.pivot_table(index="term", columns="county", values="count", aggfunc="sum", fill_value=0)
-        long = _tfidf(counts).rename_axis(index="term").reset_index().melt(id_vars="term", var_name="county",
-                                                                            value_name="score")
-    long = long.merge(tf.drop(columns=["share"], errors="ignore"), on=["county", "term"], how="inner")
-    long = long[long["count"] >= min_count]
-    long = long.sort_values(["county", "score", "count", "term"], ascending=[True, False, False, True])
+        score = _tfidf(counts).stack().reindex(pd.MultiIndex.from_arrays([tf["term"], tf["county"]])).to_numpy()
+    before = tf["before_place"].to_numpy() if drop_noise and "before_place" in tf else None
+    rows, rank = _ranked_rows(county_code, term_code, count, score, list(counties), list(terms), top=top,
+                              min_count=min_count, before_place=before, drop_noise=drop_noise)
+    out = pd.DataFrame({"county": tf["county"].to_numpy()[rows], "term": tf["term"].to_numpy()[rows],
+                        "score": score[rows], "count": count[rows], "rank": rank})
+    for column in ("first_line", "source_file"):
+        if column in tf:
+            out[column] = tf[column].to_numpy()[rows]
+    return out
+
+
+#: Plans whose terms :func:`distinctive_terms_of_counts` numbers at once.
+_PLANS_AT_ONCE = 256
+
+
+def distinctive_terms_of_counts(counts: Iterable[TermCounts], top: int = 20, prior_strength: float = 1.0,
+                                exclude: Iterable[str] = (), kind_of=None) -> pd.DataFrame:
+    """:func:`distinctive_terms` (log-odds, noise dropped) of many plans' :class:`TermCounts`, held compact.
+
+    The terms are numbered once for the corpus (pyarrow splits and encodes a batch of plans at a time:
+    no Python string per plan and term is ever made) and ranked on arrays; the rows are the same as
+    ``distinctive_terms(term_frequencies(plans), …)`` gives, with ``first_line`` and ``source_file``.
+    ``kind_of``: term -> noise kind (default :func:`_noise_kind`), e.g. remembered across builds.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = ["county", "term", "score", "count", "rank", "first_line", "source_file"]
+    plans = [tc for tc in counts if len(tc)]
+    if not plans:
+        return pd.DataFrame(columns=columns)
+    code_of: dict[str, int] = {}
+    source_files: dict[int, str] = {}
+    for tc in plans:
+        k = code_of.setdefault(tc.county, len(code_of))
+        source_files[k] = tc.source_file  # one slug, one plan: the last one, as a map of the rows would give
+    vocab: dict[str, int] = {}
+    excluded = set(exclude)
+    parts: dict[str, list[np.ndarray]] = {k: [] for k in ("county", "term", "count", "before_place", "first_line")}
+    for a in range(0, len(plans), _PLANS_AT_ONCE):  # a batch's words in arrow at a time, not the corpus's
+        batch = plans[a:a + _PLANS_AT_ONCE]
+        words = pc.split_pattern(pa.array([tc.terms for tc in batch]), "\n").flatten()
+        lengths = [len(tc) for tc in batch]
+        if len(words) != sum(lengths):
+            raise ValueError("term counts do not match their terms")
+        encoded = pc.dictionary_encode(words)
+        distinct = encoded.dictionary.to_pylist()
+        codes = np.array([vocab.setdefault(t, len(vocab)) for t in distinct], dtype=np.int32)
+        out = np.array([t in excluded for t in distinct], dtype=bool)
+        indices = encoded.indices.to_numpy(zero_copy_only=False)
+        keep = ~out[indices]
+        parts["county"].append(np.repeat(np.array([code_of[tc.county] for tc in batch], dtype=np.int32), lengths)[keep])
+        parts["term"].append(codes[indices][keep])
+        for f in ("count", "before_place", "first_line"):
+            parts[f].append(np.concatenate([getattr(tc, f) for tc in batch])[keep])
+    county, term, count, before, first_line = (np.concatenate(parts.pop(f)) for f in list(parts))
+    terms = list(vocab)
+    if not len(count):
+        return pd.DataFrame(columns=columns)
+    score = _log_odds_scores(county, term, count, _string_ranks(terms), prior_strength,
+                             pairs_unique=len(code_of) == len(plans))  # a plan counts each term once
+    names = list(code_of)
+    rows, rank = _ranked_rows(county, term, count, score, names, terms, top=top, min_count=1,
+                              before_place=before, drop_noise=True, kind_of=kind_of)
+    picked = county[rows].tolist()
+    return pd.DataFrame({
+        "county": pd.array([names[k] for k in picked], dtype="str"),
+        "term": pd.array([terms[t] for t in term[rows].tolist()], dtype="str"),
+        "score": score[rows], "count": count[rows].astype(np.int64), "rank": rank,
+        "first_line": first_line[rows].astype(np.int64),
+        "source_file": pd.array([source_files[k] for k in picked], dtype="str"),
+    }, columns=columns)
+
+
+def _string_ranks(strings: list[str]) -> np.ndarray:
+    """Each string's place in sorted (code point) order, as pandas sorts strings: for ties in a ranking."""
+    ranks = np.empty(len(strings), dtype=np.int64)
+    ranks[sorted(range(len(strings)), key=strings.__getitem__)] = np.arange(len(strings))
+    return ranks
+
+
+#: A county's ranking starts from about this many rows (times ``top``, plus :data:`_FIRST_EXTRA`): the rows of its
+#: greatest scores. A county whose noise filter runs through them all is ranked again from all its rows.
+_FIRST_PER_TOP = 4
+_FIRST_EXTRA = 16
+
+
+def _ranked_rows(county: np.ndarray, term: np.ndarray, count: np.ndarray, score: np.ndarray,
+                 counties: list[str], terms: list[str], top: int, min_count: int,
+                 before_place: np.ndarray | None, drop_noise: bool, kind_of=None) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of each county's ``top`` terms, in order (county, score and count descending, term), and their ranks.
+
+    Rows are (county code, term code) with a count and a score; ties keep the rows' order. Only
+    the head of each county's ranking is sorted (:func:`_score_head`: millions of rows, of which
+    a few dozen per county are ever looked at). With ``drop_noise`` the candidates are tagged in
+    rank order until ``top`` are kept in a county (:func:`_without_noise`), so no more terms are
+    tagged than the ranking needs; a county that runs out of head is ranked again from all its rows.
+    """
+    ok = count >= min_count
+    term_ranks, county_ranks = _string_ranks(terms), _string_ranks(counties)
+
+    def ranked(rows: np.ndarray) -> np.ndarray:
+        kept = count[rows].astype(np.int64) if count.dtype.kind in "ub" else count[rows]
+        term_rank = term_ranks[term[rows]]
+        if kept.dtype.kind == "i" and (not len(kept) or int(np.abs(kept).max()) < 2**62 // max(len(terms), 1)):
+            keys = (-kept * len(terms) + term_rank, -score[rows])  # count descending, then term: one key
+        else:
+            keys = (term_rank, -kept, -score[rows])
+        return rows[np.lexsort((*keys, county_ranks[county[rows]]))]
+
+    head = _score_head(county, score, len(counties), top * max(_FIRST_PER_TOP, 1) + _FIRST_EXTRA)
+    order = ranked(np.flatnonzero(head & ok))
     if drop_noise:
-        long = _without_noise(long, top)
-    long["rank"] = long.groupby("county").cumcount() + 1
-    columns = ["county", "term", "score", "count", "rank"] + [c for c in ("first_line", "source_file") if c in long]
-    return long[long["rank"] <= top][columns].reset_index(drop=True)
+        order = _without_noise(order, county, term, count, before_place, terms, top, kind_of or _noise_kind)
+        again = np.zeros(len(counties), dtype=bool)  # counties whose head left rows out ...
+        again[county[~head & ok]] = True
+        again &= np.bincount(county[order], minlength=len(counties)) < top  # ... and kept too few
+        if again.any():
+            more = _without_noise(ranked(np.flatnonzero(again[county] & ok)), county, term, count, before_place,
+                                     terms, top, kind_of or _noise_kind)
+            order = np.concatenate([order[~again[county[order]]], more])
+            order = order[np.argsort(county_ranks[county[order]], kind="stable")]
+    c = county[order]
+    first = np.flatnonzero(np.r_[True, c[1:] != c[:-1]]) if len(c) else np.zeros(0, dtype=np.int64)
+    rank = np.arange(len(order)) - np.repeat(first, np.diff(np.r_[first, len(order)])) + 1
+    keep = rank <= top
+    return order[keep], rank[keep].astype(np.int64)
 
 
-def _without_noise(ranked: pd.DataFrame, top: int) -> pd.DataFrame:
-    """The ranked rows less noise, tagging candidates in rank order until ``top`` per county are kept."""
-    share = _noise()["place_suffix_share"]
+def _score_head(county: np.ndarray, score: np.ndarray, n_counties: int, m: int) -> np.ndarray:
+    """Which rows are in the head of their county's ranking: at least its ``m`` greatest scores (all its rows
+    when it has fewer), and every row scored as high as a row in it, so the head is a prefix of the ranking.
+
+    Scores fall in buckets at the corpus's quantiles (of a sample); a county's head is its highest buckets
+    that hold ``m`` rows. Whole-table: a histogram of (county, bucket), no sort of millions of rows.
+    """
+    if not len(score) or len(score) <= m or np.isnan(score).any():
+        return np.ones(len(score), dtype=bool)
+    buckets = int(np.clip(2**22 // max(n_counties, 1), 16, 1024))
+    sample = score[::max(1, len(score) // (64 * buckets))]  # any rising edges keep the head a prefix
+    edges = np.quantile(sample, np.linspace(0, 1, buckets + 1)[1:-1])
+    bucket = np.searchsorted(edges, score, side="right").astype(np.int32)  # rises with the score
+    hist = np.bincount(np.asarray(county, dtype=np.int32) * np.int32(buckets) + bucket,
+                       minlength=n_counties * buckets).reshape(n_counties, buckets)
+    enough = np.cumsum(hist[:, ::-1], axis=1) >= m
+    lowest = np.where(enough.any(axis=1), buckets - 1 - enough.argmax(axis=1), 0)
+    return bucket >= lowest[county]
+
+
+def _without_noise(order: np.ndarray, county: np.ndarray, term: np.ndarray, count: np.ndarray,
+                   before_place: np.ndarray | None, terms: list[str], top: int, kind_of) -> np.ndarray:
+    """The ranked rows less noise, tagging candidates in rank order until ``top`` per county are kept.
+
+    A term standing before a place suffix in at least ``place_suffix_share`` of its occurrences is
+    a place's name without tagging; the loop runs over a county's first candidates only.
+    """
+    if before_place is not None:
+        n, before = count[order], before_place[order]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            placed = (n != 0) & (before / n >= _noise()["place_suffix_share"])
+        order = order[~placed]
+    c = county[order]
+    starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1], True]) if len(c) else np.zeros(1, dtype=np.int64)
+    kinds: dict[int, str | None] = {}
     keep = []
-    for _, group in ranked.groupby("county", sort=False):
+    for a, b in zip(starts[:-1].tolist(), starts[1:].tolist()):
         kept = 0
-        for i, r in zip(group.index, group.itertuples(index=False)):
+        for i in range(a, b):
             if kept >= top:
                 break
-            placed = "before_place" in group and r.count and getattr(r, "before_place", 0) / r.count >= share
-            if placed or _noise_kind(str(r.term)):
-                continue
-            keep.append(i)
-            kept += 1
-    return ranked.loc[keep]
+            t = int(term[order[i]])
+            if t not in kinds:
+                kinds[t] = kind_of(str(terms[t]))
+            if not kinds[t]:
+                keep.append(i)
+                kept += 1
+    return order[np.asarray(keep, dtype=np.int64)]
 
 
 def _log_odds(counts: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
@@ -479,34 +766,72 @@ def _log_odds(counts: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
-def _log_odds_long(tf: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
-    """:func:`_log_odds` for the (term, county) pairs that occur, as a long frame (term, county, score).
+def _log(x: np.ndarray) -> np.ndarray:
+    """math.log of each element, as the matrix form takes it, once per distinct value (counts repeat a lot)."""
+    where, distinct = pd.factorize(np.asarray(x, dtype=float), use_na_sentinel=False)
+    return np.array([math.log(v) for v in distinct.tolist()], dtype=float)[where]
+
+
+def _sums(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    """Sum of ``values`` per code 0..n-1 (integers stay integers, exactly)."""
+    sums = np.bincount(codes, weights=values, minlength=n)
+    return sums.astype(np.int64) if np.issubdtype(values.dtype, np.integer) else sums
+
+
+#: Rows scored at once by :func:`_log_odds_scores`.
+_CHUNK = 1 << 18
+
+
+def _log_odds_scores(county: np.ndarray, term: np.ndarray, count: np.ndarray, term_ranks: np.ndarray,
+                     prior_strength: float, pairs_unique: bool = False) -> np.ndarray:
+    """:func:`_log_odds` for each row's (county, term) pair, on code arrays: one score per row.
 
     The same arithmetic, element by element and in the same order, as the matrix form; the pairs
-    a county does not use (count 0) are never scored, as the ranking drops them anyway.
+    a county does not use (count 0) are never scored, as the ranking drops them anyway. A pair on
+    several rows is scored on their sum. ``term_ranks``: each term code's place in sorted order
+    (the matrix sums its prior in that order). ``pairs_unique``: the caller knows no pair is on two rows.
     """
-    import numpy as np
-
-    pairs = tf.groupby(["county", "term"], sort=False, observed=True)["count"].sum().reset_index()
-    corpus = tf.groupby("term", sort=True)["count"].sum()  # the matrix's row sums, in its (sorted) order
+    count = np.asarray(count)
+    if not len(count):
+        return np.zeros(0, dtype=float)
+    n_terms = len(term_ranks)
+    if not pairs_unique:
+        pair, keys = pd.factorize(np.asarray(county, dtype=np.int64) * n_terms + term)
+        pairs_unique = len(keys) == len(pair)
+    if pairs_unique:  # each pair on one row (a corpus of plans): no sums needed
+        y_i, pair_county, pair_term = count, county, term
+    else:
+        y_i = _sums(pair, count, len(keys))
+        pair_county, pair_term = keys // n_terms, keys % n_terms
+    corpus = _sums(term, count, n_terms)  # the matrix's row sums
     alpha_all = corpus * prior_strength
-    alpha0 = alpha_all.sum()
-    own = tf.groupby("county", sort=False)["count"].sum()
+    by_name = np.argsort(term_ranks)
+    used = np.bincount(term, minlength=n_terms) > 0
+    alpha0 = pd.Series(alpha_all[by_name[used[by_name]]]).sum()  # summed in the matrix's (sorted) order
+    own = _sums(county, count, int(county.max()) + 1)
     total = int(own.sum())
-    y_i = pairs["count"].to_numpy()
-    c = pairs["term"].map(corpus).to_numpy()
-    alpha = pairs["term"].map(alpha_all).to_numpy()
-    n_i = pairs["county"].map(own).to_numpy()
-    y_j = c - y_i
-    n_j = total - n_i
-    def log(x):  # math.log, as the matrix form takes it, once per distinct value (counts repeat a lot)
-        distinct, where = np.unique(np.asarray(x, dtype=float), return_inverse=True)
-        return np.array([math.log(v) for v in distinct.tolist()], dtype=float)[where]
+    score = np.empty(len(y_i), dtype=float)
+    for a in range(0, len(y_i), _CHUNK):  # by blocks of rows: the temporaries stay small at millions of rows
+        b = a + _CHUNK
+        t, y = pair_term[a:b], y_i[a:b]
+        c = corpus[t]
+        alpha = alpha_all[t]
+        n_i = own[pair_county[a:b]]
+        y_j = c - y
+        n_j = total - n_i
+        log_i = _log(y + alpha) - _log(n_i + alpha0 - y - alpha)
+        log_j = _log(y_j + alpha) - _log(n_j + alpha0 - y_j - alpha)
+        variance = 1 / (y + alpha) + 1 / (y_j + alpha)
+        score[a:b] = (log_i - log_j) / np.sqrt(variance)  # IEEE square roots are exact-rounded, as math.sqrt
+    return score if pairs_unique else score[pair]
 
-    log_i = log(y_i + alpha) - log(n_i + alpha0 - y_i - alpha)
-    log_j = log(y_j + alpha) - log(n_j + alpha0 - y_j - alpha)
-    variance = 1 / (y_i + alpha) + 1 / (y_j + alpha)
-    score = (log_i - log_j) / np.sqrt(variance)  # IEEE square roots are exact-rounded, as math.sqrt
+
+def _log_odds_long(tf: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
+    """:func:`_log_odds` for the (term, county) pairs that occur, as a long frame (term, county, score)."""
+    pairs = tf.groupby(["county", "term"], sort=False, observed=True)["count"].sum().reset_index()
+    county, _ = pd.factorize(pairs["county"])
+    term, terms = pd.factorize(pairs["term"])
+    score = _log_odds_scores(county, term, pairs["count"].to_numpy(), _string_ranks(list(terms)), prior_strength)
     out = pd.DataFrame({"term": pairs["term"], "county": pairs["county"], "score": score})
     return out.sort_values(["county", "term"], kind="stable", ignore_index=True)
 
