@@ -1562,14 +1562,22 @@ COMPARISON_FIGURES = {
 def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150) -> list[Path]:
     """Write ``<path>.png``, ``<path>.svg`` and ``<path>.csv`` (the plotted values with their source lines).
 
-    Fixed metadata: the same data gives the same bytes.
+    Fixed metadata: the same data gives the same bytes. The layout (constrained: several passes over every
+    label) is worked out once, for the PNG, and the SVG reuses it instead of computing it again.
     """
     base = Path(path_without_ext)
     base.parent.mkdir(parents=True, exist_ok=True)
     png, svg, csv = base.with_suffix(".png"), base.with_suffix(".svg"), base.with_suffix(".csv")
+    engine = fig.get_layout_engine()
     with matplotlib.rc_context({"svg.hashsalt": "planlib", "svg.fonttype": "path"}):
         fig.savefig(png, dpi=dpi, metadata={"Software": None})
-        fig.savefig(svg, metadata={"Date": None, "Creator": None})
+        if engine is not None:
+            fig.set_layout_engine("none")  # keep the axes where the PNG's layout put them
+        try:
+            fig.savefig(svg, metadata={"Date": None, "Creator": None})
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
     svg.write_text(_stable_svg_ids(svg.read_text(encoding="utf-8")), encoding="utf-8")
     figure_data(fig).to_csv(csv, index=False, encoding="utf-8-sig", lineterminator="\n")
     return [png, svg, csv]
