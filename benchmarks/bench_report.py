@@ -69,6 +69,14 @@ def same_outputs(a: Path, b: Path) -> tuple[int, list[str]]:
     return len(figs_a & figs_b), problems
 
 
+def _load() -> str:
+    """The 1-minute load average ('?' where the system does not tell)."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return "?"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=int(os.environ.get("JOBS", 2)))
@@ -83,12 +91,14 @@ def main(argv=None) -> int:
         shutil.copytree(paths.resolve(args.processed, paths.PROCESSED_DIR), snapshot)
         batch_out, naive_out = Path(tmp) / "batch", Path(tmp) / "naive"
         if args.batch_only:
+            load_before = _load()
             cpu_before = os.times()
             batch = run_batch(batch_out, counties, args.jobs, str(snapshot))
             cpu = os.times()
             cpu_s = (cpu.children_user + cpu.children_system) - (cpu_before.children_user + cpu_before.children_system)
             n_html = len(list((batch_out / "reports").glob("*/report.html")))
-            print(f"report batch: {len(counties)} places + comparison, --jobs {args.jobs}, {os.cpu_count()} CPUs")
+            print(f"report batch: {len(counties)} places + comparison, --jobs {args.jobs}, {os.cpu_count()} CPUs; "
+                  f"load average before {load_before}, after {_load()} (other work inflates wall time, and CPU time less)")
             print(f"  wall {batch:6.1f} s, {n_html / batch:.2f} reports/s, CPU {cpu_s:.1f} s "
                   f"({cpu_s / max(n_html, 1):.2f} s a report); {n_html} HTML pages")
             return 0 if n_html == len(counties) + 1 else 1

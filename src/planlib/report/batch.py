@@ -21,6 +21,7 @@ import json
 import logging
 import math
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -170,18 +171,54 @@ def _write_atomic(path: Path, text: str) -> Path:
 # tables
 
 
+_TABLES_CACHE: dict = {}  #: folder -> (files' size and mtime, tables): one read per kernel, not one per report
+
+
+def _tables_signature(folder: Path) -> tuple:
+    """Name, size and mtime of every table file in ``folder``: a rebuilt table changes it."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return ()
+    return tuple((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries
+                 if e.is_file() and e.name.endswith((".parquet", ".csv", ".json")))
+
+
 def load_tables(processed_dir: str | Path | None = None, warn_stale: bool = True) -> dict:
-    """The five processed tables; ``planlib.load_tables`` when the pipeline provides it."""
+    """The five processed tables; ``planlib.load_tables`` when the pipeline provides it.
+
+    Kept in memory per folder while its files are unchanged (the batch runs a hundred reports in one
+    kernel: the tables are read once, not once per report). Each call gets its own frames: shallow copies that
+    pandas' copy-on-write copies for real only if a report changes one, so no report sees another's changes.
+    """
     try:
         from ..build.pipeline import load_tables as pipeline_load
-    except ImportError:
+    except ImportError:  # pragma: no cover - the pipeline is part of the package
         pipeline_load = None
-    if pipeline_load is not None:
-        return pipeline_load(processed_dir, warn_stale=warn_stale)
-    from ..build.io import read_table
-
     folder = paths.resolve(processed_dir, paths.PROCESSED_DIR)
-    return {name: read_table(name, folder) for name in TABLE_NAMES}
+    key = str(folder.resolve()) if folder.exists() else str(folder)
+    signature = _tables_signature(folder)
+    cached = _TABLES_CACHE.get(key)
+    if cached is not None and signature and cached[0] == signature:
+        if warn_stale and pipeline_load is not None:
+            from ..build import pipeline
+
+            pipeline._warn_if_stale(folder)  # the same warning as a fresh read
+        return _own_copies(cached[1])
+    if pipeline_load is not None:
+        tables = pipeline_load(processed_dir, warn_stale=warn_stale)
+    else:  # pragma: no cover
+        from ..build.io import read_table
+
+        tables = {name: read_table(name, folder) for name in TABLE_NAMES}
+    if signature and signature == _tables_signature(folder):  # not rebuilt while we read
+        _TABLES_CACHE.clear()  # one folder at a time: a kernel does not hoard old corpora
+        _TABLES_CACHE[key] = (signature, tables)
+    return _own_copies(tables)
+
+
+def _own_copies(tables: dict) -> dict:
+    return {name: frame.copy(deep=False) for name, frame in tables.items()}
 
 
 def national_targets(indicators=None):
@@ -752,15 +789,48 @@ def _notebook_text(nb) -> str:
 
 _EXPORTER = None
 
+_FOCUSABLE = re.compile(r'<div\b(?=[^>]*\bclass="[^"]*\b(?:jp-Cell-inputWrapper|jp-OutputArea-output)\b)[^>]*')
+_IMG = re.compile(r"<img\b[^>]*>")
+NO_ALT = "No description has been provided for this image"  #: nbconvert's words for an image without alt text
+
+
+def _accessible(page: str) -> str:
+    """What nbconvert's HTMLExporter adds after rendering (tabindex on cells and outputs, alt on images), by text.
+
+    nbconvert parses and re-serialises the whole page with BeautifulSoup for these few attributes: about half
+    the export's time for a report with five embedded figures. The template's own tags are regular, and no
+    plan text reaches the page unescaped, so ``<div`` and ``<img`` here are tags the template wrote.
+    """
+    page = _FOCUSABLE.sub(lambda m: m.group(0) if "tabindex=" in m.group(0) else f'{m.group(0)} tabindex="0"', page)
+    return _IMG.sub(lambda m: m.group(0) if re.search(r"\salt=", m.group(0))
+                    else m.group(0)[:-1].rstrip() + f' alt="{NO_ALT}">', page)
+
 
 def _exporter():
     """One HTMLExporter per process: building its Jinja environment takes seconds."""
     global _EXPORTER
     if _EXPORTER is None:
         from nbconvert import HTMLExporter
+        from nbconvert.exporters.templateexporter import TemplateExporter
+        from nbconvert.filters.highlight import Highlight2HTML
+        from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
-        exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                                exclude_output_prompt=True, extra_template_paths=[str(TEMPLATES_DIR)])
+        class ReportExporter(HTMLExporter):
+            """HTMLExporter without its BeautifulSoup pass (:func:`_accessible` does the same by text)."""
+
+            def from_notebook_node(self, nb, resources=None, **kw):
+                langinfo = nb.metadata.get("language_info", {})
+                lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+                self.register_filter("highlight_code",
+                                     self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+                resources = self._init_resources(resources)
+                self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                    notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+                page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+                return _accessible(page), resources
+
+        exporter = ReportExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                                  exclude_output_prompt=True, extra_template_paths=[str(TEMPLATES_DIR)])
         exporter.template_file = "report.html.j2"
         _EXPORTER = exporter
     return _EXPORTER

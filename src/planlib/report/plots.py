@@ -205,6 +205,11 @@ def _labelled(targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+def _isna(value) -> bool:
+    """True for None, NaN or pd.NA (a scalar)."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+
+
 def _name(row, lang: str, with_level: bool = False) -> str:
     name = row["label_en"] if lang == "en" else row["name_zh"]
     if with_level and row["level"] and row["level"] != row["ind_level"]:
@@ -436,11 +441,12 @@ class _Findings:
         self.lang = lang
         self.compact = compact  # many places: rings only, the note counts them (each is in the CSV)
         self.by_line: dict[tuple[str, int], list[int]] = {}
-        self.rows: list[pd.Series] = []
+        self.rows: list[dict] = []
         self.used: list[int] = []
+        self._rings: dict[int, object] = {}  # compact: id(axes) -> the one collection of its rings
         if checks is None or checks.empty:
             return
-        for i, (_, c) in enumerate(checks[checks["check"] != "unnamed_indicator"].iterrows()):
+        for i, c in enumerate(checks[checks["check"] != "unnamed_indicator"].to_dict("records")):
             self.rows.append(c)
             for part in str(c["lines"]).split(";"):
                 if part.strip().isdigit():
@@ -464,8 +470,14 @@ class _Findings:
                 self.used.append(i)
             numbers.append(self.used.index(i) + 1)
         label = "".join(f"[{n}]" for n in numbers)
-        if self.compact:
-            ax.scatter([x], [y], s=40, facecolor="none", edgecolor=NATIONAL_COLOR, linewidths=0.8, zorder=4)
+        if self.compact:  # rings alike on top of everything: one collection per panel, not one per ring
+            rings = self._rings.get(id(ax))
+            if rings is None or rings.axes is not ax:
+                self._rings[id(ax)] = ax.scatter([x], [y], s=40, facecolor="none", edgecolor=NATIONAL_COLOR,
+                                                 linewidths=0.8, zorder=4)
+            else:
+                rings.set_offsets(np.vstack([rings.get_offsets(), [[x, y]]]))
+                ax.update_datalim([(x, y)])
             return label
         ax.scatter([x], [y], s=160, facecolor="none", edgecolor=NATIONAL_COLOR, linewidths=1.2, zorder=4)
         ax.annotate(label, (x, y), xytext=(0, 7), textcoords="offset points", ha="center", va="bottom",
@@ -728,18 +740,28 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
     for the figure note.
     """
     places = places or {}
+    # rows as records, grouped in order of first appearance (as groupby(sort=False)): a hundred places make
+    # hundreds of groups, and a DataFrame per group cost more than drawing it
+    records = ends.to_dict("records")
+    keys = ("indicator_id", "level") if label_by == "indicator" else ("county",)
+    positions: dict[tuple, list[int]] = {}
+    for i, rec in enumerate(records):
+        positions.setdefault(tuple(None if _isna(rec[k]) else rec[k] for k in keys), []).append(i)
+    groups = list(positions.values())
     if label_by == "indicator":
-        groups = [g for _, g in ends.groupby(["indicator_id", "level"], sort=False, dropna=False)]
-        labels = [_name(g.iloc[0], lang, True) for g in groups]
+        labels = [_name(records[g[0]], lang, True) for g in groups]
     else:  # one row per place
-        groups = [g for _, g in ends.groupby("county", sort=False, dropna=False)]
-        labels = [places.get(g.iloc[0]["county"], g.iloc[0]["county"]) for g in groups]
+        labels = [places.get(records[g[0]]["county"], records[g[0]]["county"]) for g in groups]
     cited: list[str] = []
     drew_national = False
     mine_rows: list[tuple[int, dict]] = []  # (row, endpoints) of the places drawn in colour, drawn together
-    for y, group in enumerate(groups):
-        others = group[group["county"] != focus] if focus else group.iloc[0:0]
-        mine = group[group["county"] == focus] if focus else group
+    for y, where in enumerate(groups):
+        if focus:
+            group = ends.iloc[where]
+            others = group[group["county"] != focus]
+            mine = [records[i] for i in where if records[i]["county"] == focus]
+        else:
+            group, others, mine = None, ends.iloc[0:0], [records[i] for i in where]
         if len(others) > MANY_PLACES:  # a province's others: one strip of values, unnamed (the CSV names them)
             stated = others["target"].astype(float).fillna(others["baseline"].astype(float)).dropna()
             ax.scatter(stated, [y + 0.35] * len(stated), s=10, color=OTHERS_COLOR, alpha=0.5, linewidths=0,
@@ -750,9 +772,9 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
             _dumbbell(ax, y + dy, r, color=OTHERS_COLOR, size=18, lw=1)
             x = r["target"] if r["target"] is not None and pd.notna(r["target"]) else r["baseline"]
             ax.text(x, y + dy, f" {places.get(r['county'], r['county'])}", fontsize=6, color="#555555", va="center")
-        mine_rows.extend((y, r) for r in mine.to_dict("records"))
+        mine_rows.extend((y, r) for r in mine)
         if national is not None and not national.empty and label_by == "indicator":
-            hit = national[national["indicator_id"] == group.iloc[0]["indicator_id"]]
+            hit = national[national["indicator_id"] == records[where[0]]["indicator_id"]]
             if not hit.empty:
                 nat = hit.iloc[0]
                 bottom = y + (0.8 if len(others) else 0.45)
@@ -1226,28 +1248,41 @@ def _derived(targets, indicators, plans, derived) -> pd.DataFrame:
     return derived_tables(targets, indicators, plans)[0]
 
 
-def _input_quotes(r, inputs, targets) -> str:
-    """The plan's own words behind a derived number (so '全市基础教育投入' shows that a total is basic education's)."""
+def _quote_index(targets) -> dict:
+    """(source_file, line) -> [(indicator_id, quote), ...] in table order: one pass, not a filter per derived row."""
+    index: dict = {}
     if targets is None or targets.empty:
-        return ""
-    quotes = []
+        return index
+    for f, line, ind, quote in zip(targets["source_file"].tolist(), targets["line"].tolist(),
+                                   targets["indicator_id"].tolist(), targets["quote"].tolist()):
+        if line is not None and not pd.isna(line):
+            index.setdefault((f, int(line)), []).append((ind, quote))
+    return index
+
+
+def _input_quotes(r, inputs, quotes: dict) -> str:
+    """The plan's own words behind a derived number (so '全市基础教育投入' shows that a total is basic education's).
+
+    ``quotes``: :func:`_quote_index` of the targets. The row of the same indicator on an input line, else the line's first.
+    """
+    found = []
     for f, line in inputs:
         if not line.isdigit():
             continue
-        hit = targets[(targets["source_file"] == f) & (targets["line"] == int(line))]
-        same = hit[hit["indicator_id"] == r["indicator_id"]]
-        hit = same if len(same) else hit
-        if len(hit):
-            quotes.append(str(hit.iloc[0]["quote"]))
-    return " | ".join(dict.fromkeys(quotes))
+        hit = quotes.get((f, int(line)))
+        if hit:
+            same = [q for ind, q in hit if ind == r["indicator_id"]]
+            found.append(str(same[0] if same else hit[0][1]))
+    return " | ".join(dict.fromkeys(found))
 
 
 def _derived_rows(d: pd.DataFrame, figure: str, panel: str, plans, lang, targets=None) -> list[dict]:
     out = []
+    quotes = _quote_index(targets)
     for _, r in d.iterrows():
         inputs = [p.rsplit(":", 1) for p in str(r["inputs"]).split(";") if ":" in p]
         files = list(dict.fromkeys(f for f, _ in inputs))
-        words = _input_quotes(r, inputs, targets)
+        words = _input_quotes(r, inputs, quotes)
         out.append({"figure": figure, "panel": panel, "county": r["county"], "place": _place(plans, r["county"], lang),
                     "admin_level": _admin(plans, r["county"]), "indicator_id": r["indicator_id"], "level": r["level"],
                     "series": r["derived_id"], "year": r["year"], "span_start": r["span_start"],
@@ -1266,15 +1301,21 @@ def growth_table(targets, indicators, counties: Sequence[str], *, plans=None, de
     ind = indicators.set_index("indicator_id")
     d = d[(d["derived_id"] == GROWTH) & d["county"].isin(counties)]
     d = d[[ind["domain"].get(i) == "enrollment" for i in d["indicator_id"]]]
-    lookup = targets.set_index(["source_file", "line"])
+    # (file, line, indicator, year) -> the first such row's value: one pass over targets, not a lookup per row
+    values: dict = {}
+    for key, v in zip(zip(targets["source_file"].tolist(), targets["line"].tolist(), targets["indicator_id"].tolist(),
+                          targets["year"].tolist()), targets["value"].tolist()):
+        if not any(x is None or pd.isna(x) for x in key):
+            values.setdefault((key[0], int(key[1]), key[2], key[3]), v)
     out = []
     for _, r in d.iterrows():
         (f0, l0), (f1, l1) = [p.rsplit(":", 1) for p in str(r["inputs"]).split(";")[:2]]
 
-        def value(f, line, year):
-            hit = lookup.loc[[(f, int(line))]] if (f, int(line)) in lookup.index else lookup.iloc[0:0]
-            hit = hit[(hit["indicator_id"] == r["indicator_id"]) & (hit["year"] == year)]
-            return float(hit.iloc[0]["value"]) if len(hit) else None
+        def value(f, line, year, r=r):
+            if year is None or pd.isna(year) or r["indicator_id"] is None or pd.isna(r["indicator_id"]):
+                return None
+            v = values.get((f, int(line), r["indicator_id"], year))
+            return None if v is None else float(v)
 
         out.append({"county": r["county"], "indicator_id": r["indicator_id"], "level": r["level"],
                     "start_year": r["span_start"], "end_year": r["span_end"],
@@ -1329,16 +1370,26 @@ def _growth_ranked(growth, levels, plans, lang, findings, spans) -> tuple[Figure
         part = part.sort_values(["growth_pct", "county"], ascending=[False, True]).reset_index(drop=True)
         ys = list(range(len(part)))
         ax.axvline(0, color="#333333", lw=0.8)
-        for y, (_, r) in zip(ys, part.iterrows()):
+        # stems and markers of a kind drawn in one call each (hundreds of rows: one artist apiece cost seconds)
+        stems, points = [], {}
+        for y, r in zip(ys, part.to_dict("records")):
             v = float(r["growth_pct"])
-            ax.plot([0, v], [y, y], color=PALETTE[0], lw=0.6, alpha=0.5)
-            ax.scatter([v], [y], s=14, color=PALETTE[0], marker=_target_marker(r["comparator"]), zorder=3)
+            stems.append([(0, y), (v, y)])
+            points.setdefault(_target_marker(r["comparator"]), []).append((v, y))
             ax.annotate(f"{v:+.0f}" if round(v) != 0 else "0", (v, y), xytext=(4 if v >= 0 else -4, 0),
                         textcoords="offset points", ha="left" if v >= 0 else "right", va="center", fontsize=5,
                         color="#333333")
             comparators.append(r["comparator"])
             if findings is not None:
                 findings.mark(ax, v, y, r["source_file"], r["lines"])
+        if stems:
+            from matplotlib.collections import LineCollection
+
+            ax.add_collection(LineCollection(stems, colors=PALETTE[0], linewidths=0.6, alpha=0.5, zorder=2,
+                                             capstyle="projecting"), autolim=True)
+        for marker, xy in points.items():
+            xs, hs = zip(*xy)
+            ax.scatter(xs, hs, s=14, color=PALETTE[0], marker=marker, zorder=3)
         names = place_labels(plans, growth["county"].unique(), lang)
         ax.set_yticks(ys, [names[c] for c in part["county"]])
         ax.tick_params(axis="y", labelsize=5.5, length=0)
@@ -1562,14 +1613,22 @@ COMPARISON_FIGURES = {
 def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150) -> list[Path]:
     """Write ``<path>.png``, ``<path>.svg`` and ``<path>.csv`` (the plotted values with their source lines).
 
-    Fixed metadata: the same data gives the same bytes.
+    Fixed metadata: the same data gives the same bytes. The layout (constrained: several passes over every
+    label) is worked out once, for the PNG, and the SVG reuses it instead of computing it again.
     """
     base = Path(path_without_ext)
     base.parent.mkdir(parents=True, exist_ok=True)
     png, svg, csv = base.with_suffix(".png"), base.with_suffix(".svg"), base.with_suffix(".csv")
+    engine = fig.get_layout_engine()
     with matplotlib.rc_context({"svg.hashsalt": "planlib", "svg.fonttype": "path"}):
         fig.savefig(png, dpi=dpi, metadata={"Software": None})
-        fig.savefig(svg, metadata={"Date": None, "Creator": None})
+        if engine is not None:
+            fig.set_layout_engine("none")  # keep the axes where the PNG's layout put them
+        try:
+            fig.savefig(svg, metadata={"Date": None, "Creator": None})
+        finally:
+            if engine is not None:
+                fig.set_layout_engine(engine)
     svg.write_text(_stable_svg_ids(svg.read_text(encoding="utf-8")), encoding="utf-8")
     figure_data(fig).to_csv(csv, index=False, encoding="utf-8-sig", lineterminator="\n")
     return [png, svg, csv]

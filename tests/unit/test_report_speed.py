@@ -1,0 +1,98 @@
+"""The report batch's shortcuts keep what a reader gets: the HTML export without nbconvert's BeautifulSoup
+pass, the tables read once per kernel, the SVG drawn on the PNG's layout."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from planlib.report import batch, fonts, plots
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*no _build.json")
+
+PNG = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+
+
+def _executed_notebook():
+    """A notebook as papermill leaves it: markdown, a figure, an HTML table with escaped plan text, stderr."""
+    nb = new_notebook(metadata={"language_info": {"name": "python", "pygments_lexer": "ipython3"}})
+    nb.cells.append(new_markdown_cell("# 某县 &lt;b&gt;"))
+    nb.cells.append(new_code_cell("report.figure('teachers');", outputs=[
+        new_output("display_data", data={"image/png": PNG, "text/plain": "<IPython.core.display.Image object>"}),
+        new_output("display_data", data={"text/html": '<details class="planlib-sources"><table><tr>'
+                                                      '<td>&lt;img src=x onerror=alert(1)&gt;</td></tr></table></details>',
+                                         "text/plain": "sources"}),
+        new_output("stream", name="stderr", text="a developer warning\n"),
+    ]))
+    nb.cells.append(new_code_cell("report.footer();", outputs=[
+        new_output("display_data", data={"text/markdown": "planlib · 规划 <x>", "text/plain": "footer"})]))
+    return nb
+
+
+def test_export_without_beautifulsoup_gives_the_page_nbconvert_would():
+    """Same page as nbconvert's HTMLExporter once both are read as HTML (only the serialisation differs)."""
+    bs4 = pytest.importorskip("bs4")
+    from nbconvert import HTMLExporter
+
+    nb = _executed_notebook()
+    resources = {"planlib_font_css": "", "planlib_csp": batch.CSP}
+    stock = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                         exclude_output_prompt=True, extra_template_paths=[str(batch.TEMPLATES_DIR)])
+    stock.template_file = "report.html.j2"
+    expected, _ = stock.from_notebook_node(nb, resources=dict(resources))
+    page, _ = batch._exporter().from_notebook_node(nb, resources=dict(resources))
+    assert str(bs4.BeautifulSoup(page, features="html.parser")) == expected
+    assert f'alt="{batch.NO_ALT}"' in page and 'tabindex="0"' in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
+
+
+def test_accessible_adds_attributes_once_and_only_to_tags():
+    page = ('<div class="jp-OutputArea-output x">a</div><div class="other">b</div>'
+            '<div class="jp-OutputArea-output" tabindex="0">c</div><img src="data:,"\nclass=""\n>'
+            '<img alt="kept" src="y"><p>&lt;img src=z&gt;</p>')
+    out = batch._accessible(page)
+    assert out.count('tabindex="0"') == 2 and '<div class="other">' in out
+    assert out.count("alt=") == 2 and 'alt="kept"' in out and "&lt;img src=z&gt;" in out
+
+
+def test_tables_are_read_once_per_folder_and_again_after_a_rebuild(fixture_processed_dir, tmp_path, monkeypatch):
+    folder = tmp_path / "processed"
+    shutil.copytree(fixture_processed_dir, folder)
+    from planlib.build import pipeline
+
+    reads = []
+    real = pipeline.load_tables
+    monkeypatch.setattr(pipeline, "load_tables", lambda *a, **k: reads.append(1) or real(*a, **k))
+    first = batch.load_tables(folder, warn_stale=False)
+    second = batch.load_tables(folder, warn_stale=False)
+    assert len(reads) == 1
+    assert second["targets"] is not first["targets"] and second["targets"].equals(first["targets"])
+    second["targets"].loc[0, "value"] = -1.0  # a report changing its table: the cached one is not changed
+    assert batch.load_tables(folder, warn_stale=False)["targets"].loc[0, "value"] != -1.0
+    target = folder / "targets.parquet"  # a rebuild: new bytes, new mtime
+    stat = target.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    batch.load_tables(folder, warn_stale=False)
+    assert len(reads) == 2
+
+
+def test_svg_is_drawn_on_the_png_layout_and_the_figure_keeps_its_engine(fixture_tables, tmp_path):
+    import matplotlib
+
+    t = fixture_tables
+    fonts.use_style()
+    fig = plots.teachers(t["targets"], t["indicators"], "alpha", plans=t["plans"])
+    engine = fig.get_layout_engine()
+    plots.save_figure(fig, tmp_path / "teachers")
+    assert fig.get_layout_engine() is engine  # the caller's figure is left as it was
+    by_hand = plots.teachers(t["targets"], t["indicators"], "alpha", plans=t["plans"])
+    with matplotlib.rc_context({"svg.hashsalt": "planlib", "svg.fonttype": "path"}):
+        by_hand.savefig(tmp_path / "by_hand.png", dpi=150, metadata={"Software": None})
+        by_hand.set_layout_engine("none")
+        by_hand.savefig(tmp_path / "by_hand.svg", metadata={"Date": None, "Creator": None})
+    svg = plots._stable_svg_ids((tmp_path / "by_hand.svg").read_text(encoding="utf-8"))
+    assert (tmp_path / "teachers.svg").read_text(encoding="utf-8") == svg
+    assert (tmp_path / "teachers.png").read_bytes() == (tmp_path / "by_hand.png").read_bytes()
