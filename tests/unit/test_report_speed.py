@@ -42,8 +42,10 @@ def test_export_without_beautifulsoup_gives_the_page_nbconvert_would():
     stock = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                          exclude_output_prompt=True, extra_template_paths=[str(batch.TEMPLATES_DIR)])
     stock.template_file = "report.html.j2"
+    ours = batch._exporter()  # one per process: export_html sets its language before each page, as here
+    stock.language_code = ours.language_code = "zh"
     expected, _ = stock.from_notebook_node(nb, resources=dict(resources))
-    page, _ = batch._exporter().from_notebook_node(nb, resources=dict(resources))
+    page, _ = ours.from_notebook_node(nb, resources=dict(resources))
     assert str(bs4.BeautifulSoup(page, features="html.parser")) == expected
     assert f'alt="{batch.NO_ALT}"' in page and 'tabindex="0"' in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img src=x" not in page
