@@ -4,6 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured in benchmarks, never in tests: no per-example deadline (Hypothesis' default of
+# 200 ms failed a property test on a loaded machine, 272 ms, with nothing wrong in the code).
+settings.register_profile("planlib", deadline=None)
+settings.load_profile("planlib")
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
