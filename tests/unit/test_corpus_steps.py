@@ -37,7 +37,7 @@ def corpus(tmp_path_factory):
     files = write_corpus(RAW_DIR, tmp / "raw", 6, seed=11)
     results = collect_results(files, jobs=1)
     tables = assemble_tables(results, tmp / "raw", corrections_file=None)
-    targets = pd.concat([r.targets for r in results], ignore_index=True)
+    targets = schema.frame_from_arrow([r.targets for r in results], "targets")  # in file order, as the build
     internal = _internal_frame([r.internal for r in results])
     findings = [f for r in results for f in r.findings]
     return {"tables": tables, "targets": targets, "internal": internal, "findings": findings}

@@ -121,7 +121,8 @@ def test_a_result_round_trips_through_pickle_and_the_cache(tmp_path, monkeypatch
         got = cache.get(key, path)
     assert got.targets.equals(result.targets) and got.schools.equals(result.schools)
     assert got.findings == result.findings and got.meta == result.meta
-    pd.testing.assert_frame_equal(got.term_counts, result.term_counts)
+    pd.testing.assert_frame_equal(got.term_counts.frame(), result.term_counts.frame())
+    assert len(got.term_counts) > 0
 
     monkeypatch.setattr(cache_mod, "CODEC", "zlib")  # an entry written where pyarrow has no zstd reads back too
     cache.put(key, result)
