@@ -222,6 +222,36 @@ def test_cluster_local_writes_the_same_bytes_as_a_local_build(tmp_path):
     _same_bytes(tmp_path / "local", tmp_path / "dask")
 
 
+@pytest.mark.skipif(os.name != "posix", reason="signals")
+def test_ctrl_c_in_the_pool_is_raised_by_the_driver_and_leaves_no_worker(tmp_path):
+    import multiprocessing
+
+    raw = _corpus(tmp_path / "raw", n=6)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # also when pytest runs in the background
+    try:
+        stream = parallel._run_pool([str(p) for p in sorted(raw.glob("*.txt"))], 2)
+        next(stream)
+        signal.raise_signal(signal.SIGINT)  # noted by the handler, not raised inside the pool's own code
+        with pytest.raises(KeyboardInterrupt):
+            next(stream)  # raised where the driver looks, then the workers are stopped
+        assert multiprocessing.active_children() == []
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals")
+def test_an_ignored_ctrl_c_stays_ignored(tmp_path):
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as in a job a script started in the background
+    try:
+        with parallel._CtrlC() as ctrl_c:
+            signal.raise_signal(signal.SIGINT)
+            ctrl_c.check()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 INTERRUPTED = "planlib: interrupted; nothing written (the previous tables are as they were)"
 
 
@@ -235,10 +265,15 @@ def test_ctrl_c_stops_the_workers_with_one_message(tmp_path, how):
     for i in range(1, 13):
         (raw / f"p{i:02d}.txt").write_text(make_plan(i, paragraphs=400).text, encoding="utf-8")
     cache = tmp_path / "cache"
-    proc = subprocess.Popen([sys.executable, "-m", "planlib.cli", "build", "--raw", str(raw), "--out",
-                             str(tmp_path / "out"), "--jobs", "2", "--cache", str(cache), *how],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-                            env={**os.environ, "PYTHONPATH": str(Path(pipeline.__file__).resolve().parents[2])})
+    # a foreground job's Ctrl-C, also when these tests run in the background (SIGINT ignored, and inherited)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "planlib.cli", "build", "--raw", str(raw), "--out",
+                                 str(tmp_path / "out"), "--jobs", "2", "--cache", str(cache), *how],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+                                env={**os.environ, "PYTHONPATH": str(Path(pipeline.__file__).resolve().parents[2])})
+    finally:
+        signal.signal(signal.SIGINT, previous)
     deadline = time.monotonic() + 300
     while not list(cache.glob("plans/*.pkl")) and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)  # wait until the workers are busy: the first plan is done

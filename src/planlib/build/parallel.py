@@ -97,6 +97,16 @@ def _start_fork_server(ctx) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+def _ours_to_handle() -> bool:
+    """Whether SIGINT may be handled here: in the main thread, over Python's default handler.
+
+    Not when SIGINT is ignored (a job a script started in the background: the terminal's Ctrl-C is
+    for the foreground job) or when the program embedding planlib handles it itself.
+    """
+    return (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+
+
 class _CtrlC:
     """While the pool runs, Ctrl-C is noted by the handler and raised by :meth:`check` where the driver chooses.
 
@@ -104,7 +114,7 @@ class _CtrlC:
     concurrent.futures or multiprocessing: half-way through taking the futures' locks in ``wait``,
     or through starting a worker. A lock is then held for ever or a worker is unknown to the pool,
     and the pool's manager thread, which the interpreter joins at exit, never ends. Installed only
-    over Python's default handler in the main thread (an ignored SIGINT stays ignored).
+    where :func:`_ours_to_handle`.
     """
 
     def __init__(self) -> None:
@@ -112,8 +122,7 @@ class _CtrlC:
         self._previous = None
 
     def __enter__(self) -> _CtrlC:
-        if (threading.current_thread() is threading.main_thread()
-                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+        if _ours_to_handle():
             self._previous = signal.signal(signal.SIGINT, self._note)
         return self
 
@@ -232,7 +241,8 @@ def _run_dask(paths: list[str], cluster: str, jobs: int) -> Iterator[tuple[int, 
             interrupted.append(signum)
             raise KeyboardInterrupt
 
-        previous = signal.signal(signal.SIGINT, on_interrupt)
+        if _ours_to_handle():
+            previous = signal.signal(signal.SIGINT, on_interrupt)
         with client:
             root = str(project.PROJECT_ROOT)
             futures = client.map(_parse_one, paths, project_root=root, pure=False)
