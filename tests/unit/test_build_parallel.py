@@ -5,13 +5,16 @@ checked by tests/integration/test_pipeline.py against the committed tables.
 """
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 import signal
+import socket
 import struct
 import subprocess
 import sys
 import time
+import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -218,7 +221,13 @@ def test_cluster_local_writes_the_same_bytes_as_a_local_build(tmp_path):
     pytest.importorskip("dask.distributed")
     raw = _corpus(tmp_path / "raw", n=5)
     build(raw, tmp_path / "local", jobs=1)
-    build(raw, tmp_path / "dask", jobs=2, cluster="local")
+    with socket.socket() as taken, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with contextlib.suppress(OSError):
+            taken.bind(("127.0.0.1", 8787))  # Dask's default HTTP port, as another Dask on this machine holds it
+            taken.listen()
+        build(raw, tmp_path / "dask", jobs=2, cluster="local")
+    assert not [w for w in caught if "already in use" in str(w.message)]
     _same_bytes(tmp_path / "local", tmp_path / "dask")
 
 

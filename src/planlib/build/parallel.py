@@ -225,8 +225,11 @@ def _run_dask(paths: list[str], cluster: str, jobs: int) -> Iterator[tuple[int, 
                 # heartbeat as an ERROR with a traceback (dask/distributed#7105), at the end of one build in
                 # five on a loaded machine; a plan's failure reaches this process as its result, a lost
                 # worker as an exception
+                # no dashboard; the scheduler's HTTP server (health routes) on a free port of this machine
+                # only: its default, 8787, taken by any other Dask here, was a warning on stderr
                 local = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                     dashboard_address=None, silence_logs=logging.CRITICAL)
+                                     dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                     silence_logs=logging.CRITICAL)
             finally:
                 signal.signal(signal.SIGINT, ignoring)
             client = Client(local)
