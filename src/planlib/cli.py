@@ -96,9 +96,24 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args) -> int:
+    """Build the tables; Ctrl-C before they are written (even while the modules load) is one message and 130."""
+    try:
+        tables = _build_tables(args)
+    except KeyboardInterrupt:
+        print("planlib: interrupted; nothing written (the previous tables are as they were)", file=sys.stderr)
+        return 130
+    from .paths import PROCESSED_DIR, resolve
+
+    out = resolve(args.out, PROCESSED_DIR)
+    counts = ", ".join(f"{name} {len(df)}" for name, df in tables.items())
+    print(f"planlib: wrote {out} ({counts} rows)")
+    return 0
+
+
+def _build_tables(args) -> dict:
     from .build.parallel import default_jobs
     from .build.pipeline import build
-    from .paths import CACHE_DIR, PROCESSED_DIR, resolve
+    from .paths import CACHE_DIR
 
     jobs = default_jobs() if args.jobs is None else args.jobs
     if jobs < 1:
@@ -106,17 +121,9 @@ def _build(args) -> int:
     if args.no_cache and args.cache:
         raise PlanlibError("--cache and --no-cache: give one or the other")
     cache = None if args.no_cache else (args.cache or CACHE_DIR / "planlib")
-    try:
-        tables = build(args.raw, args.out, progress=not args.quiet, jobs=jobs, cache_dir=cache,
-                       cluster=args.cluster, csv=not args.no_csv,
-                       notify=lambda message: print(f"planlib: {message}", file=sys.stderr))
-    except KeyboardInterrupt:
-        print("planlib: interrupted; nothing written (the previous tables are as they were)", file=sys.stderr)
-        return 130
-    out = resolve(args.out, PROCESSED_DIR)
-    counts = ", ".join(f"{name} {len(df)}" for name, df in tables.items())
-    print(f"planlib: wrote {out} ({counts} rows)")
-    return 0
+    return build(args.raw, args.out, progress=not args.quiet, jobs=jobs, cache_dir=cache,
+                 cluster=args.cluster, csv=not args.no_csv,
+                 notify=lambda message: print(f"planlib: {message}", file=sys.stderr))
 
 
 def _extract(args) -> int:

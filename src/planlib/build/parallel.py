@@ -9,12 +9,18 @@ A plan that cannot be parsed does not stop the others: every bad file is named i
 the end, and nothing is written. Ctrl-C stops the workers (they ignore SIGINT themselves, so the
 terminal shows one message, not a traceback per worker) and raises :class:`KeyboardInterrupt`.
 Dask is imported only when ``cluster`` is given.
+
+Ctrl-C at a terminal is sent to the whole process group: the driver, the workers, the fork server
+and multiprocessing's resource tracker. Only the driver acts on it, and only at points it chooses
+(:class:`_CtrlC`), so that the pool is never left half-way through one of its own steps.
 """
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import signal
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -69,6 +75,74 @@ def _pool_context():
     return ctx
 
 
+def _start_fork_server(ctx) -> None:
+    """Start the fork server with SIGINT blocked: neither it nor a worker forked from it can take a Ctrl-C.
+
+    The fork server ignores SIGINT only once it has imported its preload (a second or more), and a
+    worker only once its initializer has run; a Ctrl-C to the process group before then was a
+    traceback from that process, and a fork server gone mid-start. A blocked signal stays pending
+    until the fork server ignores SIGINT, which discards it; the mask is inherited through fork and
+    exec. The resource tracker is started first: it blocks SIGINT itself while it starts, then
+    unblocks it in this thread, and ignores SIGINT for its life.
+    """
+    if ctx.get_start_method() != "forkserver" or not hasattr(signal, "pthread_sigmask"):
+        return
+    from multiprocessing import forkserver, resource_tracker
+
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _ours_to_handle() -> bool:
+    """Whether SIGINT may be handled here: in the main thread, over Python's default handler.
+
+    Not when SIGINT is ignored (a job a script started in the background: the terminal's Ctrl-C is
+    for the foreground job) or when the program embedding planlib handles it itself.
+    """
+    return (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+
+
+class _CtrlC:
+    """While the pool runs, Ctrl-C is noted by the handler and raised by :meth:`check` where the driver chooses.
+
+    A KeyboardInterrupt raised wherever the main thread happens to be can land inside
+    concurrent.futures or multiprocessing: half-way through taking the futures' locks in ``wait``,
+    or through starting a worker. A lock is then held for ever or a worker is unknown to the pool,
+    and the pool's manager thread, which the interpreter joins at exit, never ends. Installed only
+    where :func:`_ours_to_handle`.
+    """
+
+    def __init__(self) -> None:
+        self.pressed = False
+        self._previous = None
+
+    def __enter__(self) -> _CtrlC:
+        if _ours_to_handle():
+            self._previous = signal.signal(signal.SIGINT, self._note)
+        return self
+
+    def _note(self, signum, frame) -> None:
+        self.pressed = True
+
+    def check(self) -> None:
+        if self.pressed:
+            raise KeyboardInterrupt
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+        if kind is None:
+            self.check()  # a Ctrl-C while the pool was closing still stops the build
+
+
+_POLL = 0.25  # seconds between looks at a pressed Ctrl-C while the driver waits for a result
+
+
 def _run_serial(paths: list[str]) -> Iterator[tuple[int, tuple]]:
     for i, path in enumerate(paths):
         yield i, _parse_one(path)
@@ -76,37 +150,59 @@ def _run_serial(paths: list[str]) -> Iterator[tuple[int, tuple]]:
 
 def _run_pool(paths: list[str], jobs: int) -> Iterator[tuple[int, tuple]]:
     """Results as they finish, at most ``2 * jobs`` plans in flight (memory stays flat)."""
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_pool_context(), initializer=_worker_init)
-    try:
-        todo = iter(enumerate(paths))
-        running = {}
-        for i, path in todo:
-            running[executor.submit(_parse_one, path)] = i
-            if len(running) >= 2 * jobs:
-                break
-        while running:
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for fut in done:
-                i = running.pop(fut)
-                yield i, fut.result()
-                nxt = next(todo, None)
-                if nxt is not None:
-                    running[executor.submit(_parse_one, nxt[1])] = nxt[0]
-    except BaseException:
-        _stop(executor)
-        raise
-    executor.shutdown(wait=True)
+    with _CtrlC() as ctrl_c:
+        ctx = _pool_context()
+        _start_fork_server(ctx)
+        ctrl_c.check()
+        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init)
+        try:
+            todo = iter(enumerate(paths))
+            running = {}
+            for i, path in todo:
+                running[executor.submit(_parse_one, path)] = i
+                if len(running) >= 2 * jobs:
+                    break
+            while running:
+                done, _ = wait(running, timeout=_POLL, return_when=FIRST_COMPLETED)
+                ctrl_c.check()
+                for fut in done:
+                    i = running.pop(fut)
+                    yield i, fut.result()
+                    ctrl_c.check()  # pressed while the caller handled that result
+                    nxt = next(todo, None)
+                    if nxt is not None:
+                        running[executor.submit(_parse_one, nxt[1])] = nxt[0]
+        except BaseException:
+            _stop(executor)
+            raise
+        executor.shutdown(wait=True)
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and end the worker processes (this executor's only)."""
+    """Cancel what has not started, end the worker processes (this executor's only) and the pool's thread.
+
+    A worker ended while it sends its result (a plan's result is larger than a pipe holds) leaves
+    half a message in the result pipe. The pool's manager thread, already reading it, would wait for
+    the rest for ever, since this process holds a write end of that pipe too, and so would the
+    interpreter's exit, which joins that thread. Closing our write end once the workers are gone
+    turns the wait into an end of file; the thread then marks the pool broken and closes its queues.
+    """
     processes = list((getattr(executor, "_processes", None) or {}).values())
+    results = getattr(executor, "_result_queue", None)
+    manager = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=False, cancel_futures=True)
     for proc in processes:
         if proc.is_alive():
             proc.terminate()
     for proc in processes:
         proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(timeout=5)
+    if results is not None:
+        results._writer.close()
+    if manager is not None:
+        manager.join(timeout=30)
 
 
 def _run_dask(paths: list[str], cluster: str, jobs: int) -> Iterator[tuple[int, tuple]]:
@@ -125,8 +221,15 @@ def _run_dask(paths: list[str], cluster: str, jobs: int) -> Iterator[tuple[int, 
             # the terminal reaches only this process, which closes the cluster: no traceback per worker
             ignoring = signal.signal(signal.SIGINT, signal.SIG_IGN)
             try:
+                # logs at CRITICAL only: a worker closing while its heartbeat is on the way logs that
+                # heartbeat as an ERROR with a traceback (dask/distributed#7105), at the end of one build in
+                # five on a loaded machine; a plan's failure reaches this process as its result, a lost
+                # worker as an exception
+                # no dashboard; the scheduler's HTTP server (health routes) on a free port of this machine
+                # only: its default, 8787, taken by any other Dask here, was a warning on stderr
                 local = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
-                                     dashboard_address=None, silence_logs=40)
+                                     dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                                     silence_logs=logging.CRITICAL)
             finally:
                 signal.signal(signal.SIGINT, ignoring)
             client = Client(local)
@@ -141,7 +244,8 @@ def _run_dask(paths: list[str], cluster: str, jobs: int) -> Iterator[tuple[int, 
             interrupted.append(signum)
             raise KeyboardInterrupt
 
-        previous = signal.signal(signal.SIGINT, on_interrupt)
+        if _ours_to_handle():
+            previous = signal.signal(signal.SIGINT, on_interrupt)
         with client:
             root = str(project.PROJECT_ROOT)
             futures = client.map(_parse_one, paths, project_root=root, pure=False)
