@@ -751,6 +751,8 @@ def _without_noise(order: np.ndarray, county: np.ndarray, term: np.ndarray, coun
 
 
 def _log_odds(counts: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
+    """Log-odds with an informative Dirichlet prior on a term × county matrix: the readable definition that
+    :func:`_log_odds_scores` computes on arrays, bit for bit (tests compare the two)."""
     corpus = counts.sum(axis=1)
     alpha = corpus * prior_strength
     alpha0 = alpha.sum()
@@ -824,16 +826,6 @@ def _log_odds_scores(county: np.ndarray, term: np.ndarray, count: np.ndarray, te
         variance = 1 / (y + alpha) + 1 / (y_j + alpha)
         score[a:b] = (log_i - log_j) / np.sqrt(variance)  # IEEE square roots are exact-rounded, as math.sqrt
     return score if pairs_unique else score[pair]
-
-
-def _log_odds_long(tf: pd.DataFrame, prior_strength: float) -> pd.DataFrame:
-    """:func:`_log_odds` for the (term, county) pairs that occur, as a long frame (term, county, score)."""
-    pairs = tf.groupby(["county", "term"], sort=False, observed=True)["count"].sum().reset_index()
-    county, _ = pd.factorize(pairs["county"])
-    term, terms = pd.factorize(pairs["term"])
-    score = _log_odds_scores(county, term, pairs["count"].to_numpy(), _string_ranks(list(terms)), prior_strength)
-    out = pd.DataFrame({"term": pairs["term"], "county": pairs["county"], "score": score})
-    return out.sort_values(["county", "term"], kind="stable", ignore_index=True)
 
 
 def _tfidf(counts: pd.DataFrame) -> pd.DataFrame:
