@@ -84,3 +84,17 @@ def test_scopes_gate_finds_what_the_patterns_find(text):
     """_scopes skips a pattern when the line lacks a character every match holds (年, 五)."""
     assert all("年" in m.group() for m in prose.YEAR_MENTION.finditer(text))
     assert all("五" in m.group() for m in prose.rules().period_scope.finditer(text))
+
+
+@settings(max_examples=600)
+@given(st.text(alphabet=st.sampled_from("1920250年 \t\n（(“\"）)”五时期末学"), max_size=30))
+def test_year_token_shortcut_matches_the_pattern(line):
+    from planlib.extract.tables import YEAR_TOKEN, _has_year_token
+
+    assert _has_year_token(line) == (YEAR_TOKEN.search(line) is not None)
+
+
+def test_year_token_shortcut_on_the_five_plans():
+    from planlib.extract.tables import YEAR_TOKEN, _has_year_token
+
+    assert all(_has_year_token(line) == (YEAR_TOKEN.search(line) is not None) for line in PLAN_LINES)

@@ -114,7 +114,7 @@ def _bounds(text: str, start: int, end: int, marks: str) -> tuple[int, int]:
 @lru_cache(maxsize=4096)
 def _mark_positions(text: str, marks: str) -> tuple[int, ...]:
     """Offsets of the marks in a line, remembered: a line with many numbers is asked once per number."""
-    return tuple(m.start() for m in _mark_class(marks).finditer(text))
+    return tuple([m.start() for m in _mark_class(marks).finditer(text)])  # a list first: faster than a generator
 
 
 @lru_cache(maxsize=8)
