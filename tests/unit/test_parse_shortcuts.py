@@ -98,3 +98,17 @@ def test_year_token_shortcut_on_the_five_plans():
     from planlib.extract.tables import YEAR_TOKEN, _has_year_token
 
     assert all(_has_year_token(line) == (YEAR_TOKEN.search(line) is not None) for line in PLAN_LINES)
+
+
+@settings(max_examples=600)
+@given(st.text(max_size=40) | texts)
+def test_raw_candidate_gate_keeps_every_text_with_a_number(text):
+    """find_quantities skips a text without a raw candidate character: its normalised form has no candidate."""
+    if not numbers._RAW_CANDIDATE.search(text):
+        assert not numbers._CANDIDATE.search(numbers.normalise(text))
+        assert numbers._find(text) == []
+
+
+def test_raw_candidate_gate_knows_full_width_forms():
+    assert numbers._RAW_CANDIDATE.search("（") and numbers._RAW_CANDIDATE.search("５")
+    assert [q.value_raw for q in numbers.find_quantities("达到５０％")] == ["５０"]

@@ -338,6 +338,10 @@ def _match_at() -> dict:
 
 
 _MATCH_AT = _match_at()
+#: The characters of a text before normalise() that become candidates after it (full-width digits
+#: and brackets too): a text holding none of them holds no number, and is not normalised.
+_RAW_CANDIDATE = re.compile("[" + re.escape(_CANDIDATE_CHARS + "".join(
+    ch for ch, ascii_ch in _TRANSLATE_CHARS.items() if ascii_ch in _CANDIDATE_CHARS)) + "]")
 _DIGITS = re.compile(r"[0-9]+")
 _FOUR_DIGITS = re.compile(r"[0-9]{4}")
 _ORDINAL_DIGITS = re.compile(rf"[0-9]+|{_CN_NUM}")
@@ -655,7 +659,7 @@ def find_quantities(text: str, roles: Collection[str] | None = None) -> list[Qua
     >>> [(q.value_raw, q.role) for q in find_quantities("到2025年新建学校3所", roles={"quantity"})]
     [('3', 'quantity')]
     """
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, str) or not text or not _RAW_CANDIDATE.search(text):
         return []
     try:
         return _find(text, roles)
