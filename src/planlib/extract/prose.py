@@ -541,11 +541,16 @@ def _is_threshold(q, line: str) -> bool:
 
 
 RATIO = re.compile(r"(?<![\d.])\d+(?:\s*[+＋:：]\s*\d+)+(?![\d.])")
+#: Every ratio holds one of these: a sentence without them is not searched (RATIO opens with a
+#: lookbehind, which ``re`` tries at every character).
+_RATIO_SIGN = re.compile(r"[+＋:：]")
 
 
 def _ratio_parts(line: str, start: int, end: int, qs: list) -> set[int]:
     """“1+10+100”的模式，实现1名…指导10名…带动100名: the numbers that spell out a ratio (ids)."""
     dropped: set[int] = set()
+    if not _RATIO_SIGN.search(line, start, end):
+        return dropped
     starts = [q.start for q in qs]
     for m in RATIO.finditer(line, start, end):
         parts = _DIGITS.findall(m.group(0))
