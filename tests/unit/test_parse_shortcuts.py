@@ -112,3 +112,38 @@ def test_raw_candidate_gate_keeps_every_text_with_a_number(text):
 def test_raw_candidate_gate_knows_full_width_forms():
     assert numbers._RAW_CANDIDATE.search("（") and numbers._RAW_CANDIDATE.search("５")
     assert [q.value_raw for q in numbers.find_quantities("达到５０％")] == ["５０"]
+
+
+def _match_heading_plain(line: str):
+    """match_heading as first written: every style tried in order."""
+    from planlib.read.patterns import HEADING_START, HEADING_STYLES
+
+    if not HEADING_START.match(line):
+        return None
+    for style, pattern in HEADING_STYLES:
+        m = pattern.match(line)
+        if m:
+            return style, m.groupdict()
+    return None
+
+
+def _match_heading_fast(line: str):
+    from planlib.read.document import match_heading
+    from planlib.read.patterns import HEADING_STYLES
+
+    c = match_heading(line)
+    if c is None:
+        return None
+    return c.style, dict(HEADING_STYLES)[c.style].match(line).groupdict()
+
+
+def test_heading_styles_tried_by_first_character_on_the_five_plans():
+    for line in PLAN_LINES:
+        assert _match_heading_fast(line) == _match_heading_plain(line), line
+        assert _match_heading_fast(line.strip()) == _match_heading_plain(line.strip()), line
+
+
+@settings(max_examples=800)
+@given(st.text(alphabet=st.sampled_from(" \u3000\t\u2003第部分章节专栏（）()一二十百〇0123456789١٢、.．:：学校A"), max_size=16))
+def test_heading_styles_tried_by_first_character(line):
+    assert _match_heading_fast(line) == _match_heading_plain(line)

@@ -79,6 +79,8 @@ PERIOD_SPAN = re.compile(r"(20\d\d)\s*[—–\-－~～至到]+\s*(20\d\d)\s*年?
 
 _CN = f"[{HEADING_NUMERAL_CHARS}]+"
 _S = r"[\s\u3000]*"
+#: The spaces a heading may open with (every style's pattern starts with ``^`` and these).
+SPACES_PATTERN = _S
 
 #: (style, pattern) of each heading numbering; a line matches at most one. Named groups:
 #: ``num`` the ordinal, ``sep`` the separator after it (、 . ． : or ''), ``inner`` any space
