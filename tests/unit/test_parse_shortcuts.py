@@ -84,6 +84,8 @@ def test_scopes_gate_finds_what_the_patterns_find(text):
     """_scopes skips a pattern when the line lacks a character every match holds (年, 五)."""
     assert all("年" in m.group() for m in prose.YEAR_MENTION.finditer(text))
     assert all("五" in m.group() for m in prose.rules().period_scope.finditer(text))
+    assert all("末" in m.group() for m in prose.DIRECT_FYP_TAIL.finditer(text + "十三五末"))
+    assert all(re.search(r"[+＋:：]", m.group()) for m in prose.RATIO.finditer(text))
 
 
 @settings(max_examples=600)

@@ -604,7 +604,7 @@ def _year_kind(line: str, cand: _Candidate, scopes: list[Scope], sentence_start:
     is_change = q.unit == "pp" or bool(r.change_tail.search(tail))
     direct = DIRECT_YEAR_TAIL.search(tail)
     direct_year = int(direct.group(1)) if direct else None
-    fyp = DIRECT_FYP_TAIL.search(tail)
+    fyp = DIRECT_FYP_TAIL.search(tail) if "末" in tail else None  # every match ends in 末(期) …
     if fyp and direct_year is None:
         number = fyp_ordinal(fyp.group(0))
         direct_year = fyp_years(number)[1] if number else None
