@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 
 from . import dictionary
@@ -502,14 +502,15 @@ _QUANTITY_ONLY = frozenset({"quantity"})
 
 # --- extraction ------------------------------------------------------------------------
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
+    """A number of a sentence with the clause it stands in and its label, before its row is made."""
+
     q: object
     clause_start: int
     label: str
     backref: bool = False
     clause_end: int = 0
-    group: list = field(default_factory=list)
 
 
 def _keep(q, line: str, programme_spans: list[tuple[int, int]], programme_ends: list[int]) -> bool:
