@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from .patterns import (CHAPTER_STYLES, HEADING_START, HEADING_STYLES, ITEM_STYLES, LEADER, LEADER_RUNS,
-                       NUMBERING, cn_ordinal)
+                       NUMBERING, SPACES_PATTERN, cn_ordinal, first_chars)
 from .periods import Period, plan_period
 from .text import PlanText
 
@@ -55,6 +55,30 @@ class Candidate:
     rest: str  # the line after the numbering, stripped
 
 
+def _style_first_chars() -> list[str | None]:
+    """For each of HEADING_STYLES, the characters its numbering can start with after the leading
+    spaces, or None when not known (the style is then tried at every line)."""
+    lead = "^" + SPACES_PATTERN
+    return [first_chars(re._parser.parse(p.pattern[len(lead):]).data) if p.pattern.startswith(lead) else None
+            for _, p in HEADING_STYLES]
+
+
+_STYLE_FIRSTS = _style_first_chars()
+_STYLES_AT: dict[str, tuple] = {}
+
+
+def _styles_for(ch: str) -> tuple:
+    """The heading styles, in order, whose numbering can start with ``ch`` (remembered per character;
+    HEADING_START lets only a few kinds of character through). A line matches the same style as
+    when every style is tried: the others cannot match it."""
+    styles = _STYLES_AT.get(ch)
+    if styles is None:
+        styles = _STYLES_AT[ch] = tuple(
+            sp for sp, first in zip(HEADING_STYLES, _STYLE_FIRSTS)
+            if first is None or re.fullmatch(f"[{first}]", ch) is not None)
+    return styles
+
+
 def match_heading(line: str, number: int = 0) -> Candidate | None:
     """The heading style ``line`` begins with, if any.
 
@@ -66,7 +90,7 @@ def match_heading(line: str, number: int = 0) -> Candidate | None:
     """
     if not HEADING_START.match(line):
         return None
-    for style, pattern in HEADING_STYLES:
+    for style, pattern in _styles_for(line[len(line) - len(line.lstrip())]):  # the first character after spaces
         m = pattern.match(line)
         if m:
             inner = m.group("inner")

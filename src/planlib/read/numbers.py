@@ -34,7 +34,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation, localcontext
 
-from .patterns import CN_BIG, CN_DIGITS, CN_SMALL, ZEROS
+from .patterns import CN_BIG, CN_DIGITS, CN_SMALL, ZEROS, first_chars
 
 __all__ = ["Quantity", "find_quantities", "parse_cell", "parse_numeral", "unit_scale", "format_quantity",
            "UNITS", "SCALES", "COMPARATOR_PREFIXES", "COMPARATOR_SUFFIXES", "COMPARATOR_MIDDLES"]
@@ -293,8 +293,8 @@ _DAY = r"(?:[12][0-9]|3[01]|0?[1-9])"
 _YEAR = r"(?:19[4-9][0-9]|20[0-9][0-9]|2100)"
 _CN_MONTH = r"(?:十[一二]|[一二三四五六七八九十])"
 
-_MASTER = re.compile(
-    "|".join([
+#: The scanner's alternatives, in order of precedence: at a position the first that matches wins.
+_BRANCHES = [
         # identifiers are skipped whole: 11500229711623327X/2021-00272, E0001-01-2022-00028, 5002350018, 023-55128091
         r"(?P<ident>(?<![0-9A-Za-z.])(?:[0-9A-Z]{10,}(?:/[0-9-]+)?|[A-Z][0-9A-Z]*(?:-[0-9A-Z]+){2,}"
         r"|[0-9]+(?:-[0-9]+){3,}|0[0-9]{2,3}-[0-9]{7,8})(?![0-9])|(?<=[A-Z])[0-9]+(?:-[0-9A-Z]+){2,})",
@@ -318,11 +318,30 @@ _MASTER = re.compile(
         rf"(?P<pctsuf>{_alternation(COMPARATOR_SUFFIXES)})?)",
         # numbers with their unit; a Chinese numeral only counts with a unit or 余 after it
         rf"(?P<qty>(?:(?P<num>{_ARABIC})|(?P<cn>{_CN_NUM})(?=余|多?(?:{_UNIT_ALT}))){_TAIL})",
-    ])
-)
+]
+_MASTER = re.compile("|".join(_BRANCHES))
 
 #: Characters where a match of _MASTER can begin; a plain character class lets ``re`` skip ahead fast.
-_CANDIDATE = re.compile(r"[0-9〔(\[第百十一二两三四五六七八九]")
+_CANDIDATE_CHARS = "0123456789〔([第百十一二两三四五六七八九"
+_CANDIDATE = re.compile(f"[{re.escape(_CANDIDATE_CHARS)}]")
+
+
+def _match_at() -> dict:
+    """For each candidate character, ``match`` of _MASTER cut down to the alternatives whose
+    matches can start with it (in the same order, so the same one wins): ``re`` enters every
+    alternative of a group in turn, and most cannot start with a given character (a digit never
+    opens 第…, 百分之…, 十X五). An alternative whose start is not known is kept everywhere."""
+    firsts = [first_chars(re._parser.parse(b).data) for b in _BRANCHES]  # internal API, as in prose
+    return {ch: re.compile("|".join(b for b, first in zip(_BRANCHES, firsts)
+                                    if first is None or re.fullmatch(f"[{first}]", ch))).match
+            for ch in _CANDIDATE_CHARS}
+
+
+_MATCH_AT = _match_at()
+#: The characters of a text before normalise() that become candidates after it (full-width digits
+#: and brackets too): a text holding none of them holds no number, and is not normalised.
+_RAW_CANDIDATE = re.compile("[" + re.escape(_CANDIDATE_CHARS + "".join(
+    ch for ch, ascii_ch in _TRANSLATE_CHARS.items() if ascii_ch in _CANDIDATE_CHARS)) + "]")
 _DIGITS = re.compile(r"[0-9]+")
 _FOUR_DIGITS = re.compile(r"[0-9]{4}")
 _ORDINAL_DIGITS = re.compile(rf"[0-9]+|{_CN_NUM}")
@@ -362,14 +381,15 @@ def _scan(norm: str) -> list[_Tok]:
     """Candidates in order, each labelled; ranges are not joined yet."""
     toks: list[_Tok] = []
     # the big pattern is tried only where a candidate character stands (as _matches does, inlined: hot loop)
-    pos, search, match = 0, _CANDIDATE.search, _MASTER.match
+    pos, search, match_at = 0, _CANDIDATE.search, _MATCH_AT
     while True:
         c = search(norm, pos)
         if c is None:
             break
-        m = match(norm, c.start())
+        at = c.start()
+        m = match_at[norm[at]](norm, at)  # _MASTER.match, only the alternatives that can start here
         if m is None:
-            pos = c.start() + 1
+            pos = at + 1
             continue
         s, e = m.span()
         if s == e:
@@ -639,7 +659,7 @@ def find_quantities(text: str, roles: Collection[str] | None = None) -> list[Qua
     >>> [(q.value_raw, q.role) for q in find_quantities("到2025年新建学校3所", roles={"quantity"})]
     [('3', 'quantity')]
     """
-    if not isinstance(text, str) or not text:
+    if not isinstance(text, str) or not text or not _RAW_CANDIDATE.search(text):
         return []
     try:
         return _find(text, roles)

@@ -79,6 +79,8 @@ PERIOD_SPAN = re.compile(r"(20\d\d)\s*[—–\-－~～至到]+\s*(20\d\d)\s*年?
 
 _CN = f"[{HEADING_NUMERAL_CHARS}]+"
 _S = r"[\s\u3000]*"
+#: The spaces a heading may open with (every style's pattern starts with ``^`` and these).
+SPACES_PATTERN = _S
 
 #: (style, pattern) of each heading numbering; a line matches at most one. Named groups:
 #: ``num`` the ordinal, ``sep`` the separator after it (、 . ． : or ''), ``inner`` any space
@@ -109,3 +111,45 @@ NUMBERING = {
     "part": "第{}部分", "chapter": "第{}章", "section": "第{}节", "cn_dun": "{}", "cn_paren": "（{}）",
     "num_dot": "{}", "num_paren": "（{}）", "box": "专栏{}",
 }
+
+
+# --- where a pattern's matches can start ------------------------------------------------
+
+def first_chars(items) -> str | None:
+    """A character class (without brackets) holding every character a match of the parsed
+    regex ``items`` (``re._parser.parse(pattern).data``) can start with; None when that is not
+    known (an optional or negated start, a category such as \\d).
+
+    Assertions (lookarounds, anchors) match no characters and are skipped.
+
+    >>> first_chars(re._parser.parse(r"(?<![0-9])(?:第|[一二]+)").data), first_chars(re._parser.parse(r"a?b").data)
+    ('第一二', None)
+    """
+    from re import _constants as c  # the parsed form of a pattern: the only way to read its start
+
+    for op, av in items:
+        if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+            continue
+        if op is c.LITERAL:
+            return re.escape(chr(av))
+        if op is c.IN:
+            parts = []
+            for item_op, item in av:
+                if item_op is c.LITERAL:
+                    parts.append(re.escape(chr(item)))
+                elif item_op is c.RANGE:
+                    parts.append(f"{re.escape(chr(item[0]))}-{re.escape(chr(item[1]))}")
+                else:
+                    return None  # negated sets, categories (\d, \s)
+            return "".join(parts)
+        if op is c.SUBPATTERN:
+            group, add_flags, del_flags, sub = av
+            return None if add_flags or del_flags else first_chars(sub)
+        if op is c.BRANCH:
+            parts = [first_chars(alt) for alt in av[1]]
+            return None if any(p is None for p in parts) else "".join(parts)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            low, _, sub = av
+            return first_chars(sub) if low >= 1 else None
+        return None
+    return None  # nothing consumed: the pattern can match the empty string
