@@ -20,10 +20,18 @@ EXCEL_MAX_CELL_CHARS = 32_767
 CSV_CHUNK_ROWS = 10_000
 
 
-def write_table(df: pd.DataFrame, name: str, out_dir: Path, csv: bool = True) -> list[Path]:
-    """Validate ``df`` against its schema and write ``name.parquet`` (and ``name.csv``) reproducibly."""
+def write_table(df: pd.DataFrame, name: str, out_dir: Path, csv: bool = True, validated: bool = False) -> list[Path]:
+    """Validate ``df`` against its schema and write ``name.parquet`` (and ``name.csv``) reproducibly.
+
+    ``validated``: the caller passes a frame :func:`planlib.schema.validate` has approved and nothing has
+    changed since (a build's tables, validated where they are made); only its columns and dtypes are
+    checked again, not every value and key.
+    """
     if name in schema.TABLES:
-        df = schema.validate(schema.conform(df, name), name)
+        if validated:
+            check_columns(df, name)
+        else:
+            df = schema.validate(schema.conform(df, name), name)
     written = []
     if csv:
         csv_path = out_dir / f"{name}.csv"
@@ -33,6 +41,16 @@ def write_table(df: pd.DataFrame, name: str, out_dir: Path, csv: bool = True) ->
     # no pandas index metadata, fixed compression: byte-identical output for identical frames
     df.to_parquet(pq_path, index=False, compression="zstd", engine="pyarrow")
     return written + [pq_path]
+
+
+def check_columns(df: pd.DataFrame, name: str) -> None:
+    """Raise SchemaError unless ``df`` has exactly the schema's columns, in order, in its dtypes (no value is read)."""
+    from ..errors import SchemaError
+
+    expected = [(c.name, c.dtype) for c in schema.TABLES[name]["columns"]]
+    found = [(str(c), str(t)) for c, t in df.dtypes.items()]
+    if found != expected:
+        raise SchemaError(f"table {name!r} is not as validated: columns and dtypes {found} != schema {expected}")
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> None:
@@ -197,54 +215,86 @@ def excel_problem(df: pd.DataFrame) -> str | None:
 EXCEL_BACKGROUND_CELLS = 200_000
 
 
-def _write_excel_here(df: pd.DataFrame, path: str) -> float:
-    """Run in the background process: write the workbook; its CPU seconds (that process's own)."""
+def _write_excel_here(df: pd.DataFrame, path: str | None) -> tuple[float, bytes | None]:
+    """Run in the background process: write the workbook at ``path``, or (None) in a temporary folder of
+    this process and return its bytes; and this process's CPU seconds."""
+    import os
+    import shutil
+    import signal
+    import tempfile
     import time
 
     from .comparison import write_excel
 
     start = time.process_time()
-    write_excel(df, Path(path))
-    return time.process_time() - start
+    if path is not None:
+        write_excel(df, Path(path))
+        return time.process_time() - start, None
+    tmp = tempfile.mkdtemp(prefix="planlib-xlsx-")
+
+    def ended(signum, frame):  # BackgroundExcel.stop: leave no temporary folder behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        os._exit(1)
+
+    previous = signal.signal(signal.SIGTERM, ended)
+    try:
+        write_excel(df, Path(tmp) / "comparison.xlsx")
+        data = (Path(tmp) / "comparison.xlsx").read_bytes()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
+    return time.process_time() - start, data
 
 
 class BackgroundExcel:
-    """comparison.xlsx written by a process of its own while the build writes the other tables.
+    """comparison.xlsx written by a process of its own while the build does other work.
 
-    XlsxWriter is pure Python (it holds the GIL), so a thread would not run beside pandas' CSV
-    writer; a process does, on the core the parse workers no longer use. :meth:`wait` returns when
-    the file is written or raises what the process raised; :meth:`stop` ends the process (after
-    an error elsewhere), so that nothing writes into the folder once it is removed.
+    XlsxWriter is pure Python (it holds the GIL), so a thread would not run beside the build's own
+    steps; a process does, on the core the parse workers no longer use. Given a ``path``, the process
+    writes the file there; without one (started before the output folder exists, as soon as the
+    comparison table is final), it writes in a temporary folder of its own and :meth:`wait` saves the
+    bytes where it is told. :meth:`wait` raises what the process raised; :meth:`stop` ends the process
+    (after an error elsewhere), so that nothing writes into the folder once it is removed.
     """
 
-    def __init__(self, df: pd.DataFrame, path: Path):
+    def __init__(self, df: pd.DataFrame, path: Path | None = None):
         from concurrent.futures import ProcessPoolExecutor
 
         from .parallel import _pool_context, _worker_init
 
-        self.path = Path(path)
+        self.path = None if path is None else Path(path)
+        self._done = False
         self._executor = ProcessPoolExecutor(max_workers=1, mp_context=_pool_context(), initializer=_worker_init)
-        self._future = self._executor.submit(_write_excel_here, df, str(path))
+        self._future = self._executor.submit(_write_excel_here, df, None if path is None else str(path))
 
-    def wait(self) -> float:
-        """Block until written; the writing process's CPU seconds."""
+    def wait(self, path: Path | None = None) -> float:
+        """Block until written (saved at ``path`` if the process wrote it in a folder of its own); the
+        writing process's CPU seconds."""
         from concurrent.futures.process import BrokenProcessPool
 
         from ..errors import PlanlibError
 
+        path = self.path if path is None else Path(path)
         try:
-            cpu = self._future.result()
+            cpu, data = self._future.result()
         except BrokenProcessPool:
-            raise PlanlibError(f"{self.path.name}: the process writing it ended before it was written "
-                               "(out of memory?)") from None
+            raise PlanlibError(f"{path.name if path else 'comparison.xlsx'}: the process writing it ended before "
+                               "it was written (out of memory?)") from None
         self._executor.shutdown(wait=True)
+        self._done = True
+        if data is not None:
+            if path is None:
+                raise ValueError("BackgroundExcel.wait: where to save the workbook (path) is not known")
+            path.write_bytes(data)
         return cpu
 
     def stop(self) -> None:
-        """End the writing process and wait for it to be gone."""
+        """End the writing process and wait for it to be gone (nothing to do once :meth:`wait` returned)."""
         from .parallel import _stop
 
-        _stop(self._executor)
+        if not self._done:
+            _stop(self._executor)
+            self._done = True
 
 
 def read_table(name: str, processed_dir: Path) -> pd.DataFrame:
