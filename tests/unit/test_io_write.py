@@ -75,8 +75,8 @@ INTS = st.integers(min_value=-(2**63), max_value=2**63 - 1)
 @st.composite
 def columns(draw, n):
     """A column of ``n`` rows in one of the dtypes the schema uses, or numpy's, with missing values."""
-    kind = draw(st.sampled_from(["string", "string[python]", "Int64", "Float64", "float64", "int64", "bool",
-                                 "boolean"]))
+    kind = draw(st.sampled_from(["string", "string[python]", "Int64", "Float64", "float64", "int64", "uint64",
+                                 "UInt8", "bool", "boolean"]))
     missing = st.none()
     if kind in ("string", "string[python]"):
         values = draw(st.lists(TEXT | missing, min_size=n, max_size=n))
@@ -92,6 +92,10 @@ def columns(draw, n):
         return np.array(draw(st.lists(FLOATS, min_size=n, max_size=n)), dtype="float64")
     if kind == "int64":
         return np.array(draw(st.lists(INTS, min_size=n, max_size=n)), dtype="int64")
+    if kind == "uint64":
+        return np.array(draw(st.lists(st.integers(0, 2**64 - 1), min_size=n, max_size=n)), dtype="uint64")
+    if kind == "UInt8":
+        return pd.array(draw(st.lists(st.integers(0, 255) | missing, min_size=n, max_size=n)), dtype="UInt8")
     if kind == "bool":
         return np.array(draw(st.lists(st.booleans(), min_size=n, max_size=n)), dtype=bool)
     return pd.array(draw(st.lists(st.booleans() | missing, min_size=n, max_size=n)), dtype="boolean")

@@ -133,7 +133,7 @@ def csv_column_text(s: pd.Series) -> pa.Array | None:
                                                  _text(""))
             text = pc.if_else(quote, quoted, text)
     elif pd.api.types.is_integer_dtype(dtype):
-        text = pc.cast(pa.array(s.to_numpy(dtype="int64", na_value=0)), pa.large_string())
+        text = pc.cast(pa.array(s, from_pandas=True), pa.large_string())  # any width, signed or not
     elif pd.api.types.is_float_dtype(dtype):
         text = _float_text(s.to_numpy(dtype="float64", na_value=np.nan), missing)
     elif pd.api.types.is_bool_dtype(dtype):
