@@ -273,7 +273,7 @@ def assemble_tables(results: list[PlanResult], raw_dir: Path,
                     corrections_file: Path | None = CORRECTIONS_FILE,
                     cache_dir: Path | None = None,
                     on_comparison: Callable[[pd.DataFrame], None] | None = None) -> dict[str, pd.DataFrame]:
-    """The corpus-wide steps on per-plan results (in file order): corrections, checks, plans, terms, derived, comparison.
+    """The corpus-wide steps on per-plan results (in file order): corrections, plans, derived, comparison, checks, terms.
 
     ``cache_dir``: the build cache, where the terms step keeps what it tagged (:func:`terms_from_counts`).
     ``on_comparison``: called with the comparison table as soon as it is final (before the checks and
