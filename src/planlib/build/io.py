@@ -56,13 +56,13 @@ def check_columns(df: pd.DataFrame, name: str) -> None:
 def write_csv(df: pd.DataFrame, path: Path) -> None:
     """The bytes of ``df.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\\n")``, several times faster.
 
-    Each column is turned into text once, as whole arrays (:func:`csv_column_text`), and the rows are
-    joined by Arrow, not row by row through Python's csv writer. A frame with a column of a dtype
-    this does not reproduce (dates, categoricals, objects …), a single column (the csv module quotes a
-    row's only field when empty) or no rows goes to pandas (:func:`pandas_csv`).
+    Each column is turned into text as whole arrays (:func:`csv_column_text`), :data:`CSV_CHUNK_ROWS`
+    rows at a time (memory stays flat), and the rows are joined by Arrow, not one by one through
+    Python's csv writer. A frame with a column of a dtype this does not reproduce (dates, categoricals,
+    objects …), a single column (the csv module quotes a row's only field when empty) or no rows goes
+    to pandas (:func:`pandas_csv`).
     """
-    columns = _csv_columns(df)
-    if columns is None:
+    if not _csv_vectorised(df):
         pandas_csv(df, path)
         return
     import pyarrow.compute as pc
@@ -70,10 +70,10 @@ def write_csv(df: pd.DataFrame, path: Path) -> None:
     with open(path, "wb") as fh:
         fh.write(b"\xef\xbb\xbf")
         fh.write(_csv_header(df).encode("utf-8"))
-        columns[-1] = pc.binary_join_element_wise(columns[-1], _text("\n"), _text(""))  # each row ends a line
         for start in range(0, len(df), CSV_CHUNK_ROWS):
-            rows = pc.binary_join_element_wise(*(c.slice(start, CSV_CHUNK_ROWS) for c in columns), _text(","))
-            fh.write(_text_bytes(rows))
+            columns = _csv_columns(df.iloc[start:start + CSV_CHUNK_ROWS])
+            columns[-1] = pc.binary_join_element_wise(columns[-1], _text("\n"), _text(""))  # each row ends a line
+            fh.write(_text_bytes(pc.binary_join_element_wise(*columns, _text(","))))
 
 
 def pandas_csv(df: pd.DataFrame, path: Path) -> None:
@@ -101,17 +101,23 @@ def _csv_header(df: pd.DataFrame) -> str:
     return buf.getvalue()
 
 
+def _csv_vectorised(df: pd.DataFrame) -> bool:
+    """Whether :func:`write_csv` formats ``df`` itself (every column's dtype one :func:`csv_column_text` handles)."""
+    if df.shape[1] < 2 or len(df) == 0 or isinstance(df.columns, pd.MultiIndex) or not df.columns.is_unique:
+        return False
+    return all(_csv_kind(t) for t in df.dtypes)
+
+
+def _csv_kind(dtype) -> bool:
+    return (isinstance(dtype, pd.StringDtype) or pd.api.types.is_integer_dtype(dtype)
+            or pd.api.types.is_float_dtype(dtype) or pd.api.types.is_bool_dtype(dtype))
+
+
 def _csv_columns(df: pd.DataFrame) -> list[pa.Array] | None:
     """Every column's CSV fields (large_string, no nulls), or None if pandas must write this frame."""
-    if df.shape[1] < 2 or len(df) == 0 or isinstance(df.columns, pd.MultiIndex) or not df.columns.is_unique:
+    if not _csv_vectorised(df):
         return None
-    out = []
-    for name in df.columns:
-        text = csv_column_text(df[name])
-        if text is None:
-            return None
-        out.append(text)
-    return out
+    return [csv_column_text(df[name]) for name in df.columns]
 
 
 def csv_column_text(s: pd.Series) -> pa.Array | None:
