@@ -80,7 +80,7 @@ def fast_tables(monkeypatch, raws):
             _PARSED[str(raw)] = real(raw, *args, **kwargs)
         return _PARSED[str(raw)]
 
-    def quick_write(df, name, out_dir, csv=True):
+    def quick_write(df, name, out_dir, csv=True, validated=False):
         if csv:
             df.to_csv(out_dir / f"{name}.csv", index=False)
         df.to_parquet(out_dir / f"{name}.parquet", index=False)

@@ -31,6 +31,7 @@ from ..read.text import PlanText, _cited, has_plan_heading, not_a_plan_message
 
 if TYPE_CHECKING:  # textmine loads jieba: imported where the terms are counted
     from ..teach.textmine import TermCounts
+    from .io import BackgroundExcel
 
 
 class StaleTablesWarning(UserWarning):
@@ -240,7 +241,8 @@ def _with_text_file(rows: pa.Table, cited: str) -> pa.Table:
 def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE,
                  progress: bool = False, jobs: int = 1, cache_dir: Path | None = None,
                  cluster: str | None = None, text_dir: Path | None = None,
-                 derived: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+                 derived: dict[str, str] | None = None,
+                 on_comparison: Callable[[pd.DataFrame], None] | None = None) -> dict[str, pd.DataFrame]:
     """Parse every plan in ``raw_dir`` and return the finished, validated tables (nothing written).
 
     ``jobs`` worker processes parse the plans (1: in this process); ``cache_dir`` keeps each
@@ -250,7 +252,7 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
     per plan on stderr (only when stderr is a terminal).
     ``text_dir``: where the texts derived from web pages, Word files, PDFs … will be written (default:
     data/processed/text), which their rows cite as ``text_file``; ``derived``, when given, receives
-    slug -> derived text of each such plan, for the caller to write.
+    slug -> derived text of each such plan, for the caller to write. ``on_comparison``: see :func:`assemble_tables`.
     """
     from .parallel import collect_results
 
@@ -264,15 +266,18 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
             r.schools = _with_text_file(r.schools, cited)
             if derived is not None:
                 derived[r.slug] = r.derived_text
-    return assemble_tables(results, raw_dir, corrections_file, cache_dir=cache_dir)
+    return assemble_tables(results, raw_dir, corrections_file, cache_dir=cache_dir, on_comparison=on_comparison)
 
 
 def assemble_tables(results: list[PlanResult], raw_dir: Path,
                     corrections_file: Path | None = CORRECTIONS_FILE,
-                    cache_dir: Path | None = None) -> dict[str, pd.DataFrame]:
-    """The corpus-wide steps on per-plan results (in file order): corrections, checks, plans, terms, derived, comparison.
+                    cache_dir: Path | None = None,
+                    on_comparison: Callable[[pd.DataFrame], None] | None = None) -> dict[str, pd.DataFrame]:
+    """The corpus-wide steps on per-plan results (in file order): corrections, plans, derived, comparison, checks, terms.
 
     ``cache_dir``: the build cache, where the terms step keeps what it tagged (:func:`terms_from_counts`).
+    ``on_comparison``: called with the comparison table as soon as it is final (before the checks and
+    the terms are made), so that comparison.xlsx can be written meanwhile by another process.
     """
     from .checks import run_checks
     from .comparison import comparison_table
@@ -281,13 +286,15 @@ def assemble_tables(results: list[PlanResult], raw_dir: Path,
     from ..extract.dictionary import indicators_frame
     from ..extract.metadata import SOURCE_FIELDS, read_sources
 
+    def finished(df: pd.DataFrame, name: str) -> pd.DataFrame:
+        return schema.validate(schema.conform(df.reset_index(drop=True), name), name)
+
     sources = read_sources(raw_dir)
     targets = schema.frame_from_arrow([r.targets for r in results], "targets")
     corrections = read_corrections(corrections_file) if corrections_file else None
     targets, correction_findings = apply_corrections(targets, corrections)
     internal = _internal_frame([r.internal for r in results])
     findings = [f for r in results for f in r.findings] + correction_findings
-    checks = run_checks(targets, internal, findings)
     plans = []
     for r in results:
         row = dict(r.meta)
@@ -297,20 +304,26 @@ def assemble_tables(results: list[PlanResult], raw_dir: Path,
                 row[f] = src[f]
         row["source_file"] = r.source_file
         plans.append(row)
-    tables = {
-        "terms": terms_from_counts([r.term_counts for r in results], raw_dir, cache_dir=cache_dir),
-        "targets": targets.sort_values(["source_file", "line", "char_start"], kind="stable"),
-        "indicators": indicators_frame(),
-        "plans": pd.DataFrame(plans).sort_values("county", kind="stable"),
-        "schools": schema.frame_from_arrow([r.schools for r in results], "schools"),
-        "checks": checks,
+    # what the comparison is made of first, so that it is final before the checks and the terms
+    early = {"targets": finished(targets.sort_values(["source_file", "line", "char_start"], kind="stable"), "targets"),
+             "indicators": finished(indicators_frame(), "indicators"),
+             "plans": finished(pd.DataFrame(plans).sort_values("county", kind="stable"), "plans")}
+    derived, missing = derived_tables(early["targets"], early["indicators"], early["plans"])
+    derived = schema.validate(schema.conform(derived, "derived"), "derived")
+    missing = schema.validate(schema.conform(missing, "derived_missing"), "derived_missing")
+    comparison = comparison_table(early["targets"], derived)
+    if on_comparison is not None:
+        on_comparison(comparison)
+    checks = run_checks(targets, internal, findings)
+    return {
+        "terms": finished(terms_from_counts([r.term_counts for r in results], raw_dir, cache_dir=cache_dir), "terms"),
+        **early,
+        "schools": finished(schema.frame_from_arrow([r.schools for r in results], "schools"), "schools"),
+        "checks": finished(checks, "checks"),
+        "derived": derived,
+        "derived_missing": missing,
+        "comparison": comparison,
     }
-    tables = {name: schema.validate(schema.conform(df.reset_index(drop=True), name), name) for name, df in tables.items()}
-    derived, missing = derived_tables(tables["targets"], tables["indicators"], tables["plans"])
-    tables["derived"] = schema.validate(schema.conform(derived, "derived"), "derived")
-    tables["derived_missing"] = schema.validate(schema.conform(missing, "derived_missing"), "derived_missing")
-    tables["comparison"] = comparison_table(tables["targets"], tables["derived"])
-    return tables
 
 
 def _internal_frame(parts: list[pa.Table]) -> pd.DataFrame:
@@ -376,71 +389,105 @@ def build(raw_dir: str | Path | None = None, out_dir: str | Path | None = None,
     check_output_dir(out, protected)
     cache = None if cache_dir is None else resolve(cache_dir, CACHE_DIR)
     derived: dict[str, str] = {}  # slug -> the text derived from a web page, Word file, PDF …
-    tables = build_tables(raw, progress=progress, jobs=jobs, cache_dir=cache, cluster=cluster,
-                          text_dir=out / TEXT_DIR, derived=derived)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with output_lock(out):
-        clean_leftovers(out)
-        check_output_dir(out, protected)  # again: it may have changed while we parsed
-        if old_path(out).exists() or old_path(out).is_symlink():
-            raise PlanlibError(f"{old_path(out)}: is in the way of the swap and was not made by planlib; "
-                               "move it elsewhere")
-        tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
-        try:
-            (tmp / BUILDING_MARK).touch()
-            tmp.chmod(0o755)
-            write_outputs(tables, tmp, csv=csv, derived=derived, jobs=jobs, notify=notify)
-            manifest = {"planlib_version": __version__, "raw_fingerprint": raw_fingerprint(raw),
-                        "files": [p.name for p in plan_files(raw)],
-                        "rows": {name: int(len(df)) for name, df in tables.items()}}
-            (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
-                                        encoding="utf-8")
-            (tmp / BUILDING_MARK).unlink()
-            swap_in(tmp, out)
-        except BaseException:
-            if tmp.exists():
-                remove_output(tmp)
-            raise
+    early = _EarlyExcel(jobs)
+    try:
+        tables = build_tables(raw, progress=progress, jobs=jobs, cache_dir=cache, cluster=cluster,
+                              text_dir=out / TEXT_DIR, derived=derived, on_comparison=early.start)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with output_lock(out):
+            clean_leftovers(out)
+            check_output_dir(out, protected)  # again: it may have changed while we parsed
+            if old_path(out).exists() or old_path(out).is_symlink():
+                raise PlanlibError(f"{old_path(out)}: is in the way of the swap and was not made by planlib; "
+                                   "move it elsewhere")
+            tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(out), dir=out.parent))
+            try:
+                (tmp / BUILDING_MARK).touch()
+                tmp.chmod(0o755)
+                # build_tables validated every table where it made it: written without validating again
+                write_outputs(tables, tmp, csv=csv, derived=derived, jobs=jobs, notify=notify, validated=True,
+                              excel=early.job)
+                manifest = {"planlib_version": __version__, "raw_fingerprint": raw_fingerprint(raw),
+                            "files": [p.name for p in plan_files(raw)],
+                            "rows": {name: int(len(df)) for name, df in tables.items()}}
+                (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n",
+                                            encoding="utf-8")
+                (tmp / BUILDING_MARK).unlink()
+                swap_in(tmp, out)
+            except BaseException:
+                if tmp.exists():
+                    remove_output(tmp)
+                raise
+    except BaseException:
+        early.stop()
+        raise
     return tables
+
+
+class _EarlyExcel:
+    """Starts writing comparison.xlsx in a process of its own as soon as the comparison table is final
+    (``assemble_tables``' ``on_comparison``), while the driver makes the checks and terms and writes the
+    other tables: where :func:`write_outputs` would write it in the background (``jobs`` > 1, a large
+    table within Excel's limits)."""
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.job = None
+
+    def start(self, comparison: pd.DataFrame) -> None:
+        from .io import EXCEL_BACKGROUND_CELLS, BackgroundExcel, excel_problem
+
+        if self.jobs > 1 and comparison.size >= EXCEL_BACKGROUND_CELLS and excel_problem(comparison) is None:
+            self.job = BackgroundExcel(comparison)
+
+    def stop(self) -> None:
+        if self.job is not None:
+            self.job.stop()
 
 
 def write_outputs(tables: dict[str, pd.DataFrame], folder: Path, csv: bool = True,
                   derived: dict[str, str] | None = None, jobs: int = 1,
-                  notify: Callable[[str], None] | None = None) -> float:
+                  notify: Callable[[str], None] | None = None, validated: bool = False,
+                  excel: BackgroundExcel | None = None) -> float:
     """Write every table (CSV + Parquet), the derived texts and comparison.xlsx into ``folder``.
 
     With ``jobs`` > 1 and a large comparison table, comparison.xlsx is written by a process of its
-    own while this one writes the rest (:class:`planlib.build.io.BackgroundExcel`); on any error that
-    process is ended before the error goes on, so the caller can remove ``folder`` whole. Returns the
-    CPU seconds of that process (0.0 when there is none), which this process's clock does not see.
+    own while this one writes the rest (:class:`planlib.build.io.BackgroundExcel`); ``excel``, such a
+    process started earlier on ``tables["comparison"]`` (by :func:`build`, as soon as that table was
+    final), is waited for instead. On any error that process is ended before the error goes on, so the
+    caller can remove ``folder`` whole. ``validated``: the tables are as :func:`build_tables` returns
+    them, validated there (:func:`planlib.build.io.write_table`). Returns the CPU seconds of the
+    background process (0.0 when there is none), which this process's clock does not see.
     """
     from .io import EXCEL_BACKGROUND_CELLS, BackgroundExcel, excel_problem
 
-    excel = tables.get("comparison")
-    if excel is not None:
-        problem = excel_problem(excel)
+    comparison = tables.get("comparison")
+    if comparison is not None:
+        problem = excel_problem(comparison)
         if problem is not None:
             message = f"comparison.xlsx not written: {problem} (comparison.parquet holds the table)"
             if notify is None:
                 warnings.warn(message, stacklevel=3)
             else:
                 notify(message)
-            excel = None
-    background = None
+            comparison = None
+    background = excel if comparison is not None else None
+    if excel is not None and background is None:
+        excel.stop()
     try:
-        if excel is not None and jobs > 1 and excel.size >= EXCEL_BACKGROUND_CELLS:
-            background = BackgroundExcel(excel, folder / "comparison.xlsx")
+        if background is None and comparison is not None and jobs > 1 and comparison.size >= EXCEL_BACKGROUND_CELLS:
+            background = BackgroundExcel(comparison, folder / "comparison.xlsx")
         for name, df in tables.items():
-            write_table(df, name, folder, csv=csv)
+            write_table(df, name, folder, csv=csv, validated=validated)
         if derived:  # the texts that text_file names, inside the same all-or-nothing swap
             (folder / TEXT_DIR).mkdir()
             for slug, text in sorted(derived.items()):
                 (folder / TEXT_DIR / f"{slug}.txt").write_text(text, encoding="utf-8", newline="\n")
         if background is not None:
-            return background.wait()
-        if excel is not None:
+            return background.wait(folder / "comparison.xlsx")
+        if comparison is not None:
             from .comparison import write_excel
-            write_excel(excel, folder / "comparison.xlsx")
+            write_excel(comparison, folder / "comparison.xlsx")
         return 0.0
     except BaseException:
         if background is not None:
