@@ -83,13 +83,15 @@ TEXT = {
 TEXT["zh"].update(
     sources_many="{n} 份规划的原文行；每个数值的文件、行与原文见图旁的 CSV（source_file、line、quote 列）",
     findings_many="红圈标出的数值涉及 {n} 条发现（{kinds}）；每个数值的发现见图旁 CSV 的 finding 列",
-    ranked="各地按目标值排序（无目标值者按基期值）", ranked_growth="各地按增长排序")
+    ranked="各地按目标值排序（无目标值者按基期值）", ranked_growth="各地按增长排序",
+    unlabelled="逾 {n} 行的分图不逐点标注数值：读横轴，或见 CSV 的 value 列")
 TEXT["en"].update(
     sources_many="lines of {n} plans; the file, line and quote of every value are in the CSV beside the figure "
                  "(columns source_file, line, quote)",
     findings_many="the values ringed in red touch {n} findings ({kinds}); each value's findings are in the CSV "
                   "beside the figure (column finding)",
-    ranked="places ranked by target (by baseline where no target is stated)", ranked_growth="places ranked by growth")
+    ranked="places ranked by target (by baseline where no target is stated)", ranked_growth="places ranked by growth",
+    unlabelled="panels of more than {n} rows carry no value labels: read the axis, or the CSV's value column")
 UNIT_LABELS = {
     "zh": {"人": "人", "名": "人", "所": "所", "个": "个", "元": "元", "亿元": "亿元", "万元": "万元", "%": "%"},
     "en": {"人": "persons", "名": "persons", "所": "schools", "个": "units", "元": "yuan", "亿元": "100 million yuan",
@@ -420,7 +422,7 @@ def figure_data(fig: Figure) -> pd.DataFrame:
 def _value_rows(ends: pd.DataFrame, figure: str, panel: str, plans, lang) -> list[dict]:
     """Data rows (baseline and target) for dumbbell endpoints."""
     out = []
-    for _, r in ends.iterrows():
+    for r in ends.to_dict("records"):  # records, not iterrows: a Series per row cost more than the row
         for kind in ("baseline", "target"):
             if r[kind] is None or pd.isna(r[kind]):
                 continue
@@ -767,7 +769,7 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
             ax.scatter(stated, [y + 0.35] * len(stated), s=10, color=OTHERS_COLOR, alpha=0.5, linewidths=0,
                        zorder=2)
             others = others.iloc[0:0]
-        for k, (_, r) in enumerate(others.iterrows()):
+        for k, (_, r) in enumerate(others.iterrows() if len(others) else ()):  # (an empty iterrows costs a copy)
             dy = 0.16 + 0.55 * k / max(1, len(others))  # one name per line: never stacked on each other
             _dumbbell(ax, y + dy, r, color=OTHERS_COLOR, size=18, lw=1)
             x = r["target"] if r["target"] is not None and pd.notna(r["target"]) else r["baseline"]
@@ -785,8 +787,11 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
                 drew_national = True
                 cited.append(str(nat["source"]))
     if mine_rows:
+        # a ranked column of a hundred places is read off the axis: two labels a row would be most of the ink
+        # (and of the drawing time); a short panel keeps them
         _dumbbells(ax, [y for y, _ in mine_rows], [r for _, r in mine_rows], color=PALETTE[0],
-                   size=14 if compact else 55, lw=1.2 if compact else 2.5, annotate=True, findings=findings,
+                   size=14 if compact else 55, lw=1.2 if compact else 2.5,
+                   annotate=not compact or len(groups) <= MANY_PLACES, findings=findings,
                    fontsize=5 if compact else 7)
     if national is not None and not national.empty and label_by == "place" and len(ends):
         hit = national[national["indicator_id"] == ends.iloc[0]["indicator_id"]]
@@ -797,8 +802,7 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
             cited.append(str(nat["source"]))
     ax.set_yticks(range(len(labels)), labels)
     if compact:
-        ax.tick_params(axis="y", labelsize=5.5, length=0)
-        ax.grid(axis="y", lw=0.3)
+        _thin_rows(ax, len(labels))
     ax.set_ylim(len(labels) - (0.15 if focus else 0.4), -0.6)
     ax.margins(x=0.15)
     if legend:
@@ -813,6 +817,27 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
         years = (_one_year(mine["baseline_year"]), _one_year(mine["target_year"])) if len(mine) else (None, None)
         _comparator_legend(ax, list(ends["target_comparator"]), lang, extra=extra, years=years)
     return list(dict.fromkeys(cited))
+
+
+def _thin_rows(ax, n: int) -> None:
+    """The y axis of a ranked column of many places: small names, no tick marks, and the rows' guide lines
+    drawn as one collection (a gridline per tick is an artist per place, drawn again for PNG and SVG).
+
+    Panel titles are set at ``y=1.0``: left to place itself, a title measures every tick label of its axes.
+    """
+    ax.tick_params(axis="y", labelsize=5.5, length=0, left=False)
+    ax.yaxis.set_label_coords(-0.01, 0.5)  # no y label here: not placed by measuring every name at each draw
+    ax.grid(False, axis="y")
+    if n:
+        ax.hlines(range(n), 0, 1, transform=ax.get_yaxis_transform(), colors=matplotlib.rcParams["grid.color"],
+                  linewidths=0.3, zorder=0.5)
+
+
+def _ranked_note(lang: str, key: str, unlabelled: bool) -> str:
+    """'places ranked by …', and when a panel was drawn without value labels, where its values are read."""
+    if not unlabelled:
+        return _t(lang, key)
+    return _t(lang, key) + ("；" if lang == "zh" else "; ") + _t(lang, "unlabelled").format(n=MANY_PLACES)
 
 
 def _dumbbell(ax, y, r, *, color, size, lw, annotate=False, findings: _Findings | None = None,
@@ -1126,6 +1151,7 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
     fig, axes = _figure(len(keys), height=1.6 + nrows * ((ROW_IN_MANY if many else ROW_IN) * n_rows + 1.1),
                         ncols=ncols)
     cited, data, comparators = [], [], []
+    unlabelled = False
     measure = MEASURE_LABELS.get(lang, MEASURE_LABELS["zh"])
     for ax, key, part in zip(axes, keys, parts):
         ind, level, basis, unit, mtype, span = key
@@ -1136,6 +1162,7 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
         ends = _place_order(ends, counties, many)
         cited += _dumbbell_panel(ax, ends, lang, national=national, places=places, label_by="place",
                                  findings=findings, legend=False, compact=many)
+        unlabelled |= many and ends["county"].nunique() > MANY_PLACES
         comparators += list(ends["target_comparator"])
         tags = [_name(part.iloc[0], lang, True)]
         if mtype not in ("rate", "other"):
@@ -1146,7 +1173,7 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
             tags.append(_t(lang, basis) + (f"（{', '.join(spans)}）" if lang == "zh" and spans
                                            else f" ({', '.join(spans)})" if spans else ""))
         # a long English name would run into the next panel: wrapped to the panel's width
-        ax.set_title(wrap_note(" · ".join(tags), columns=int(WIDTH_IN / ncols * 8)), fontsize=9)
+        ax.set_title(wrap_note(" · ".join(tags), columns=int(WIDTH_IN / ncols * 8)), fontsize=9, y=1.0)
         ax.tick_params(labelsize=8)
         ax.margins(x=0.3)  # room for the value labels beside the outermost markers
         unit_label = _t(lang, "pct") if unit in RATE_UNITS else UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
@@ -1169,7 +1196,7 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
     if cited:
         note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
     if many:
-        note = _join_notes(_t(lang, "ranked"), note)
+        note = _join_notes(_ranked_note(lang, "ranked", unlabelled), note)
     _finish(fig, title, _join_notes(note, note_extra, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
 
@@ -1365,10 +1392,14 @@ def _growth_ranked(growth, levels, plans, lang, findings, spans) -> tuple[Figure
     n_rows = max(growth.drop_duplicates(["county", "level"]).groupby("level")["county"].nunique().max(), 1)
     fig, axes = _figure(len(levels), height=1.6 + nrows * (ROW_IN_MANY * n_rows + 1.0), ncols=ncols)
     comparators = []
+    unlabelled = False
+    names = place_labels(plans, growth["county"].unique(), lang)
     for ax, level in zip(axes, levels):
         part = growth[growth["level"] == level].drop_duplicates("county")
         part = part.sort_values(["growth_pct", "county"], ascending=[False, True]).reset_index(drop=True)
         ys = list(range(len(part)))
+        labelled = len(part) <= MANY_PLACES  # a long ranked column is read off the axis (values in the CSV)
+        unlabelled |= not labelled
         ax.axvline(0, color="#333333", lw=0.8)
         # stems and markers of a kind drawn in one call each (hundreds of rows: one artist apiece cost seconds)
         stems, points = [], {}
@@ -1376,9 +1407,10 @@ def _growth_ranked(growth, levels, plans, lang, findings, spans) -> tuple[Figure
             v = float(r["growth_pct"])
             stems.append([(0, y), (v, y)])
             points.setdefault(_target_marker(r["comparator"]), []).append((v, y))
-            ax.annotate(f"{v:+.0f}" if round(v) != 0 else "0", (v, y), xytext=(4 if v >= 0 else -4, 0),
-                        textcoords="offset points", ha="left" if v >= 0 else "right", va="center", fontsize=5,
-                        color="#333333")
+            if labelled:
+                ax.annotate(f"{v:+.0f}" if round(v) != 0 else "0", (v, y), xytext=(4 if v >= 0 else -4, 0),
+                            textcoords="offset points", ha="left" if v >= 0 else "right", va="center", fontsize=5,
+                            color="#333333")
             comparators.append(r["comparator"])
             if findings is not None:
                 findings.mark(ax, v, y, r["source_file"], r["lines"])
@@ -1390,15 +1422,15 @@ def _growth_ranked(growth, levels, plans, lang, findings, spans) -> tuple[Figure
         for marker, xy in points.items():
             xs, hs = zip(*xy)
             ax.scatter(xs, hs, s=14, color=PALETTE[0], marker=marker, zorder=3)
-        names = place_labels(plans, growth["county"].unique(), lang)
         ax.set_yticks(ys, [names[c] for c in part["county"]])
-        ax.tick_params(axis="y", labelsize=5.5, length=0)
+        _thin_rows(ax, len(ys))
         ax.tick_params(axis="x", labelsize=7)
         ax.set_ylim(len(ys) - 0.4, -0.6)
         ax.margins(x=0.2)
-        ax.set_title(level_label(level, lang), fontsize=9)
+        ax.set_title(level_label(level, lang), fontsize=9, y=1.0)
         ax.set_xlabel(_t(lang, "growth").format(span=spans), fontsize=7)
     handles = _comparator_legend(axes[0], comparators, lang, fig=fig, dumbbell=False)
+    fig.planlib_unlabelled = unlabelled
     return fig, handles
 
 
@@ -1418,7 +1450,8 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
     else:
         fig, handles = _growth_bars(growth, levels, present, plans, lang, findings, spans)
     lines = growth.assign(line=growth["lines"].str.split(";")).explode("line")
-    ranked = _t(lang, "ranked_growth") if len(counties) > MANY_PLACES else ""
+    ranked = (_ranked_note(lang, "ranked_growth", getattr(fig, "planlib_unlabelled", False))
+              if len(counties) > MANY_PLACES else "")
     _finish(fig, _t(lang, "compare_growth_span").format(span=spans),
             _join_notes(ranked, caption(lines, lang), findings.note() if findings else ""), legend=handles)
     d = _derived(targets, indicators, plans, derived)
@@ -1474,6 +1507,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     national = _national_for(national, plans, counties)
     places = place_labels(plans, counties, lang)
     data, comparators, cited = [], [], []
+    unlabelled = False
     measure_axes = iter(axes)
     for key in rate_keys:
         ax = next(measure_axes)
@@ -1482,8 +1516,9 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         ends = _place_order(_endpoints(part, plans), counties, many)
         cited += _dumbbell_panel(ax, ends, lang, places=places, label_by="place", national=national, findings=findings,
                                  legend=False, compact=many)
+        unlabelled |= many and ends["county"].nunique() > MANY_PLACES
         comparators += list(ends["target_comparator"])
-        ax.set_title(_name(part.iloc[0], lang, True), fontsize=9)
+        ax.set_title(_name(part.iloc[0], lang, True), fontsize=9, y=1.0)
         ax.set_xlabel(_t(lang, "pct"), fontsize=8)
         _min_span(ax, 10)
         data += _value_rows(ends, "funding", f"{ind}|{level}|{basis}|{unit}", plans, lang)
@@ -1514,20 +1549,23 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
             panel_title += f"\n{only}"
         ys = list(range(len(g)))
         ax.barh(ys, values, color=PALETTE[1], height=0.6)
+        labelled = not many or len(g) <= MANY_PLACES  # a long ranked column is read off the axis
+        unlabelled |= not labelled
         for y, v, c, (_, r) in zip(ys, values, g["comparator"], g.iterrows()):
-            ax.text(v, y, f" {_cmp_prefix(c)}{_bar_label(v)}", va="center", fontsize=5 if many else 7)
+            if labelled:
+                ax.text(v, y, f" {_cmp_prefix(c)}{_bar_label(v)}", va="center", fontsize=5 if many else 7)
             comparators.append(c)
             if findings is not None:
                 first = str(r["inputs"]).split(";")[0].rsplit(":", 1)
                 findings.mark(ax, v, y, first[0], ";".join(p.rsplit(":", 1)[1] for p in str(r["inputs"]).split(";")))
         ax.set_yticks(ys, [places.get(c, c) for c in g["county"]])
         if many:
-            ax.tick_params(axis="y", labelsize=5.5, length=0)
+            _thin_rows(ax, len(ys))
         ax.set_ylim(len(ys) - 0.4, -0.6)
         ax.set_xlim(0, max(values) * 1.3 if len(values) else 1)
         ax.set_xlabel(unit_label, fontsize=8)
         ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
-        ax.set_title(panel_title, fontsize=9)
+        ax.set_title(panel_title, fontsize=9, y=1.0)
         rows_here = _derived_rows(g, "funding", f"{derived_id}|{ind}|{unit}", plans, lang, targets)
         if derived_id == "stated":  # an amount as stated: its own basis, its words as the quote
             for row in rows_here:
@@ -1549,7 +1587,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     if words and not many:  # many places: each amount's words are in the CSV's quote column
         note = _join_notes(note, _t(lang, "as_stated") + _sep(lang) + "; ".join(dict.fromkeys(words)))
     if many:
-        note = _join_notes(_t(lang, "ranked"), note)
+        note = _join_notes(_ranked_note(lang, "ranked", unlabelled), note)
     _finish(fig, title, _join_notes(note, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
 
@@ -1608,6 +1646,30 @@ COMPARISON_FIGURES = {
 
 # ---------------------------------------------------------------------------------------------
 # saving
+
+
+def settle_layout(fig: Figure, dpi: int = 150) -> Figure:
+    """Work out a figure's constrained layout now, at the resolution its PNG is saved at, and keep it.
+
+    ``savefig`` then draws each format once: with a layout engine set it first draws the whole figure
+    without output, for the PNG and again for the SVG, and a figure of a hundred places' names is mostly
+    text, measured on every pass. Run once, the layout puts the axes where savefig's first pass did (its
+    later passes left them there). Call it when the figure is complete: it is not laid out again.
+    """
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine):
+        return fig
+    shown = fig.get_dpi()
+    fig.set_dpi(dpi)
+    try:
+        engine.execute(fig)
+    finally:
+        fig.set_dpi(shown)
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    return fig
 
 
 def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150) -> list[Path]:
