@@ -84,14 +84,17 @@ TEXT["zh"].update(
     sources_many="{n} 份规划的原文行；每个数值的文件、行与原文见图旁的 CSV（source_file、line、quote 列）",
     findings_many="红圈标出的数值涉及 {n} 条发现（{kinds}）；每个数值的发现见图旁 CSV 的 finding 列",
     ranked="各地按目标值排序（无目标值者按基期值）", ranked_growth="各地按增长排序",
-    unlabelled="逾 {n} 行的分图不逐点标注数值：读横轴，或见 CSV 的 value 列")
+    unlabelled="逾 {n} 行的分图不逐点标注数值：读横轴，或见 CSV 的 value 列",
+    ranked_rows="每行一地，各分图同一行序：按第一个分图的目标值排序（无目标值者按基期值；该图无值的地区随后，按下一分图排序）")
 TEXT["en"].update(
     sources_many="lines of {n} plans; the file, line and quote of every value are in the CSV beside the figure "
                  "(columns source_file, line, quote)",
     findings_many="the values ringed in red touch {n} findings ({kinds}); each value's findings are in the CSV "
                   "beside the figure (column finding)",
     ranked="places ranked by target (by baseline where no target is stated)", ranked_growth="places ranked by growth",
-    unlabelled="panels of more than {n} rows carry no value labels: read the axis, or the CSV's value column")
+    unlabelled="panels of more than {n} rows carry no value labels: read the axis, or the CSV's value column",
+    ranked_rows="one row per place, the same rows in every panel: ranked by the first panel's target (by baseline "
+                "where no target is stated; places that panel lacks follow, ranked by the next panel)")
 UNIT_LABELS = {
     "zh": {"人": "人", "名": "人", "所": "所", "个": "个", "元": "元", "亿元": "亿元", "万元": "万元", "%": "%"},
     "en": {"人": "persons", "名": "persons", "所": "schools", "个": "units", "元": "yuan", "亿元": "100 million yuan",
@@ -569,6 +572,26 @@ def wrap_note(note: str, columns: int = 136) -> str:
     if current:
         lines.append(current)
     return "\n".join(lines)
+
+
+def wrap_title(text: str, columns: int) -> str:
+    """:func:`wrap_note` for a narrow panel's title: a word wider than the panel (a Chinese name has no
+    spaces) is cut at the panel's width.
+
+    >>> wrap_title("普通小学在校学生数 · 存量", 8)
+    '普通小学\\n在校学生\\n数 ·\\n存量'
+    """
+    words = []
+    for word in text.split(" "):
+        piece, width = "", 0
+        for ch in word:
+            w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if piece and width + w > columns:
+                words.append(piece)
+                piece, width = "", 0
+            piece, width = piece + ch, width + w
+        words.append(piece)
+    return wrap_note(" ".join(words), columns=columns)
 
 
 def no_data_figure(title: str, lang: str = "zh", note: str = "", message: str | None = None) -> Figure:
@@ -1147,6 +1170,10 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
     parts = [rows[(keyed["indicator_id"] == ind) & (keyed["level"] == level) & (keyed["basis"] == basis)
                   & (keyed["measure_type"] == mtype) & (keyed["_unit"] == unit) & (keyed["_span"] == span)]
              for ind, level, basis, unit, mtype, span in keys]
+    if many:
+        return _compare_rows(parts, keys, counties, plans=plans, lang=lang, national=national, places=places,
+                             findings=findings, figure=figure, title=title, note_extra=note_extra,
+                             span_for_rates=span_for_rates)
     n_rows = max([part["county"].nunique() for part in parts] + [1])  # the tallest panel sets the rows' height
     fig, axes = _figure(len(keys), height=1.6 + nrows * ((ROW_IN_MANY if many else ROW_IN) * n_rows + 1.1),
                         ncols=ncols)
@@ -1197,6 +1224,105 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
         note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
     if many:
         note = _join_notes(_ranked_note(lang, "ranked", unlabelled), note)
+    _finish(fig, title, _join_notes(note, note_extra, findings.note() if findings else ""), legend=handles)
+    return _attach(fig, data, findings)
+
+
+def _panel_tags(part: pd.DataFrame, key: tuple, lang: str) -> str:
+    """A panel's title: the measure's name, its measure type, its basis and span ('… · 存量 · 累计（2016–2020）')."""
+    _ind, _level, basis, _unit, mtype, _span = key
+    measure = MEASURE_LABELS.get(lang, MEASURE_LABELS["zh"])
+    tags = [_name(part.iloc[0], lang, True)]
+    if mtype not in ("rate", "other"):
+        tags.append(measure.get(mtype, mtype))
+    if basis in ("cumulative", "annual", "per_unit"):
+        spans = sorted({f"{int(a)}–{int(b)}" for a, b in zip(part["span_start"], part["span_end"])
+                        if pd.notna(a) and pd.notna(b)})
+        tags.append(_t(lang, basis) + (f"（{', '.join(spans)}）" if lang == "zh" and spans
+                                       else f" ({', '.join(spans)})" if spans else ""))
+    return " · ".join(tags)
+
+
+def _shared_order(panels: list[pd.DataFrame]) -> list[str]:
+    """One row order for every panel of a figure: ranked by the first panel's target (its baseline where no
+    target is stated), highest first; places the first panel lacks follow, ranked by the next panel, and so on."""
+    keyed = []
+    for i, ends in enumerate(panels):
+        if len(ends):
+            value = ends["target"].astype(float).fillna(ends["baseline"].astype(float))
+            keyed.append(pd.DataFrame({"county": ends["county"].to_numpy(), "_panel": i, "_value": value.to_numpy()}))
+    if not keyed:
+        return []
+    order = pd.concat(keyed, ignore_index=True).sort_values(["_panel", "_value", "county"],
+                                                            ascending=[True, False, True], na_position="last")
+    return list(dict.fromkeys(order["county"]))
+
+
+def _compare_rows(parts, keys, counties, *, plans, lang, national, places, findings, figure, title, note_extra,
+                  span_for_rates) -> Figure:
+    """Many places: the measures side by side as columns, one row per place shared by all of them, the names
+    once at the left (a hundred names per panel were most of the figure and of its drawing time).
+
+    Rows are ranked by the first column (see :func:`_shared_order`), so a place reads across on one line; the
+    CSV keeps each panel's rows ranked by its own values, every value with its file and line.
+    """
+    ends_of = [_ranked(_endpoints(part, plans)) for part in parts]
+    shown = [(key, part, ends) for key, part, ends in zip(keys, parts, ends_of) if not ends.empty]
+    order = _shared_order([ends for _, _, ends in shown])
+    row_of = {c: i for i, c in enumerate(order)}
+    n = max(len(order), 1)
+    fig = Figure(figsize=(WIDTH_IN, 2.4 + ROW_IN_MANY * n), layout="constrained")
+    axes = fig.subplots(1, max(len(shown), 1), squeeze=False).ravel().tolist()
+    ncols = max(len(shown), 1)
+    cited, data, comparators = [], [], []
+    for i, (ax, (key, part, ends)) in enumerate(zip(axes, shown)):
+        ind, level, basis, unit, mtype, span = key
+        ys = [row_of[c] for c in ends["county"]]
+        _dumbbells(ax, ys, ends.to_dict("records"), color=PALETTE[0], size=10, lw=1.0, findings=findings)
+        comparators += list(ends["target_comparator"])
+        hit = national[national["indicator_id"] == ind] if national is not None and not national.empty else None
+        if hit is not None and not hit.empty:
+            nat = hit.iloc[0]
+            ax.axvline(nat["value"], color=NATIONAL_COLOR, ls="--", lw=1.0,
+                       label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
+            cited.append(str(nat["source"]))
+        if i == 0:
+            ax.set_yticks(range(len(order)), [places.get(c, c) for c in order])
+        else:
+            ax.set_yticks([])
+        _thin_rows(ax, len(order))
+        ax.set_ylim(n - 0.4, -0.6)
+        ax.set_title(wrap_title(_panel_tags(part, key, lang), columns=max(8, int(WIDTH_IN / ncols * 15))),
+                     fontsize=6.5, y=1.0)
+        ax.tick_params(axis="x", labelsize=6)
+        ax.margins(x=0.1)
+        unit_label = _t(lang, "pct") if unit in RATE_UNITS else UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
+        if unit in RATE_UNITS:
+            ax.set_xlabel(unit_label, fontsize=7)
+            _min_span(ax, span_for_rates)
+            ax.xaxis.set_major_locator(MaxNLocator(3))
+        else:
+            values = list(ends["baseline"].dropna()) + list(ends["target"].dropna())
+            _log_if_needed(ax, values, "x", unit_label, lang, ratio=10)  # a city beside counties
+            ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+            if ax.get_xscale() == "linear":
+                ax.xaxis.set_major_locator(MaxNLocator(3))
+            ax.xaxis.label.set_fontsize(7)
+        ax.tick_params(axis="x", labelrotation=40)  # narrow columns: '400,000' beside '800,000' would collide
+        for label in ax.get_xticklabels(which="both"):
+            label.set_horizontalalignment("right")
+            label.set_rotation_mode("anchor")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=5, loc="lower right")
+        data += _value_rows(ends, figure, f"{ind}|{level}|{basis}|{unit}|{span}", plans, lang)
+    handles = _comparator_legend(axes[0], comparators, lang, fig=fig)
+    used = pd.DataFrame(data)
+    note = caption(used.assign(line=used["line"].astype(int)) if len(used) else used, lang)
+    cited = list(dict.fromkeys(cited))
+    if cited:
+        note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
+    note = _join_notes(_t(lang, "ranked_rows") + ("；" if lang == "zh" else "; ")
+                       + _t(lang, "unlabelled").format(n=MANY_PLACES), note)
     _finish(fig, title, _join_notes(note, note_extra, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
 
