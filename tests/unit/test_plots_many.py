@@ -112,10 +112,28 @@ def test_growth_of_many_places_is_a_panel_per_level_not_a_forest_of_bars(many):
     assert len(visible) == growth["level"].nunique()
     assert not [p for ax in visible for p in ax.patches if isinstance(p, Rectangle) and p.get_height() > 0
                 and p.get_width() < 0.5]  # no grouped bars
-    for ax in visible:  # ranked: the first row (top) has the largest growth
+    names = dict(zip(many["plans"]["name_zh"], many["plans"]["county"]))
+    order = [names[t.get_text().split("（")[0]] for t in visible[0].get_yticklabels()]  # named once, at the left
+    assert sorted(order) == sorted(growth["county"].unique()) and not any(ax.get_yticklabels() for ax in visible[1:])
+    for i, ax in enumerate(visible):  # a column per level; each place's growth on its own row
         level = next(lv for lv in growth["level"].unique() if plots.level_label(lv, "zh") == ax.get_title())
-        part = growth[growth["level"] == level].drop_duplicates("county")
-        assert len(ax.get_yticklabels()) == len(part)
+        part = growth[growth["level"] == level].drop_duplicates("county").set_index("county")["growth_pct"]
+        drawn = {(round(float(x), 6), int(round(y))) for c in ax.collections for x, y in c.get_offsets()}
+        assert {(round(float(v), 6), order.index(c)) for c, v in part.items()} <= drawn
+        if i == 0:  # ranked by the first level: the top row has its largest growth
+            shown = [part[c] for c in order if c in part.index]
+            assert shown == sorted(shown, reverse=True)
+
+
+def test_funding_of_many_places_shares_the_rows_too(many):
+    fig = plots.compare_funding(many["targets"], many["indicators"], many["counties"], plans=many["plans"], lang="en")
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    if len(visible) < 2:
+        pytest.skip("the fixture states fewer than two funding measures alike")
+    assert len(visible[0].get_yticklabels()) >= plots.MANY_PLACES and not any(ax.get_yticklabels() for ax in visible[1:])
+    assert len({ax.get_ylim() for ax in visible}) == 1  # the same rows in every column
+    data = plots.figure_data(fig)
+    assert data["line"].astype(str).str.len().gt(0).all() and "no value labels" in _note(fig)
 
 
 def test_findings_of_many_places_are_counted_not_listed():

@@ -83,7 +83,8 @@ TEXT = {
 TEXT["zh"].update(
     sources_many="{n} 份规划的原文行；每个数值的文件、行与原文见图旁的 CSV（source_file、line、quote 列）",
     findings_many="红圈标出的数值涉及 {n} 条发现（{kinds}）；每个数值的发现见图旁 CSV 的 finding 列",
-    ranked="各地按目标值排序（无目标值者按基期值）", ranked_growth="各地按增长排序",
+    ranked="各地按目标值排序（无目标值者按基期值）",
+    ranked_growth="每行一地，各学段同一行序：按第一个学段的增长排序（该学段无值的地区随后，按下一学段排序）",
     unlabelled="逾 {n} 行的分图不逐点标注数值：读横轴，或见 CSV 的 value 列",
     ranked_rows="每行一地，各分图同一行序：按第一个分图的目标值排序（无目标值者按基期值；该图无值的地区随后，按下一分图排序）")
 TEXT["en"].update(
@@ -91,7 +92,9 @@ TEXT["en"].update(
                  "(columns source_file, line, quote)",
     findings_many="the values ringed in red touch {n} findings ({kinds}); each value's findings are in the CSV "
                   "beside the figure (column finding)",
-    ranked="places ranked by target (by baseline where no target is stated)", ranked_growth="places ranked by growth",
+    ranked="places ranked by target (by baseline where no target is stated)",
+    ranked_growth="one row per place, the same rows for every level: ranked by the first level's growth (places "
+                  "that level lacks follow, ranked by the next)",
     unlabelled="panels of more than {n} rows carry no value labels: read the axis, or the CSV's value column",
     ranked_rows="one row per place, the same rows in every panel: ranked by the first panel's target (by baseline "
                 "where no target is stated; places that panel lacks follow, ranked by the next panel)")
@@ -1243,14 +1246,19 @@ def _panel_tags(part: pd.DataFrame, key: tuple, lang: str) -> str:
     return " · ".join(tags)
 
 
-def _shared_order(panels: list[pd.DataFrame]) -> list[str]:
-    """One row order for every panel of a figure: ranked by the first panel's target (its baseline where no
-    target is stated), highest first; places the first panel lacks follow, ranked by the next panel, and so on."""
+def _end_value(ends: pd.DataFrame) -> pd.Series:
+    """The value a place is ranked by in a dumbbell panel: its target, else its baseline."""
+    return ends["target"].astype(float).fillna(ends["baseline"].astype(float))
+
+
+def _shared_order(panels: list[pd.DataFrame], value=_end_value) -> list[str]:
+    """One row order for every panel of a figure: ranked by the first panel's ``value`` (by default the target,
+    else the baseline), highest first; places the first panel lacks follow, ranked by the next panel, and so on."""
     keyed = []
     for i, ends in enumerate(panels):
         if len(ends):
-            value = ends["target"].astype(float).fillna(ends["baseline"].astype(float))
-            keyed.append(pd.DataFrame({"county": ends["county"].to_numpy(), "_panel": i, "_value": value.to_numpy()}))
+            keyed.append(pd.DataFrame({"county": ends["county"].to_numpy(), "_panel": i,
+                                       "_value": value(ends).astype(float).to_numpy()}))
     if not keyed:
         return []
     order = pd.concat(keyed, ignore_index=True).sort_values(["_panel", "_value", "county"],
@@ -1512,51 +1520,52 @@ def _growth_bars(growth, levels, present, plans, lang, findings, spans) -> tuple
 
 
 def _growth_ranked(growth, levels, plans, lang, findings, spans) -> tuple[Figure, list]:
-    """Many places: a panel per level (small multiples), one thin row per place ranked by growth."""
-    ncols = 2 if len(levels) > 1 else 1
-    nrows = -(-len(levels) // ncols)
-    n_rows = max(growth.drop_duplicates(["county", "level"]).groupby("level")["county"].nunique().max(), 1)
-    fig, axes = _figure(len(levels), height=1.6 + nrows * (ROW_IN_MANY * n_rows + 1.0), ncols=ncols)
-    comparators = []
-    unlabelled = False
+    """Many places: a column per level (small multiples) sharing one row per place, ranked by the first level's
+    growth (see :func:`_shared_order`); the names once at the left, values read off the axis (and in the CSV)."""
+    from matplotlib.collections import LineCollection
+
+    # each level's rows visited ranked by its own growth, as the findings are numbered in that order
+    parts = [growth[growth["level"] == level].drop_duplicates("county").sort_values(
+        ["growth_pct", "county"], ascending=[False, True]) for level in levels]
+    order = _shared_order(parts, value=lambda part: part["growth_pct"])
+    row_of = {c: i for i, c in enumerate(order)}
+    n = max(len(order), 1)
+    fig = Figure(figsize=(WIDTH_IN, 2.2 + ROW_IN_MANY * n), layout="constrained")
+    axes = fig.subplots(1, max(len(levels), 1), squeeze=False).ravel().tolist()
     names = place_labels(plans, growth["county"].unique(), lang)
-    for ax, level in zip(axes, levels):
-        part = growth[growth["level"] == level].drop_duplicates("county")
-        part = part.sort_values(["growth_pct", "county"], ascending=[False, True]).reset_index(drop=True)
-        ys = list(range(len(part)))
-        labelled = len(part) <= MANY_PLACES  # a long ranked column is read off the axis (values in the CSV)
-        unlabelled |= not labelled
+    comparators = []
+    for i, (ax, level, part) in enumerate(zip(axes, levels, parts)):
         ax.axvline(0, color="#333333", lw=0.8)
         # stems and markers of a kind drawn in one call each (hundreds of rows: one artist apiece cost seconds)
         stems, points = [], {}
-        for y, r in zip(ys, part.to_dict("records")):
-            v = float(r["growth_pct"])
+        for r in part.to_dict("records"):
+            v, y = float(r["growth_pct"]), row_of[r["county"]]
             stems.append([(0, y), (v, y)])
             points.setdefault(_target_marker(r["comparator"]), []).append((v, y))
-            if labelled:
-                ax.annotate(f"{v:+.0f}" if round(v) != 0 else "0", (v, y), xytext=(4 if v >= 0 else -4, 0),
-                            textcoords="offset points", ha="left" if v >= 0 else "right", va="center", fontsize=5,
-                            color="#333333")
             comparators.append(r["comparator"])
             if findings is not None:
                 findings.mark(ax, v, y, r["source_file"], r["lines"])
         if stems:
-            from matplotlib.collections import LineCollection
-
             ax.add_collection(LineCollection(stems, colors=PALETTE[0], linewidths=0.6, alpha=0.5, zorder=2,
                                              capstyle="projecting"), autolim=True)
         for marker, xy in points.items():
             xs, hs = zip(*xy)
-            ax.scatter(xs, hs, s=14, color=PALETTE[0], marker=marker, zorder=3)
-        ax.set_yticks(ys, [names[c] for c in part["county"]])
-        _thin_rows(ax, len(ys))
-        ax.tick_params(axis="x", labelsize=7)
-        ax.set_ylim(len(ys) - 0.4, -0.6)
-        ax.margins(x=0.2)
-        ax.set_title(level_label(level, lang), fontsize=9, y=1.0)
-        ax.set_xlabel(_t(lang, "growth").format(span=spans), fontsize=7)
+            ax.scatter(xs, hs, s=12, color=PALETTE[0], marker=marker, zorder=3)
+        if i == 0:
+            ax.set_yticks(range(len(order)), [names[c] for c in order])
+        else:
+            ax.set_yticks([])
+        _thin_rows(ax, len(order))
+        ax.tick_params(axis="x", labelsize=6)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.set_ylim(n - 0.4, -0.6)
+        ax.margins(x=0.15)
+        ax.set_title(wrap_title(level_label(level, lang), columns=max(8, int(WIDTH_IN / len(axes) * 15))),
+                     fontsize=7, y=1.0)
+        ax.set_xlabel("%", fontsize=7)
     handles = _comparator_legend(axes[0], comparators, lang, fig=fig, dumbbell=False)
-    fig.planlib_unlabelled = unlabelled
+    fig.planlib_unlabelled = True
+    fig.planlib_axis_note = _t(lang, "growth").format(span=spans)
     return fig, handles
 
 
@@ -1577,7 +1586,7 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
         fig, handles = _growth_bars(growth, levels, present, plans, lang, findings, spans)
     lines = growth.assign(line=growth["lines"].str.split(";")).explode("line")
     ranked = (_ranked_note(lang, "ranked_growth", getattr(fig, "planlib_unlabelled", False))
-              if len(counties) > MANY_PLACES else "")
+              + ("；" if lang == "zh" else "; ") + fig.planlib_axis_note if len(counties) > MANY_PLACES else "")
     _finish(fig, _t(lang, "compare_growth_span").format(span=spans),
             _join_notes(ranked, caption(lines, lang), findings.note() if findings else ""), legend=handles)
     d = _derived(targets, indicators, plans, derived)
@@ -1628,24 +1637,61 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     heights = [rows[(rows["indicator_id"] == k[0]) & (rows["level"] == k[1])]["county"].nunique() for k in rate_keys]
     heights += [g["county"].nunique() for _, g in money_panels]
     row_in = ROW_IN_MANY if many else 0.4
-    fig = Figure(figsize=(WIDTH_IN, 1.8 + sum(row_in * max(h, 1) + 1.1 for h in heights)), layout="constrained")
-    axes = fig.subplots(n, 1, squeeze=False, height_ratios=[row_in * max(h, 1) + 1.1 for h in heights]).ravel().tolist()
+    rate_parts = [rows[(rows["indicator_id"] == k[0]) & (rows["level"] == k[1])] for k in rate_keys]
+    rate_ends = [_place_order(_endpoints(part, plans), counties, many) for part in rate_parts]
+    if many:  # the measures side by side, one row per place shared by all (see _compare_rows)
+        money_sorted = [g.sort_values(["value", "county"], ascending=[False, True]) for _, g in money_panels]
+        order = _shared_order(rate_ends + money_sorted, value=lambda f: _end_value(f) if "target" in f else f["value"])
+        row_of = {c: i for i, c in enumerate(order)}
+        fig = Figure(figsize=(WIDTH_IN, 2.8 + ROW_IN_MANY * max(len(order), 1)), layout="constrained")
+        axes = fig.subplots(1, n, squeeze=False).ravel().tolist()
+    else:
+        order, row_of = [], {}
+        fig = Figure(figsize=(WIDTH_IN, 1.8 + sum(row_in * max(h, 1) + 1.1 for h in heights)), layout="constrained")
+        axes = fig.subplots(n, 1, squeeze=False,
+                            height_ratios=[row_in * max(h, 1) + 1.1 for h in heights]).ravel().tolist()
+    title_size = 6.5 if many else 9
+    wrap = (lambda text: "\n".join(wrap_title(t, max(8, int(WIDTH_IN / n * 15))) for t in text.split("\n"))) \
+        if many else (lambda text: text)
+
+    def place_rows(ax, first: bool) -> None:
+        """Many places: the shared rows, named on the first column only."""
+        if first:
+            ax.set_yticks(range(len(order)), [places.get(c, c) for c in order])
+        else:
+            ax.set_yticks([])
+        _thin_rows(ax, len(order))
+        ax.set_ylim(max(len(order), 1) - 0.4, -0.6)
+        ax.tick_params(axis="x", labelsize=6, labelrotation=40)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+            label.set_rotation_mode("anchor")
+
     national = _national_for(national, plans, counties)
     places = place_labels(plans, counties, lang)
     data, comparators, cited = [], [], []
-    unlabelled = False
+    unlabelled = many
     measure_axes = iter(axes)
-    for key in rate_keys:
+    for key, part, ends in zip(rate_keys, rate_parts, rate_ends):
         ax = next(measure_axes)
         ind, level, basis, unit, mtype, _span = key
-        part = rows[(rows["indicator_id"] == ind) & (rows["level"] == level)]
-        ends = _place_order(_endpoints(part, plans), counties, many)
-        cited += _dumbbell_panel(ax, ends, lang, places=places, label_by="place", national=national, findings=findings,
-                                 legend=False, compact=many)
-        unlabelled |= many and ends["county"].nunique() > MANY_PLACES
+        if many:
+            _dumbbells(ax, [row_of[c] for c in ends["county"]], ends.to_dict("records"), color=PALETTE[0], size=10,
+                       lw=1.0, findings=findings)
+            hit = national[national["indicator_id"] == ind] if national is not None and not national.empty else None
+            if hit is not None and not hit.empty:
+                nat = hit.iloc[0]
+                ax.axvline(nat["value"], color=NATIONAL_COLOR, ls="--", lw=1.0,
+                           label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
+                cited.append(str(nat["source"]))
+            place_rows(ax, ax is axes[0])
+            ax.xaxis.set_major_locator(MaxNLocator(3))
+        else:
+            cited += _dumbbell_panel(ax, ends, lang, places=places, label_by="place", national=national,
+                                     findings=findings, legend=False, compact=many)
         comparators += list(ends["target_comparator"])
-        ax.set_title(_name(part.iloc[0], lang, True), fontsize=9, y=1.0)
-        ax.set_xlabel(_t(lang, "pct"), fontsize=8)
+        ax.set_title(wrap(_name(part.iloc[0], lang, True)), fontsize=title_size, y=1.0)
+        ax.set_xlabel(_t(lang, "pct"), fontsize=7 if many else 8)
         _min_span(ax, 10)
         data += _value_rows(ends, "funding", f"{ind}|{level}|{basis}|{unit}", plans, lang)
     name_of = dict(zip(indicators["indicator_id"], indicators["label_en" if lang == "en" else "indicator_zh"]))
@@ -1673,10 +1719,9 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         if len(g) == 1:
             only = _t(lang, "only_one").format(place=places.get(g.iloc[0]["county"], g.iloc[0]["county"]))
             panel_title += f"\n{only}"
-        ys = list(range(len(g)))
+        ys = [row_of[c] for c in g["county"]] if many else list(range(len(g)))
         ax.barh(ys, values, color=PALETTE[1], height=0.6)
-        labelled = not many or len(g) <= MANY_PLACES  # a long ranked column is read off the axis
-        unlabelled |= not labelled
+        labelled = not many  # many places: read off the axis (each value in the CSV)
         for y, v, c, (_, r) in zip(ys, values, g["comparator"], g.iterrows()):
             if labelled:
                 ax.text(v, y, f" {_cmp_prefix(c)}{_bar_label(v)}", va="center", fontsize=5 if many else 7)
@@ -1684,14 +1729,16 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
             if findings is not None:
                 first = str(r["inputs"]).split(";")[0].rsplit(":", 1)
                 findings.mark(ax, v, y, first[0], ";".join(p.rsplit(":", 1)[1] for p in str(r["inputs"]).split(";")))
-        ax.set_yticks(ys, [places.get(c, c) for c in g["county"]])
         if many:
-            _thin_rows(ax, len(ys))
-        ax.set_ylim(len(ys) - 0.4, -0.6)
-        ax.set_xlim(0, max(values) * 1.3 if len(values) else 1)
-        ax.set_xlabel(unit_label, fontsize=8)
+            place_rows(ax, ax is axes[0])
+            ax.xaxis.set_major_locator(MaxNLocator(3))
+        else:
+            ax.set_yticks(ys, [places.get(c, c) for c in g["county"]])
+            ax.set_ylim(len(ys) - 0.4, -0.6)
+        ax.set_xlim(0, max(values) * (1.1 if many else 1.3) if len(values) else 1)
+        ax.set_xlabel(unit_label, fontsize=7 if many else 8)
         ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
-        ax.set_title(panel_title, fontsize=9, y=1.0)
+        ax.set_title(wrap(panel_title), fontsize=title_size, y=1.0)
         rows_here = _derived_rows(g, "funding", f"{derived_id}|{ind}|{unit}", plans, lang, targets)
         if derived_id == "stated":  # an amount as stated: its own basis, its words as the quote
             for row in rows_here:
@@ -1713,7 +1760,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     if words and not many:  # many places: each amount's words are in the CSV's quote column
         note = _join_notes(note, _t(lang, "as_stated") + _sep(lang) + "; ".join(dict.fromkeys(words)))
     if many:
-        note = _join_notes(_ranked_note(lang, "ranked", unlabelled), note)
+        note = _join_notes(_ranked_note(lang, "ranked_rows", unlabelled), note)
     _finish(fig, title, _join_notes(note, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
 
