@@ -45,21 +45,53 @@ def test_a_caption_of_many_plans_counts_them_and_points_to_the_csv():
     assert "p00.txt: 0" in plots.caption(few, "en")
 
 
-def test_many_places_are_ranked_by_target_and_every_value_keeps_its_line(many):
+def test_many_places_share_one_row_order_ranked_by_the_first_panel_and_every_value_keeps_its_line(many):
     fig = plots.compare_rates(many["targets"], many["indicators"], many["counties"], plans=many["plans"], lang="en")
     data = plots.figure_data(fig)
     assert set(data["county"]) == set(many["counties"])
     assert data["line"].astype(str).str.isdigit().all() and data["source_file"].str.endswith(".txt").all()
     names = dict(zip(many["plans"]["name_en"], many["plans"]["county"]))
-    checked = 0
-    for ax, (panel, part) in zip(fig.axes, data.groupby("panel", sort=False)):
-        order = [names[t.get_text().split(" (")[0]] for t in ax.get_yticklabels()]
-        target = part[part["series"] == "target"].set_index("county")["value"]
-        shown = [target[c] for c in order if c in target.index]
-        assert shown == sorted(shown, reverse=True), panel  # highest target first
-        checked += 1
-    assert checked >= 1
-    assert "ranked" in _note(fig)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(axes) == data["panel"].nunique() >= 2
+    order = [names[t.get_text().split(" (")[0]] for t in axes[0].get_yticklabels()]
+    assert sorted(order) == sorted(many["counties"])  # each place named once, at the left
+    assert all(not ax.get_yticklabels() for ax in axes[1:])
+    panels = list(dict.fromkeys(data["panel"]))
+    first = data[(data["panel"] == panels[0]) & (data["series"] == "target")].set_index("county")["value"]
+    shown = [first[c] for c in order if c in first.index]
+    assert shown == sorted(shown, reverse=True)  # highest target of the first panel first
+    for ax, panel in zip(axes, panels):  # every panel's dots sit on their own place's row
+        targets = data[(data["panel"] == panel) & (data["series"] == "target")]
+        drawn = {(round(float(x), 6), int(round(y))) for c in ax.collections for x, y in c.get_offsets()}
+        for county, value in zip(targets["county"], targets["value"]):
+            assert (round(float(value), 6), order.index(county)) in drawn, (panel, county)
+    assert "ranked" in _note(fig) and "no value labels" in _note(fig)
+
+
+def test_a_long_ranked_column_carries_no_value_labels_and_a_short_one_keeps_them(many):
+    fig = plots.compare_growth(many["targets"], many["indicators"], many["counties"], plans=many["plans"], lang="en")
+    assert not [t for ax in fig.axes for t in ax.texts]
+    assert "no value labels" in _note(fig) and "CSV" in _note(fig)
+    few = plots.compare_growth(many["targets"], many["indicators"], many["counties"][:3], plans=many["plans"],
+                               lang="en")
+    assert [t for ax in few.axes for t in ax.texts] and "no value labels" not in _note(few)
+
+
+def test_settled_layout_puts_the_axes_where_savefig_did_and_draws_the_same_png(many):
+    import io
+
+    kwargs = {"plans": many["plans"], "lang": "en"}
+    three = many["counties"][:3]
+    plain = plots.compare_rates(many["targets"], many["indicators"], three, **kwargs)
+    png = io.BytesIO()
+    plain.savefig(png, format="png", dpi=150, metadata={"Software": None})
+    settled = plots.settle_layout(plots.compare_rates(many["targets"], many["indicators"], three, **kwargs))
+    assert settled.get_layout_engine() is None  # savefig has nothing left to lay out (no dry draw)
+    for a, b in zip(settled.axes, plain.axes):  # (the solver's last bits may differ: 1e-16 of the figure)
+        assert a.get_position().bounds == pytest.approx(b.get_position().bounds, abs=1e-12)
+    again = io.BytesIO()
+    settled.savefig(again, format="png", dpi=150, metadata={"Software": None})
+    assert again.getvalue() == png.getvalue()
 
 
 def test_many_places_get_thin_rows(many):
@@ -80,10 +112,28 @@ def test_growth_of_many_places_is_a_panel_per_level_not_a_forest_of_bars(many):
     assert len(visible) == growth["level"].nunique()
     assert not [p for ax in visible for p in ax.patches if isinstance(p, Rectangle) and p.get_height() > 0
                 and p.get_width() < 0.5]  # no grouped bars
-    for ax in visible:  # ranked: the first row (top) has the largest growth
+    names = dict(zip(many["plans"]["name_zh"], many["plans"]["county"]))
+    order = [names[t.get_text().split("（")[0]] for t in visible[0].get_yticklabels()]  # named once, at the left
+    assert sorted(order) == sorted(growth["county"].unique()) and not any(ax.get_yticklabels() for ax in visible[1:])
+    for i, ax in enumerate(visible):  # a column per level; each place's growth on its own row
         level = next(lv for lv in growth["level"].unique() if plots.level_label(lv, "zh") == ax.get_title())
-        part = growth[growth["level"] == level].drop_duplicates("county")
-        assert len(ax.get_yticklabels()) == len(part)
+        part = growth[growth["level"] == level].drop_duplicates("county").set_index("county")["growth_pct"]
+        drawn = {(round(float(x), 6), int(round(y))) for c in ax.collections for x, y in c.get_offsets()}
+        assert {(round(float(v), 6), order.index(c)) for c, v in part.items()} <= drawn
+        if i == 0:  # ranked by the first level: the top row has its largest growth
+            shown = [part[c] for c in order if c in part.index]
+            assert shown == sorted(shown, reverse=True)
+
+
+def test_funding_of_many_places_shares_the_rows_too(many):
+    fig = plots.compare_funding(many["targets"], many["indicators"], many["counties"], plans=many["plans"], lang="en")
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    if len(visible) < 2:
+        pytest.skip("the fixture states fewer than two funding measures alike")
+    assert len(visible[0].get_yticklabels()) >= plots.MANY_PLACES and not any(ax.get_yticklabels() for ax in visible[1:])
+    assert len({ax.get_ylim() for ax in visible}) == 1  # the same rows in every column
+    data = plots.figure_data(fig)
+    assert data["line"].astype(str).str.len().gt(0).all() and "no value labels" in _note(fig)
 
 
 def test_findings_of_many_places_are_counted_not_listed():

@@ -637,6 +637,11 @@ class Comparison(_Report):
     def _draw(self, key: str):
         from . import plots
 
+        return plots.settle_layout(self._figure(key))
+
+    def _figure(self, key: str):
+        from . import plots
+
         t = self.tables
         common = {"plans": t["plans"], "lang": self.lang, "checks": self._checks()}
         args = (t["targets"], t["indicators"], self.counties)

@@ -83,13 +83,21 @@ TEXT = {
 TEXT["zh"].update(
     sources_many="{n} 份规划的原文行；每个数值的文件、行与原文见图旁的 CSV（source_file、line、quote 列）",
     findings_many="红圈标出的数值涉及 {n} 条发现（{kinds}）；每个数值的发现见图旁 CSV 的 finding 列",
-    ranked="各地按目标值排序（无目标值者按基期值）", ranked_growth="各地按增长排序")
+    ranked="各地按目标值排序（无目标值者按基期值）",
+    ranked_growth="每行一地，各学段同一行序：按第一个学段的增长排序（该学段无值的地区随后，按下一学段排序）",
+    unlabelled="逾 {n} 行的分图不逐点标注数值：读横轴，或见 CSV 的 value 列",
+    ranked_rows="每行一地，各分图同一行序：按第一个分图的目标值排序（无目标值者按基期值；该图无值的地区随后，按下一分图排序）")
 TEXT["en"].update(
     sources_many="lines of {n} plans; the file, line and quote of every value are in the CSV beside the figure "
                  "(columns source_file, line, quote)",
     findings_many="the values ringed in red touch {n} findings ({kinds}); each value's findings are in the CSV "
                   "beside the figure (column finding)",
-    ranked="places ranked by target (by baseline where no target is stated)", ranked_growth="places ranked by growth")
+    ranked="places ranked by target (by baseline where no target is stated)",
+    ranked_growth="one row per place, the same rows for every level: ranked by the first level's growth (places "
+                  "that level lacks follow, ranked by the next)",
+    unlabelled="panels of more than {n} rows carry no value labels: read the axis, or the CSV's value column",
+    ranked_rows="one row per place, the same rows in every panel: ranked by the first panel's target (by baseline "
+                "where no target is stated; places that panel lacks follow, ranked by the next panel)")
 UNIT_LABELS = {
     "zh": {"人": "人", "名": "人", "所": "所", "个": "个", "元": "元", "亿元": "亿元", "万元": "万元", "%": "%"},
     "en": {"人": "persons", "名": "persons", "所": "schools", "个": "units", "元": "yuan", "亿元": "100 million yuan",
@@ -420,7 +428,7 @@ def figure_data(fig: Figure) -> pd.DataFrame:
 def _value_rows(ends: pd.DataFrame, figure: str, panel: str, plans, lang) -> list[dict]:
     """Data rows (baseline and target) for dumbbell endpoints."""
     out = []
-    for _, r in ends.iterrows():
+    for r in ends.to_dict("records"):  # records, not iterrows: a Series per row cost more than the row
         for kind in ("baseline", "target"):
             if r[kind] is None or pd.isna(r[kind]):
                 continue
@@ -567,6 +575,26 @@ def wrap_note(note: str, columns: int = 136) -> str:
     if current:
         lines.append(current)
     return "\n".join(lines)
+
+
+def wrap_title(text: str, columns: int) -> str:
+    """:func:`wrap_note` for a narrow panel's title: a word wider than the panel (a Chinese name has no
+    spaces) is cut at the panel's width.
+
+    >>> wrap_title("普通小学在校学生数 · 存量", 8)
+    '普通小学\\n在校学生\\n数 ·\\n存量'
+    """
+    words = []
+    for word in text.split(" "):
+        piece, width = "", 0
+        for ch in word:
+            w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+            if piece and width + w > columns:
+                words.append(piece)
+                piece, width = "", 0
+            piece, width = piece + ch, width + w
+        words.append(piece)
+    return wrap_note(" ".join(words), columns=columns)
 
 
 def no_data_figure(title: str, lang: str = "zh", note: str = "", message: str | None = None) -> Figure:
@@ -767,7 +795,7 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
             ax.scatter(stated, [y + 0.35] * len(stated), s=10, color=OTHERS_COLOR, alpha=0.5, linewidths=0,
                        zorder=2)
             others = others.iloc[0:0]
-        for k, (_, r) in enumerate(others.iterrows()):
+        for k, (_, r) in enumerate(others.iterrows() if len(others) else ()):  # (an empty iterrows costs a copy)
             dy = 0.16 + 0.55 * k / max(1, len(others))  # one name per line: never stacked on each other
             _dumbbell(ax, y + dy, r, color=OTHERS_COLOR, size=18, lw=1)
             x = r["target"] if r["target"] is not None and pd.notna(r["target"]) else r["baseline"]
@@ -785,8 +813,11 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
                 drew_national = True
                 cited.append(str(nat["source"]))
     if mine_rows:
+        # a ranked column of a hundred places is read off the axis: two labels a row would be most of the ink
+        # (and of the drawing time); a short panel keeps them
         _dumbbells(ax, [y for y, _ in mine_rows], [r for _, r in mine_rows], color=PALETTE[0],
-                   size=14 if compact else 55, lw=1.2 if compact else 2.5, annotate=True, findings=findings,
+                   size=14 if compact else 55, lw=1.2 if compact else 2.5,
+                   annotate=not compact or len(groups) <= MANY_PLACES, findings=findings,
                    fontsize=5 if compact else 7)
     if national is not None and not national.empty and label_by == "place" and len(ends):
         hit = national[national["indicator_id"] == ends.iloc[0]["indicator_id"]]
@@ -797,8 +828,7 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
             cited.append(str(nat["source"]))
     ax.set_yticks(range(len(labels)), labels)
     if compact:
-        ax.tick_params(axis="y", labelsize=5.5, length=0)
-        ax.grid(axis="y", lw=0.3)
+        _thin_rows(ax, len(labels))
     ax.set_ylim(len(labels) - (0.15 if focus else 0.4), -0.6)
     ax.margins(x=0.15)
     if legend:
@@ -813,6 +843,27 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
         years = (_one_year(mine["baseline_year"]), _one_year(mine["target_year"])) if len(mine) else (None, None)
         _comparator_legend(ax, list(ends["target_comparator"]), lang, extra=extra, years=years)
     return list(dict.fromkeys(cited))
+
+
+def _thin_rows(ax, n: int) -> None:
+    """The y axis of a ranked column of many places: small names, no tick marks, and the rows' guide lines
+    drawn as one collection (a gridline per tick is an artist per place, drawn again for PNG and SVG).
+
+    Panel titles are set at ``y=1.0``: left to place itself, a title measures every tick label of its axes.
+    """
+    ax.tick_params(axis="y", labelsize=5.5, length=0, left=False)
+    ax.yaxis.set_label_coords(-0.01, 0.5)  # no y label here: not placed by measuring every name at each draw
+    ax.grid(False, axis="y")
+    if n:
+        ax.hlines(range(n), 0, 1, transform=ax.get_yaxis_transform(), colors=matplotlib.rcParams["grid.color"],
+                  linewidths=0.3, zorder=0.5)
+
+
+def _ranked_note(lang: str, key: str, unlabelled: bool) -> str:
+    """'places ranked by …', and when a panel was drawn without value labels, where its values are read."""
+    if not unlabelled:
+        return _t(lang, key)
+    return _t(lang, key) + ("；" if lang == "zh" else "; ") + _t(lang, "unlabelled").format(n=MANY_PLACES)
 
 
 def _dumbbell(ax, y, r, *, color, size, lw, annotate=False, findings: _Findings | None = None,
@@ -1122,10 +1173,15 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
     parts = [rows[(keyed["indicator_id"] == ind) & (keyed["level"] == level) & (keyed["basis"] == basis)
                   & (keyed["measure_type"] == mtype) & (keyed["_unit"] == unit) & (keyed["_span"] == span)]
              for ind, level, basis, unit, mtype, span in keys]
+    if many:
+        return _compare_rows(parts, keys, counties, plans=plans, lang=lang, national=national, places=places,
+                             findings=findings, figure=figure, title=title, note_extra=note_extra,
+                             span_for_rates=span_for_rates)
     n_rows = max([part["county"].nunique() for part in parts] + [1])  # the tallest panel sets the rows' height
     fig, axes = _figure(len(keys), height=1.6 + nrows * ((ROW_IN_MANY if many else ROW_IN) * n_rows + 1.1),
                         ncols=ncols)
     cited, data, comparators = [], [], []
+    unlabelled = False
     measure = MEASURE_LABELS.get(lang, MEASURE_LABELS["zh"])
     for ax, key, part in zip(axes, keys, parts):
         ind, level, basis, unit, mtype, span = key
@@ -1136,6 +1192,7 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
         ends = _place_order(ends, counties, many)
         cited += _dumbbell_panel(ax, ends, lang, national=national, places=places, label_by="place",
                                  findings=findings, legend=False, compact=many)
+        unlabelled |= many and ends["county"].nunique() > MANY_PLACES
         comparators += list(ends["target_comparator"])
         tags = [_name(part.iloc[0], lang, True)]
         if mtype not in ("rate", "other"):
@@ -1146,7 +1203,7 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
             tags.append(_t(lang, basis) + (f"（{', '.join(spans)}）" if lang == "zh" and spans
                                            else f" ({', '.join(spans)})" if spans else ""))
         # a long English name would run into the next panel: wrapped to the panel's width
-        ax.set_title(wrap_note(" · ".join(tags), columns=int(WIDTH_IN / ncols * 8)), fontsize=9)
+        ax.set_title(wrap_note(" · ".join(tags), columns=int(WIDTH_IN / ncols * 8)), fontsize=9, y=1.0)
         ax.tick_params(labelsize=8)
         ax.margins(x=0.3)  # room for the value labels beside the outermost markers
         unit_label = _t(lang, "pct") if unit in RATE_UNITS else UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
@@ -1169,7 +1226,111 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
     if cited:
         note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
     if many:
-        note = _join_notes(_t(lang, "ranked"), note)
+        note = _join_notes(_ranked_note(lang, "ranked", unlabelled), note)
+    _finish(fig, title, _join_notes(note, note_extra, findings.note() if findings else ""), legend=handles)
+    return _attach(fig, data, findings)
+
+
+def _panel_tags(part: pd.DataFrame, key: tuple, lang: str) -> str:
+    """A panel's title: the measure's name, its measure type, its basis and span ('… · 存量 · 累计（2016–2020）')."""
+    _ind, _level, basis, _unit, mtype, _span = key
+    measure = MEASURE_LABELS.get(lang, MEASURE_LABELS["zh"])
+    tags = [_name(part.iloc[0], lang, True)]
+    if mtype not in ("rate", "other"):
+        tags.append(measure.get(mtype, mtype))
+    if basis in ("cumulative", "annual", "per_unit"):
+        spans = sorted({f"{int(a)}–{int(b)}" for a, b in zip(part["span_start"], part["span_end"])
+                        if pd.notna(a) and pd.notna(b)})
+        tags.append(_t(lang, basis) + (f"（{', '.join(spans)}）" if lang == "zh" and spans
+                                       else f" ({', '.join(spans)})" if spans else ""))
+    return " · ".join(tags)
+
+
+def _end_value(ends: pd.DataFrame) -> pd.Series:
+    """The value a place is ranked by in a dumbbell panel: its target, else its baseline."""
+    return ends["target"].astype(float).fillna(ends["baseline"].astype(float))
+
+
+def _shared_order(panels: list[pd.DataFrame], value=_end_value) -> list[str]:
+    """One row order for every panel of a figure: ranked by the first panel's ``value`` (by default the target,
+    else the baseline), highest first; places the first panel lacks follow, ranked by the next panel, and so on."""
+    keyed = []
+    for i, ends in enumerate(panels):
+        if len(ends):
+            keyed.append(pd.DataFrame({"county": ends["county"].to_numpy(), "_panel": i,
+                                       "_value": value(ends).astype(float).to_numpy()}))
+    if not keyed:
+        return []
+    order = pd.concat(keyed, ignore_index=True).sort_values(["_panel", "_value", "county"],
+                                                            ascending=[True, False, True], na_position="last")
+    return list(dict.fromkeys(order["county"]))
+
+
+def _compare_rows(parts, keys, counties, *, plans, lang, national, places, findings, figure, title, note_extra,
+                  span_for_rates) -> Figure:
+    """Many places: the measures side by side as columns, one row per place shared by all of them, the names
+    once at the left (a hundred names per panel were most of the figure and of its drawing time).
+
+    Rows are ranked by the first column (see :func:`_shared_order`), so a place reads across on one line; the
+    CSV keeps each panel's rows ranked by its own values, every value with its file and line.
+    """
+    ends_of = [_ranked(_endpoints(part, plans)) for part in parts]
+    shown = [(key, part, ends) for key, part, ends in zip(keys, parts, ends_of) if not ends.empty]
+    order = _shared_order([ends for _, _, ends in shown])
+    row_of = {c: i for i, c in enumerate(order)}
+    n = max(len(order), 1)
+    fig = Figure(figsize=(WIDTH_IN, 2.4 + ROW_IN_MANY * n), layout="constrained")
+    axes = fig.subplots(1, max(len(shown), 1), squeeze=False).ravel().tolist()
+    ncols = max(len(shown), 1)
+    cited, data, comparators = [], [], []
+    for i, (ax, (key, part, ends)) in enumerate(zip(axes, shown)):
+        ind, level, basis, unit, mtype, span = key
+        ys = [row_of[c] for c in ends["county"]]
+        _dumbbells(ax, ys, ends.to_dict("records"), color=PALETTE[0], size=10, lw=1.0, findings=findings)
+        comparators += list(ends["target_comparator"])
+        hit = national[national["indicator_id"] == ind] if national is not None and not national.empty else None
+        if hit is not None and not hit.empty:
+            nat = hit.iloc[0]
+            ax.axvline(nat["value"], color=NATIONAL_COLOR, ls="--", lw=1.0,
+                       label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
+            cited.append(str(nat["source"]))
+        if i == 0:
+            ax.set_yticks(range(len(order)), [places.get(c, c) for c in order])
+        else:
+            ax.set_yticks([])
+        _thin_rows(ax, len(order))
+        ax.set_ylim(n - 0.4, -0.6)
+        ax.set_title(wrap_title(_panel_tags(part, key, lang), columns=max(8, int(WIDTH_IN / ncols * 15))),
+                     fontsize=6.5, y=1.0)
+        ax.tick_params(axis="x", labelsize=6)
+        ax.margins(x=0.1)
+        unit_label = _t(lang, "pct") if unit in RATE_UNITS else UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
+        if unit in RATE_UNITS:
+            ax.set_xlabel(unit_label, fontsize=7)
+            _min_span(ax, span_for_rates)
+            ax.xaxis.set_major_locator(MaxNLocator(3))
+        else:
+            values = list(ends["baseline"].dropna()) + list(ends["target"].dropna())
+            _log_if_needed(ax, values, "x", unit_label, lang, ratio=10)  # a city beside counties
+            ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+            if ax.get_xscale() == "linear":
+                ax.xaxis.set_major_locator(MaxNLocator(3))
+            ax.xaxis.label.set_fontsize(7)
+        ax.tick_params(axis="x", labelrotation=40)  # narrow columns: '400,000' beside '800,000' would collide
+        for label in ax.get_xticklabels(which="both"):
+            label.set_horizontalalignment("right")
+            label.set_rotation_mode("anchor")
+        if ax.get_legend_handles_labels()[0]:
+            ax.legend(fontsize=5, loc="lower right")
+        data += _value_rows(ends, figure, f"{ind}|{level}|{basis}|{unit}|{span}", plans, lang)
+    handles = _comparator_legend(axes[0], comparators, lang, fig=fig)
+    used = pd.DataFrame(data)
+    note = caption(used.assign(line=used["line"].astype(int)) if len(used) else used, lang)
+    cited = list(dict.fromkeys(cited))
+    if cited:
+        note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
+    note = _join_notes(_t(lang, "ranked_rows") + ("；" if lang == "zh" else "; ")
+                       + _t(lang, "unlabelled").format(n=MANY_PLACES), note)
     _finish(fig, title, _join_notes(note, note_extra, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
 
@@ -1359,46 +1520,52 @@ def _growth_bars(growth, levels, present, plans, lang, findings, spans) -> tuple
 
 
 def _growth_ranked(growth, levels, plans, lang, findings, spans) -> tuple[Figure, list]:
-    """Many places: a panel per level (small multiples), one thin row per place ranked by growth."""
-    ncols = 2 if len(levels) > 1 else 1
-    nrows = -(-len(levels) // ncols)
-    n_rows = max(growth.drop_duplicates(["county", "level"]).groupby("level")["county"].nunique().max(), 1)
-    fig, axes = _figure(len(levels), height=1.6 + nrows * (ROW_IN_MANY * n_rows + 1.0), ncols=ncols)
+    """Many places: a column per level (small multiples) sharing one row per place, ranked by the first level's
+    growth (see :func:`_shared_order`); the names once at the left, values read off the axis (and in the CSV)."""
+    from matplotlib.collections import LineCollection
+
+    # each level's rows visited ranked by its own growth, as the findings are numbered in that order
+    parts = [growth[growth["level"] == level].drop_duplicates("county").sort_values(
+        ["growth_pct", "county"], ascending=[False, True]) for level in levels]
+    order = _shared_order(parts, value=lambda part: part["growth_pct"])
+    row_of = {c: i for i, c in enumerate(order)}
+    n = max(len(order), 1)
+    fig = Figure(figsize=(WIDTH_IN, 2.2 + ROW_IN_MANY * n), layout="constrained")
+    axes = fig.subplots(1, max(len(levels), 1), squeeze=False).ravel().tolist()
+    names = place_labels(plans, growth["county"].unique(), lang)
     comparators = []
-    for ax, level in zip(axes, levels):
-        part = growth[growth["level"] == level].drop_duplicates("county")
-        part = part.sort_values(["growth_pct", "county"], ascending=[False, True]).reset_index(drop=True)
-        ys = list(range(len(part)))
+    for i, (ax, level, part) in enumerate(zip(axes, levels, parts)):
         ax.axvline(0, color="#333333", lw=0.8)
         # stems and markers of a kind drawn in one call each (hundreds of rows: one artist apiece cost seconds)
         stems, points = [], {}
-        for y, r in zip(ys, part.to_dict("records")):
-            v = float(r["growth_pct"])
+        for r in part.to_dict("records"):
+            v, y = float(r["growth_pct"]), row_of[r["county"]]
             stems.append([(0, y), (v, y)])
             points.setdefault(_target_marker(r["comparator"]), []).append((v, y))
-            ax.annotate(f"{v:+.0f}" if round(v) != 0 else "0", (v, y), xytext=(4 if v >= 0 else -4, 0),
-                        textcoords="offset points", ha="left" if v >= 0 else "right", va="center", fontsize=5,
-                        color="#333333")
             comparators.append(r["comparator"])
             if findings is not None:
                 findings.mark(ax, v, y, r["source_file"], r["lines"])
         if stems:
-            from matplotlib.collections import LineCollection
-
             ax.add_collection(LineCollection(stems, colors=PALETTE[0], linewidths=0.6, alpha=0.5, zorder=2,
                                              capstyle="projecting"), autolim=True)
         for marker, xy in points.items():
             xs, hs = zip(*xy)
-            ax.scatter(xs, hs, s=14, color=PALETTE[0], marker=marker, zorder=3)
-        names = place_labels(plans, growth["county"].unique(), lang)
-        ax.set_yticks(ys, [names[c] for c in part["county"]])
-        ax.tick_params(axis="y", labelsize=5.5, length=0)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.set_ylim(len(ys) - 0.4, -0.6)
-        ax.margins(x=0.2)
-        ax.set_title(level_label(level, lang), fontsize=9)
-        ax.set_xlabel(_t(lang, "growth").format(span=spans), fontsize=7)
+            ax.scatter(xs, hs, s=12, color=PALETTE[0], marker=marker, zorder=3)
+        if i == 0:
+            ax.set_yticks(range(len(order)), [names[c] for c in order])
+        else:
+            ax.set_yticks([])
+        _thin_rows(ax, len(order))
+        ax.tick_params(axis="x", labelsize=6)
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.set_ylim(n - 0.4, -0.6)
+        ax.margins(x=0.15)
+        ax.set_title(wrap_title(level_label(level, lang), columns=max(8, int(WIDTH_IN / len(axes) * 15))),
+                     fontsize=7, y=1.0)
+        ax.set_xlabel("%", fontsize=7)
     handles = _comparator_legend(axes[0], comparators, lang, fig=fig, dumbbell=False)
+    fig.planlib_unlabelled = True
+    fig.planlib_axis_note = _t(lang, "growth").format(span=spans)
     return fig, handles
 
 
@@ -1418,7 +1585,8 @@ def compare_growth(targets, indicators, counties: Sequence[str], *, plans=None, 
     else:
         fig, handles = _growth_bars(growth, levels, present, plans, lang, findings, spans)
     lines = growth.assign(line=growth["lines"].str.split(";")).explode("line")
-    ranked = _t(lang, "ranked_growth") if len(counties) > MANY_PLACES else ""
+    ranked = (_ranked_note(lang, "ranked_growth", getattr(fig, "planlib_unlabelled", False))
+              + ("；" if lang == "zh" else "; ") + fig.planlib_axis_note if len(counties) > MANY_PLACES else "")
     _finish(fig, _t(lang, "compare_growth_span").format(span=spans),
             _join_notes(ranked, caption(lines, lang), findings.note() if findings else ""), legend=handles)
     d = _derived(targets, indicators, plans, derived)
@@ -1469,22 +1637,61 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     heights = [rows[(rows["indicator_id"] == k[0]) & (rows["level"] == k[1])]["county"].nunique() for k in rate_keys]
     heights += [g["county"].nunique() for _, g in money_panels]
     row_in = ROW_IN_MANY if many else 0.4
-    fig = Figure(figsize=(WIDTH_IN, 1.8 + sum(row_in * max(h, 1) + 1.1 for h in heights)), layout="constrained")
-    axes = fig.subplots(n, 1, squeeze=False, height_ratios=[row_in * max(h, 1) + 1.1 for h in heights]).ravel().tolist()
+    rate_parts = [rows[(rows["indicator_id"] == k[0]) & (rows["level"] == k[1])] for k in rate_keys]
+    rate_ends = [_place_order(_endpoints(part, plans), counties, many) for part in rate_parts]
+    if many:  # the measures side by side, one row per place shared by all (see _compare_rows)
+        money_sorted = [g.sort_values(["value", "county"], ascending=[False, True]) for _, g in money_panels]
+        order = _shared_order(rate_ends + money_sorted, value=lambda f: _end_value(f) if "target" in f else f["value"])
+        row_of = {c: i for i, c in enumerate(order)}
+        fig = Figure(figsize=(WIDTH_IN, 2.8 + ROW_IN_MANY * max(len(order), 1)), layout="constrained")
+        axes = fig.subplots(1, n, squeeze=False).ravel().tolist()
+    else:
+        order, row_of = [], {}
+        fig = Figure(figsize=(WIDTH_IN, 1.8 + sum(row_in * max(h, 1) + 1.1 for h in heights)), layout="constrained")
+        axes = fig.subplots(n, 1, squeeze=False,
+                            height_ratios=[row_in * max(h, 1) + 1.1 for h in heights]).ravel().tolist()
+    title_size = 6.5 if many else 9
+    wrap = (lambda text: "\n".join(wrap_title(t, max(8, int(WIDTH_IN / n * 15))) for t in text.split("\n"))) \
+        if many else (lambda text: text)
+
+    def place_rows(ax, first: bool) -> None:
+        """Many places: the shared rows, named on the first column only."""
+        if first:
+            ax.set_yticks(range(len(order)), [places.get(c, c) for c in order])
+        else:
+            ax.set_yticks([])
+        _thin_rows(ax, len(order))
+        ax.set_ylim(max(len(order), 1) - 0.4, -0.6)
+        ax.tick_params(axis="x", labelsize=6, labelrotation=40)
+        for label in ax.get_xticklabels():
+            label.set_horizontalalignment("right")
+            label.set_rotation_mode("anchor")
+
     national = _national_for(national, plans, counties)
     places = place_labels(plans, counties, lang)
     data, comparators, cited = [], [], []
+    unlabelled = many
     measure_axes = iter(axes)
-    for key in rate_keys:
+    for key, part, ends in zip(rate_keys, rate_parts, rate_ends):
         ax = next(measure_axes)
         ind, level, basis, unit, mtype, _span = key
-        part = rows[(rows["indicator_id"] == ind) & (rows["level"] == level)]
-        ends = _place_order(_endpoints(part, plans), counties, many)
-        cited += _dumbbell_panel(ax, ends, lang, places=places, label_by="place", national=national, findings=findings,
-                                 legend=False, compact=many)
+        if many:
+            _dumbbells(ax, [row_of[c] for c in ends["county"]], ends.to_dict("records"), color=PALETTE[0], size=10,
+                       lw=1.0, findings=findings)
+            hit = national[national["indicator_id"] == ind] if national is not None and not national.empty else None
+            if hit is not None and not hit.empty:
+                nat = hit.iloc[0]
+                ax.axvline(nat["value"], color=NATIONAL_COLOR, ls="--", lw=1.0,
+                           label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
+                cited.append(str(nat["source"]))
+            place_rows(ax, ax is axes[0])
+            ax.xaxis.set_major_locator(MaxNLocator(3))
+        else:
+            cited += _dumbbell_panel(ax, ends, lang, places=places, label_by="place", national=national,
+                                     findings=findings, legend=False, compact=many)
         comparators += list(ends["target_comparator"])
-        ax.set_title(_name(part.iloc[0], lang, True), fontsize=9)
-        ax.set_xlabel(_t(lang, "pct"), fontsize=8)
+        ax.set_title(wrap(_name(part.iloc[0], lang, True)), fontsize=title_size, y=1.0)
+        ax.set_xlabel(_t(lang, "pct"), fontsize=7 if many else 8)
         _min_span(ax, 10)
         data += _value_rows(ends, "funding", f"{ind}|{level}|{basis}|{unit}", plans, lang)
     name_of = dict(zip(indicators["indicator_id"], indicators["label_en" if lang == "en" else "indicator_zh"]))
@@ -1512,22 +1719,26 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         if len(g) == 1:
             only = _t(lang, "only_one").format(place=places.get(g.iloc[0]["county"], g.iloc[0]["county"]))
             panel_title += f"\n{only}"
-        ys = list(range(len(g)))
+        ys = [row_of[c] for c in g["county"]] if many else list(range(len(g)))
         ax.barh(ys, values, color=PALETTE[1], height=0.6)
+        labelled = not many  # many places: read off the axis (each value in the CSV)
         for y, v, c, (_, r) in zip(ys, values, g["comparator"], g.iterrows()):
-            ax.text(v, y, f" {_cmp_prefix(c)}{_bar_label(v)}", va="center", fontsize=5 if many else 7)
+            if labelled:
+                ax.text(v, y, f" {_cmp_prefix(c)}{_bar_label(v)}", va="center", fontsize=5 if many else 7)
             comparators.append(c)
             if findings is not None:
                 first = str(r["inputs"]).split(";")[0].rsplit(":", 1)
                 findings.mark(ax, v, y, first[0], ";".join(p.rsplit(":", 1)[1] for p in str(r["inputs"]).split(";")))
-        ax.set_yticks(ys, [places.get(c, c) for c in g["county"]])
         if many:
-            ax.tick_params(axis="y", labelsize=5.5, length=0)
-        ax.set_ylim(len(ys) - 0.4, -0.6)
-        ax.set_xlim(0, max(values) * 1.3 if len(values) else 1)
-        ax.set_xlabel(unit_label, fontsize=8)
+            place_rows(ax, ax is axes[0])
+            ax.xaxis.set_major_locator(MaxNLocator(3))
+        else:
+            ax.set_yticks(ys, [places.get(c, c) for c in g["county"]])
+            ax.set_ylim(len(ys) - 0.4, -0.6)
+        ax.set_xlim(0, max(values) * (1.1 if many else 1.3) if len(values) else 1)
+        ax.set_xlabel(unit_label, fontsize=7 if many else 8)
         ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
-        ax.set_title(panel_title, fontsize=9)
+        ax.set_title(wrap(panel_title), fontsize=title_size, y=1.0)
         rows_here = _derived_rows(g, "funding", f"{derived_id}|{ind}|{unit}", plans, lang, targets)
         if derived_id == "stated":  # an amount as stated: its own basis, its words as the quote
             for row in rows_here:
@@ -1549,7 +1760,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     if words and not many:  # many places: each amount's words are in the CSV's quote column
         note = _join_notes(note, _t(lang, "as_stated") + _sep(lang) + "; ".join(dict.fromkeys(words)))
     if many:
-        note = _join_notes(_t(lang, "ranked"), note)
+        note = _join_notes(_ranked_note(lang, "ranked_rows", unlabelled), note)
     _finish(fig, title, _join_notes(note, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
 
@@ -1608,6 +1819,30 @@ COMPARISON_FIGURES = {
 
 # ---------------------------------------------------------------------------------------------
 # saving
+
+
+def settle_layout(fig: Figure, dpi: int = 150) -> Figure:
+    """Work out a figure's constrained layout now, at the resolution its PNG is saved at, and keep it.
+
+    ``savefig`` then draws each format once: with a layout engine set it first draws the whole figure
+    without output, for the PNG and again for the SVG, and a figure of a hundred places' names is mostly
+    text, measured on every pass. Run once, the layout puts the axes where savefig's first pass did (its
+    later passes left them there). Call it when the figure is complete: it is not laid out again.
+    """
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine):
+        return fig
+    shown = fig.get_dpi()
+    fig.set_dpi(dpi)
+    try:
+        engine.execute(fig)
+    finally:
+        fig.set_dpi(shown)
+    with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)
+    return fig
 
 
 def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150) -> list[Path]:
