@@ -79,3 +79,34 @@ def test_count_terms_is_the_plain_tally_on_a_plan():
     assert tc.term_list() == terms
     assert tc.count.tolist() == count and tc.first_line.tolist() == first_line
     assert tc.before_place.tolist() == before
+
+
+def cell_runs_plain(lines: list[str]) -> set[int]:
+    """textmine.cell_runs as it was before it skipped measuring runs too short to be tables."""
+    out: set[int] = set()
+    run: list[int] = []
+    for n, line in enumerate([*lines, "end"], 1):
+        if line.startswith("\t"):
+            if line.strip():
+                run.append(n)
+        elif line.strip():
+            short = sum(len(lines[k - 1].strip()) <= textmine.SHORT_CELL_CHARS for k in run)
+            if len(run) >= textmine.MIN_CELL_RUN and 2 * short >= len(run):
+                out.update(range(run[0], run[-1] + 1))
+            run = []
+    return out
+
+
+def test_cell_runs_and_captions_equal_their_plain_forms_on_random_lines():
+    rng = random.Random(11)
+    pieces = ["\t项目", "\t新建", "\t" + "很长的单元格内容" * 4, "", " ", "\t", "正文。", "表3 指标", "附表 1", " 表2",
+              "\u3000表 5", "表格", "列表4"]
+    found = 0
+    for _ in range(300):
+        lines = [rng.choice(pieces) for _ in range(rng.randint(0, 30))]
+        got = textmine.cell_runs(lines)
+        assert got == cell_runs_plain(lines)
+        found += bool(got)
+        caption = {n for n, line in enumerate(lines, 1) if textmine.TABLE_CAPTION.match(line)}
+        assert caption == {n for n, line in enumerate(lines, 1) if "表" in line and textmine.TABLE_CAPTION.match(line)}
+    assert found > 10  # the random lines hold tables

@@ -185,10 +185,11 @@ def cell_runs(lines: list[str]) -> set[int]:
         if line.startswith("\t"):
             if line.strip():
                 run.append(n)
-        elif line.strip():
-            short = sum(len(lines[k - 1].strip()) <= SHORT_CELL_CHARS for k in run)
-            if len(run) >= MIN_CELL_RUN and 2 * short >= len(run):
-                out.update(range(run[0], run[-1] + 1))
+        elif run and line.strip():
+            if len(run) >= MIN_CELL_RUN:  # (a run too short is no table: no need to measure its cells)
+                short = sum(len(lines[k - 1].strip()) <= SHORT_CELL_CHARS for k in run)
+                if 2 * short >= len(run):
+                    out.update(range(run[0], run[-1] + 1))
             run = []
     return out
 
@@ -204,7 +205,7 @@ def table_lines(plan: PlanText | Document) -> set[int]:
     from ..extract.tables import extract_tables
 
     lines = as_document(plan).lines
-    captions = {n for n, line in enumerate(lines, 1) if TABLE_CAPTION.match(line)}
+    captions = {n for n, line in enumerate(lines, 1) if "表" in line and TABLE_CAPTION.match(line)}
     unread = captions | cell_runs(lines)  # what no table reader takes
     known = getattr(plan, "table_lines", None)  # a Document a parse has read (planlib.build.pipeline.parse_plan)
     if known is not None:
