@@ -343,7 +343,7 @@ def plan_term_counts(plan: PlanText | Document, min_chars: int = 2, segmenter: s
 
 def _small(values: Iterable[int]) -> np.ndarray:
     """Non-negative integers in the smallest unsigned type that holds them (a count is rarely past 65,535)."""
-    a = np.asarray(list(values), dtype=np.int64)
+    a = np.asarray(values if isinstance(values, np.ndarray) else list(values), dtype=np.int64)
     if not a.size:
         return a.astype(np.uint8)
     if a.min() < 0:
@@ -374,7 +374,7 @@ class TermCounts:
     def of(cls, county: str, source_file: str, terms: list[str], count: Iterable[int],
            first_line: Iterable[int], before_place: Iterable[int]) -> "TermCounts":
         joined = "\n".join(terms)
-        if any(not t for t in terms) or joined.count("\n") != max(len(terms) - 1, 0):
+        if "" in terms or joined.count("\n") != max(len(terms) - 1, 0):
             raise ValueError("a term is empty or holds a line break")
         out = cls(county, source_file, joined, _small(count), _small(first_line), _small(before_place))
         if not len(out.count) == len(out.first_line) == len(out.before_place) == len(terms):
