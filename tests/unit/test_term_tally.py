@@ -50,8 +50,10 @@ def test_array_tally_on_lines_without_words():
 def test_a_carriage_return_ending_a_line_falls_back_to_a_cut_a_line():
     lines = [(1, "学前教育普惠\r"), (2, "凤凰镇课后服务"), (4, "凤凰街道\r"), (5, "")]
     tokens, sizes = textmine._cut_lines(lines, "rjieba")
-    assert sizes is not None and sum(sizes) == len(tokens)  # "\r\n" would be one token: not joined
-    same(textmine._tally(lines, 2, "rjieba"), textmine._tally_plain(lines, 2, "rjieba"))
+    assert sizes is None and "\r\n" in tokens  # joined, a line's end is glued to the newline ...
+    tokens, sizes = textmine._cut_lines(lines, "rjieba", joined=False)
+    assert sum(sizes) == len(tokens) and "\n" not in "".join(tokens)
+    same(textmine._tally(lines, 2, "rjieba"), textmine._tally_plain(lines, 2, "rjieba"))  # ... so it cuts a line
 
 
 def test_joined_cut_is_each_lines_cut_and_the_tally_the_plain_one_on_the_five_plans():

@@ -437,7 +437,7 @@ def _arrow_word_sets():
     return pa.array(sorted(stopwords()), pa.string()), pa.array(list(_noise()["place_suffixes"]), pa.string())
 
 
-def _cut_lines(lines: list[tuple[int, str]], segmenter: str) -> tuple[list[str], list[int] | None]:
+def _cut_lines(lines: list[tuple[int, str]], segmenter: str, joined: bool = True) -> tuple[list[str], list[int] | None]:
     """The segmenter's tokens of the lines in order, and how many each line gave (None: the lines were cut
     as one text joined by newlines, and a newline token stands between two lines' tokens).
 
@@ -445,14 +445,14 @@ def _cut_lines(lines: list[tuple[int, str]], segmenter: str) -> tuple[list[str],
     into blocks at every character that is not a Han character, a letter, a digit or one of +#&._%-, and
     take each blank character alone, so a newline comes out as a token of its own and a line's tokens are
     its own cut (tests compare the two ways on the plans and on random text). Should a newline not come
-    out alone, the lines are cut one by one. jieba (slow anyway: the course's cuts) cuts line by line.
+    out alone, :func:`_tally` asks again with ``joined=False``: the lines cut one by one. jieba (slow anyway:
+    the course's cuts) cuts line by line.
     """
     if segmenter == "rjieba":
         cut = rjieba_tokenizer().cut
-        joined = "\n".join(line for _, line in lines)
-        tokens = cut(joined, True)
-        if tokens.count("\n") == joined.count("\n") == len(lines) - 1:
-            return tokens, None
+        text = "\n".join(line for _, line in lines)
+        if joined and text.count("\n") == len(lines) - 1:
+            return cut(text, True), None
         cut_line = lambda line: cut(line, True)  # noqa: E731
     else:
         cut_line = tokenizer().lcut
@@ -464,7 +464,7 @@ def _cut_lines(lines: list[tuple[int, str]], segmenter: str) -> tuple[list[str],
     return tokens, sizes
 
 
-def _tally(lines: Iterable[tuple[int, str]], min_chars: int, segmenter: str):
+def _tally(lines: Iterable[tuple[int, str]], min_chars: int, segmenter: str, joined: bool = True):
     """:func:`_tally_plain` with no Python work per token: the tokens go into one Arrow array, numbered by
     distinct token in order of first occurrence; whether a token is a word, long enough, a stop word or a place
     suffix is asked once per distinct token, and counts, first lines and places are numpy on the codes.
@@ -476,7 +476,7 @@ def _tally(lines: Iterable[tuple[int, str]], min_chars: int, segmenter: str):
     import pyarrow.compute as pc
 
     lines = list(lines)
-    tokens, sizes = _cut_lines(lines, segmenter)
+    tokens, sizes = _cut_lines(lines, segmenter, joined)
     if not tokens:
         return [], [], [], []
     encoded = pc.dictionary_encode(pa.array(tokens, pa.string()))
@@ -489,6 +489,8 @@ def _tally(lines: Iterable[tuple[int, str]], min_chars: int, segmenter: str):
     is_word, is_suffix = flags(is_word), flags(pc.is_in(distinct, value_set=suffixes))
     if sizes is None:  # the index of each token's line: the newlines before it
         line_at = np.cumsum(flags(pc.equal(distinct, "\n"))[codes])
+        if line_at[-1] != len(lines) - 1:  # a newline not cut alone ("\r\n" is one token): a cut a line
+            return _tally(lines, min_chars, segmenter, joined=False)
     else:
         line_at = np.repeat(np.arange(len(sizes)), sizes)
     words = is_word[codes]
