@@ -69,10 +69,10 @@ def model() -> _Model:
     return _model
 
 
-def _best(values: np.ndarray, axis: int = 0) -> np.ndarray:
-    """Index of the greatest value along ``axis``, the last one among equals (the greater state wins a tie)."""
-    n = values.shape[axis]
-    return n - 1 - np.argmax(np.flip(values, axis=axis), axis=axis)
+def _best(values: np.ndarray) -> np.ndarray:
+    """Index of the greatest value along the first axis, the last one among equals
+    (the greater state wins a tie): the argmax of a reversed view, fewer calls than np.flip and np.argmax."""
+    return values.shape[0] - 1 - values[::-1].argmax(axis=0)
 
 
 def viterbi(obs: str, m: _Model | None = None) -> tuple[float, list]:
@@ -91,9 +91,9 @@ def viterbi(obs: str, m: _Model | None = None) -> tuple[float, list]:
         now = np.flatnonzero(states)
         if not len(prev):
             raise ValueError("max() arg is an empty sequence")  # as jieba's search fails
-        scores = (v_prev[:, None] + m.trans[np.ix_(prev, now)]) + m.emit(char)[now][None, :]
-        came = _best(scores, axis=0)
-        v = scores[came, np.arange(len(now))]
+        scores = (v_prev[:, None] + m.trans[prev[:, None], now]) + m.emit(char)[now]
+        came = _best(scores)
+        v = scores.max(axis=0)  # the scores at ``came``: a tie is one value
         back.append((now, prev[came]))
         active = now
     last = _best(v)

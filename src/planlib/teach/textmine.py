@@ -39,7 +39,9 @@ STOPWORDS = "stopwords.txt"
 INSTRUMENTS = "instruments.yml"
 CACHE_FILE = "jieba.cache"
 
-_WORD = re.compile(r"[\u4e00-\u9fffA-Za-z]")
+#: A word holds a letter or a Han character (the characters themselves: Arrow's RE2 reads no \u escapes).
+_WORD_CHARS = "[\u4e00-\u9fffA-Za-z]"
+_WORD = re.compile(_WORD_CHARS)
 _SENTENCE = re.compile(r"[^。！？；!?;]*[。！？；!?;]?")
 
 _tokenizer: jieba.Tokenizer | None = None
@@ -183,10 +185,11 @@ def cell_runs(lines: list[str]) -> set[int]:
         if line.startswith("\t"):
             if line.strip():
                 run.append(n)
-        elif line.strip():
-            short = sum(len(lines[k - 1].strip()) <= SHORT_CELL_CHARS for k in run)
-            if len(run) >= MIN_CELL_RUN and 2 * short >= len(run):
-                out.update(range(run[0], run[-1] + 1))
+        elif run and line.strip():
+            if len(run) >= MIN_CELL_RUN:  # (a run too short is no table: no need to measure its cells)
+                short = sum(len(lines[k - 1].strip()) <= SHORT_CELL_CHARS for k in run)
+                if 2 * short >= len(run):
+                    out.update(range(run[0], run[-1] + 1))
             run = []
     return out
 
@@ -202,7 +205,7 @@ def table_lines(plan: PlanText | Document) -> set[int]:
     from ..extract.tables import extract_tables
 
     lines = as_document(plan).lines
-    captions = {n for n, line in enumerate(lines, 1) if TABLE_CAPTION.match(line)}
+    captions = {n for n, line in enumerate(lines, 1) if "表" in line and TABLE_CAPTION.match(line)}
     unread = captions | cell_runs(lines)  # what no table reader takes
     known = getattr(plan, "table_lines", None)  # a Document a parse has read (planlib.build.pipeline.parse_plan)
     if known is not None:
@@ -340,7 +343,7 @@ def plan_term_counts(plan: PlanText | Document, min_chars: int = 2, segmenter: s
 
 def _small(values: Iterable[int]) -> np.ndarray:
     """Non-negative integers in the smallest unsigned type that holds them (a count is rarely past 65,535)."""
-    a = np.asarray(list(values), dtype=np.int64)
+    a = np.asarray(values if isinstance(values, np.ndarray) else list(values), dtype=np.int64)
     if not a.size:
         return a.astype(np.uint8)
     if a.min() < 0:
@@ -371,7 +374,7 @@ class TermCounts:
     def of(cls, county: str, source_file: str, terms: list[str], count: Iterable[int],
            first_line: Iterable[int], before_place: Iterable[int]) -> "TermCounts":
         joined = "\n".join(terms)
-        if any(not t for t in terms) or joined.count("\n") != max(len(terms) - 1, 0):
+        if "" in terms or joined.count("\n") != max(len(terms) - 1, 0):
             raise ValueError("a term is empty or holds a line break")
         out = cls(county, source_file, joined, _small(count), _small(first_line), _small(before_place))
         if not len(out.count) == len(out.first_line) == len(out.before_place) == len(terms):
@@ -401,12 +404,19 @@ def count_terms(plan: PlanText | Document, min_chars: int = 2, segmenter: str = 
     """One plan's term counts as :class:`TermCounts` (see :func:`term_frequencies` for what is counted)."""
     if segmenter not in SEGMENTERS:
         raise ValueError(f"segmenter must be one of {SEGMENTERS}, not {segmenter!r}")
+    terms, count, first_line, before_place = _tally(_body_lines(plan), min_chars, segmenter)
+    return TermCounts.of(plan.slug, plan.source_file, terms, count, first_line, before_place)
+
+
+def _tally_plain(lines: Iterable[tuple[int, str]], min_chars: int, segmenter: str):
+    """(terms in order of first occurrence, counts, first lines, times before a place suffix) of numbered
+    lines, word by word: the readable definition that :func:`_tally` computes on arrays (tests compare the two)."""
     suffixes = frozenset(_noise()["place_suffixes"])
     stop = stopwords()
     kept: list[str] = []  # every counted word, in text order
     kept_lines: list[int] = []
     placed: list[str] = []  # the counted words that stand right before a place suffix
-    for n, line in _body_lines(plan):
+    for n, line in lines:
         words = _words(line, segmenter)
         pairs = [(w, a) for w, a in zip(words, words[1:] + [""]) if len(w) >= min_chars and w not in stop]
         kept += [w for w, _ in pairs]
@@ -415,8 +425,89 @@ def count_terms(plan: PlanText | Document, min_chars: int = 2, segmenter: str = 
     counts = Counter(kept)
     before_place = Counter(placed)
     first_line = {w: n for w, n in zip(reversed(kept), reversed(kept_lines))}  # the first line wins
-    return TermCounts.of(plan.slug, plan.source_file, list(counts), counts.values(),
-                         [first_line[t] for t in counts], [before_place[t] for t in counts])
+    terms = list(counts)
+    return terms, list(counts.values()), [first_line[t] for t in terms], [before_place[t] for t in terms]
+
+
+@lru_cache(maxsize=None)
+def _arrow_word_sets():
+    """The stop words and the place suffixes as Arrow arrays, for :func:`_tally`'s look-ups."""
+    import pyarrow as pa
+
+    return pa.array(sorted(stopwords()), pa.string()), pa.array(list(_noise()["place_suffixes"]), pa.string())
+
+
+def _cut_lines(lines: list[tuple[int, str]], segmenter: str, joined: bool = True) -> tuple[list[str], list[int] | None]:
+    """The segmenter's tokens of the lines in order, and how many each line gave (None: the lines were cut
+    as one text joined by newlines, and a newline token stands between two lines' tokens).
+
+    rjieba cuts the joined lines in one call (a call a line costs a fifth more). Both segmenters cut text
+    into blocks at every character that is not a Han character, a letter, a digit or one of +#&._%-, and
+    take each blank character alone, so a newline comes out as a token of its own and a line's tokens are
+    its own cut (tests compare the two ways on the plans and on random text). Should a newline not come
+    out alone, :func:`_tally` asks again with ``joined=False``: the lines cut one by one. jieba (slow anyway:
+    the course's cuts) cuts line by line.
+    """
+    if segmenter == "rjieba":
+        cut = rjieba_tokenizer().cut
+        text = "\n".join(line for _, line in lines)
+        if joined and text.count("\n") == len(lines) - 1:
+            return cut(text, True), None
+        cut_line = lambda line: cut(line, True)  # noqa: E731
+    else:
+        cut_line = tokenizer().lcut
+    tokens, sizes = [], []
+    for _, line in lines:
+        got = cut_line(line)
+        tokens += got
+        sizes.append(len(got))
+    return tokens, sizes
+
+
+def _tally(lines: Iterable[tuple[int, str]], min_chars: int, segmenter: str, joined: bool = True):
+    """:func:`_tally_plain` with no Python work per token: the tokens go into one Arrow array, numbered by
+    distinct token in order of first occurrence; whether a token is a word, long enough, a stop word or a place
+    suffix is asked once per distinct token, and counts, first lines and places are numpy on the codes.
+
+    A counted token is counted at each of its occurrences, so the counted terms' order of first occurrence is
+    the order of their codes, and a term's first occurrence is where its code exceeds all the codes before it.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lines = list(lines)
+    tokens, sizes = _cut_lines(lines, segmenter, joined)
+    if not tokens:
+        return [], [], [], []
+    encoded = pc.dictionary_encode(pa.array(tokens, pa.string()))
+    distinct, codes = encoded.dictionary, encoded.indices.to_numpy(zero_copy_only=False)
+    stop, suffixes = _arrow_word_sets()
+    flags = lambda a: np.asarray(a.to_numpy(zero_copy_only=False), dtype=bool)  # noqa: E731
+    is_word = pc.match_substring_regex(distinct, _WORD_CHARS)  # a letter or Han character: not blank either
+    counted = flags(pc.and_(pc.and_(is_word, pc.greater_equal(pc.utf8_length(distinct), min_chars)),
+                            pc.invert(pc.is_in(distinct, value_set=stop))))
+    is_word, is_suffix = flags(is_word), flags(pc.is_in(distinct, value_set=suffixes))
+    if sizes is None:  # the index of each token's line: the newlines before it
+        line_at = np.cumsum(flags(pc.equal(distinct, "\n"))[codes])
+        if line_at[-1] != len(lines) - 1:  # a newline not cut alone ("\r\n" is one token): a cut a line
+            return _tally(lines, min_chars, segmenter, joined=False)
+    else:
+        line_at = np.repeat(np.arange(len(sizes)), sizes)
+    words = is_word[codes]
+    codes, line_at = codes[words], line_at[words]  # the words, in text order
+    before = np.zeros(len(codes), dtype=bool)  # the next word, on the same line, is a place suffix
+    before[:-1] = is_suffix[codes[1:]] & (line_at[1:] == line_at[:-1])
+    keep = counted[codes]
+    codes, line_at, before = codes[keep], line_at[keep], before[keep]
+    if not len(codes):
+        return [], [], [], []
+    first = np.ones(len(codes), dtype=bool)
+    first[1:] = codes[1:] > np.maximum.accumulate(codes)[:-1]
+    found = codes[first]  # rising: the counted terms by first occurrence
+    numbers = np.fromiter((n for n, _ in lines), dtype=np.int64, count=len(lines))
+    count = np.bincount(codes, minlength=len(distinct))[found]
+    placed = np.bincount(codes[before], minlength=len(distinct))[found]
+    return distinct.take(pa.array(found)).to_pylist(), count, numbers[line_at[first]], placed
 
 
 NOISE = "text_noise.yml"
