@@ -9,12 +9,13 @@ findings, self-description and term counts), stored under a key made of
   every file in ``planlib/data``: the rules, dictionaries and word lists a parse reads).
 
 So a changed file, a new planlib, or an edited rule or dictionary is parsed afresh; a removed file
-is simply not asked for. What reads the whole corpus (corrections, checks across sources, the
-comparison, derived measures, distinctive terms, ``sources.csv``) is never cached: a build reruns
-it from the entries. Entries are written through a temporary file and renamed (a reader never
+is simply not asked for. What reads the whole corpus (corrections, the comparison, derived measures,
+distinctive terms, ``sources.csv``) is never cached: a build reruns it from the entries. The cross-row
+checks look at one plan at a time: their findings are kept by the same keys (``checks.pkl``:
+:class:`ChecksMemo`), so a rebuild checks only the plans that changed or that a correction touches. Entries are written through a temporary file and renamed (a reader never
 sees half an entry); each starts with a checksum of its content, and an entry that does not match
 it (cut short, damaged) is ignored with a warning and the plan parsed again. planlib writes only
-``plans/*.pkl`` (and their temporaries), a ``CACHEDIR.TAG`` and the terms step's part-of-speech tags
+``plans/*.pkl`` (and their temporaries), ``checks.pkl``, a ``CACHEDIR.TAG`` and the terms step's part-of-speech tags
 (``noise_terms.json``: :class:`planlib.teach.textmine.NoiseMemo`) in the folder, and deletes nothing;
 ``rm -r .cache/planlib`` empties it.
 
@@ -83,6 +84,55 @@ def code_fingerprint(package: Path | None = None) -> str:
     return h.hexdigest()
 
 
+def result_key(digest: str, cited: str) -> str:
+    """The key of a plan whose bytes have the SHA-256 ``digest`` and which is cited as ``cited``, for this planlib."""
+    return hashlib.sha256(f"{digest}\0{cited}\0{code_fingerprint()}".encode()).hexdigest()
+
+
+#: In the cache folder: each plan's cross-row check findings (:class:`ChecksMemo`).
+CHECKS_MEMO = "checks.pkl"
+
+
+class ChecksMemo:
+    """Each plan's cross-row check findings (:func:`planlib.build.checks.cross_row_findings`) by the plan's key.
+
+    The checks look at one plan's rows at a time, and a plan's rows are what its key says (its
+    bytes, name and this planlib's code, rules and dictionary), so a rebuild checks only the plans that
+    changed; a plan a correction touches is always checked again (its rows are not the parsed ones).
+    One file, replaced whole by each build with the plans of that build (a removed plan drops out);
+    an unreadable one is taken as empty.
+    """
+
+    def __init__(self, folder: str | Path):
+        self.path = Path(folder) / CHECKS_MEMO
+        try:
+            data = self.path.read_bytes()
+            head = len(MAGIC)
+            if not data.startswith(MAGIC) or hashlib.sha256(data[head + 32:]).digest() != data[head:head + 32]:
+                raise ValueError("damaged")
+            self.plans: dict[str, dict] = pickle.loads(_decompress(data[head + 32:]))
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError, struct.error):
+            self.plans = {}
+
+    def get(self, key: str) -> dict | None:
+        return self.plans.get(key)
+
+    def save(self, plans: dict[str, dict]) -> None:
+        """Replace the memo with ``plans`` (key -> findings); a cache that cannot be written only warns."""
+        payload = _compress(pickle.dumps(plans, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp = self.path.with_name(f".{self.path.name}-{secrets.token_hex(4)}.tmp")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_new(tmp, MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, self.path)
+        except OSError as exc:
+            warnings.warn(f"{self.path.parent}: cannot write the cache ({exc.strerror or exc}); the build goes on "
+                          "without it", CacheWarning, stacklevel=2)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
+
+
 def encode_entry(result) -> bytes:
     """``result`` as a cache entry's bytes: :data:`MAGIC`, the SHA-256 of the rest, the compressed pickle.
 
@@ -118,7 +168,7 @@ class PlanCache:
 
         digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         cited = PlanText(path=Path(path), text="", encoding="", sha256="", n_bytes=0, lines=()).source_file
-        key = hashlib.sha256(f"{digest}\0{cited}\0{code_fingerprint()}".encode()).hexdigest()
+        key = result_key(digest, cited)
         self._digests[key] = digest
         return key
 
