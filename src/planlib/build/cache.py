@@ -38,7 +38,7 @@ import pyarrow as pa
 
 from .. import __version__
 
-MAGIC = b"planlib-cache 3\n"  # then the SHA-256 of the rest, then the codec's name, the pickle's size, the compressed pickle
+MAGIC = b"planlib-cache 4\n"  # then the SHA-256 of the rest, then the codec's name, the pickle's size, the compressed pickle
 #: Marks the folder as a cache for backup tools (https://bford.info/cachedir/).
 TAG = "CACHEDIR.TAG"
 TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"

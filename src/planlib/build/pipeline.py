@@ -195,6 +195,27 @@ class PlanResult:
     term_counts: TermCounts  # teach.textmine.count_terms of this plan: compact (a corpus holds thousands)
     derived_text: str | None = None  # the text read from a web page, Word file, PDF … (None for a plan text)
 
+    _TABLES = ("targets", "internal", "schools")
+
+    def __getstate__(self) -> dict:
+        """Pickled with its tables as Arrow IPC streams: read back 4 times faster than pickled tables
+        (a driver reads thousands: from workers and from the cache)."""
+        state = dict(self.__dict__)
+        for name in self._TABLES:
+            table = state[name]
+            if isinstance(table, pa.Table):
+                sink = pa.BufferOutputStream()
+                with pa.ipc.new_stream(sink, table.schema) as writer:
+                    writer.write_table(table)
+                state[name] = sink.getvalue()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name in self._TABLES:
+            if isinstance(state.get(name), pa.Buffer):
+                state[name] = pa.ipc.open_stream(state[name]).read_all()
+        self.__dict__.update(state)
+
 
 #: The parser's working columns the corpus-wide checks read (see :func:`planlib.build.checks.run_checks`).
 INTERNAL_COLUMNS = ("_row_line", "_parent_line", "_section")
