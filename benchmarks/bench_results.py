@@ -2,8 +2,8 @@
 
 For the first N plans of a raw folder (default: N generated plans in a temporary folder) it prints, per
 plan, the CPU seconds of planlib.build.pipeline.plan_result and of its parts (parse_plan, term
-counts, the rest: the result's tables), the pickled size of a result (what a worker process sends to
-the driver), the CPU of PlanCache.put and .get and an entry's size on disk; then the CPU of the
+counts, the rest: the result's tables), the pickled size of a result, the CPU of making its cache entry (in the worker, which sends
+those bytes), of decoding it and writing it (in the driver: PlanCache.put given the entry), of PlanCache.get and an entry's size on disk; then the CPU of the
 corpus-wide assembly from those results (pipeline.assemble_tables: concatenation, corrections,
 checks, derived, comparison, schema) and the memory the results hold (Python heap by tracemalloc, plus Arrow's
 allocations).
@@ -65,11 +65,20 @@ def main() -> None:
             sizes.append(len(pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL)))
             results.append(r)
         cache = cache_mod.PlanCache(Path(tmp) / "cache")
-        put_s, get_s, entry = [], [], []
+        put_s, get_s, entry, encode_s, decode_s = [], [], [], [], []
+        encode = getattr(cache_mod, "encode_entry", None)  # a worker's entry, which the driver writes as it is
         for path, r in zip(files, results):
             key = cache.key(path)
+            data = None
+            if encode is not None:
+                t0 = time.process_time()
+                data = encode(r)
+                encode_s.append(time.process_time() - t0)
+                t0 = time.process_time()
+                cache_mod.decode_entry(data, check=False)
+                decode_s.append(time.process_time() - t0)
             t0 = time.process_time()
-            cache.put(key, r)
+            cache.put(key, r) if data is None else cache.put(key, r, data)
             put_s.append(time.process_time() - t0)
             entry.append(cache._entry(key).stat().st_size)
             t0 = time.process_time()
@@ -96,6 +105,9 @@ def main() -> None:
     print(f"  plan_result {ms(total_s):7.1f}  = parse_plan {ms(parse_s):.1f} + term counts {ms(terms_s):.1f}"
           f" + result tables {ms(rest):.1f}")
     print(f"  pickled result {statistics.mean(sizes) / 1024:7.1f} KB a plan (mean), {max(sizes) / 1024:.1f} KB largest")
+    if encode_s:
+        print(f"  entry made in the worker {ms(encode_s):7.2f} ms; in the driver: decoded {ms(decode_s):.2f} ms, "
+              f"written to the cache {ms(put_s):.2f} ms")
     print(f"  cache put {ms(put_s):7.2f} ms, get {ms(get_s):.2f} ms, entry {statistics.mean(entry) / 1024:.1f} KB a plan")
     print(f"  results held in the driver: {heap / 2**20:.1f} MB (Python heap + Arrow) ({heap / n / 1024:.1f} KB a plan)")
     print(f"  assemble_tables: {assemble:.2f} s CPU for {n} plans ({1000 * assemble / n:.1f} ms a plan)")

@@ -132,7 +132,8 @@ def test_a_damaged_cache_entry_is_reparsed_with_a_warning(tmp_path, monkeypatch)
     assert parsed == ["p01.txt"]
     _same_bytes(tmp_path / "first", tmp_path / "again")
     assert PlanCache(cache).get(PlanCache(cache).key(raw / "p01.txt")) is not None  # written anew
-    assert sorted(p.name for p in cache.iterdir()) == ["CACHEDIR.TAG", "noise_terms.json", "plans"]  # + the terms' tags
+    # + the terms' tags and the checks' findings
+    assert sorted(p.name for p in cache.iterdir()) == ["CACHEDIR.TAG", "checks.pkl", "noise_terms.json", "plans"]
     assert not [p for p in (cache / "plans").iterdir() if p.suffix != ".pkl"]  # no temporary left
 
 

@@ -356,9 +356,60 @@ def unnamed_numbers(t: pd.DataFrame) -> list[dict]:
     return out
 
 
-def run_checks(targets: pd.DataFrame, internal: pd.DataFrame | None, findings: list[dict]) -> pd.DataFrame:
-    """All findings as the `checks` table: those found while reading plus the cross-row checks."""
+#: The cross-row checks, in the order their findings enter the `checks` table. Each looks at the rows of one
+#: source file at a time, so a plan's findings can be kept (a build's cache) and merged with others'.
+CROSS_ROW = ("change_mismatch", "sum_mismatch", "cross_source_conflict", "out_of_range", "unnamed_indicator")
+
+
+def cross_row_findings(t: pd.DataFrame) -> dict[str, list[dict]]:
+    """The findings of each :data:`CROSS_ROW` check on the rows ``t`` (prepared by :func:`run_checks`)."""
+    return {"change_mismatch": change_mismatches(t), "sum_mismatch": sum_mismatches(t),
+            "cross_source_conflict": cross_source_conflicts(t), "out_of_range": out_of_range(t),
+            "unnamed_indicator": unnamed_numbers(t)}
+
+
+def _by_place(f: dict) -> tuple:
+    """county (missing last), then source_file: how the grouped checks order their groups across plans."""
+    return (f["county"] is None, f["county"] or "", f["source_file"])
+
+
+def merge_findings(parts: list[dict[str, list[dict]]], plan_order: dict[str, int]) -> list[dict]:
+    """The findings of several plans' :func:`cross_row_findings` in the order one run over all their rows gives.
+
+    Each check orders its groups by keys that start with the place (county, source file), or, for
+    :func:`out_of_range`, by row, and the rows come plan by plan (``plan_order``: source_file -> position);
+    within a plan the order is the plan's own. So a stable sort of the plans' findings by that key is the
+    order of one run over the whole table.
+    """
+    out = []
+    for check in CROSS_ROW:
+        found = [f for part in parts for f in part.get(check, ())]
+        if check == "change_mismatch":
+            found.sort(key=lambda f: f["source_file"])
+        elif check == "out_of_range":
+            found.sort(key=lambda f: plan_order[f["source_file"]])
+        else:
+            found.sort(key=_by_place)
+        out += found
+    return out
+
+
+def run_checks(targets: pd.DataFrame, internal: pd.DataFrame | None, findings: list[dict],
+               known: dict[str, dict[str, list[dict]]] | None = None,
+               found: dict[str, dict[str, list[dict]]] | None = None) -> pd.DataFrame:
+    """All findings as the `checks` table: those found while reading plus the cross-row checks.
+
+    ``known``: source_file -> that plan's :func:`cross_row_findings`, kept from an earlier build, for
+    plans whose rows are the same: their rows are not checked again. ``found``, when given, receives
+    source_file -> :func:`cross_row_findings` of each plan checked here (for the next build).
+    """
     key = ["source_file", "line", "char_start"]
+    plan_order = {f: i for i, f in enumerate(pd.unique(targets["source_file"].to_numpy(dtype=object)))}
+    if known:
+        fresh = as_mask(~targets["source_file"].isin(list(known)))
+        targets = targets[fresh]
+        if internal is not None and not internal.empty:
+            internal = internal[as_mask(~internal["source_file"].isin(list(known)))]
     t = targets.assign(table_id=targets["table_id"].fillna(""), indicator_id=targets["indicator_id"].fillna(""))
     cols = [c for c in ("_row_line", "_parent_line", "_section")
             if internal is not None and not internal.empty and c in internal.columns]
@@ -366,12 +417,15 @@ def run_checks(targets: pd.DataFrame, internal: pd.DataFrame | None, findings: l
     for col in ("_row_line", "_parent_line", "_section"):
         t[col] = keyed[col].to_numpy() if col in cols else pd.NA  # one row per target: the key is unique
     t["section_path"] = t["_section"]  # namedtuples (itertuples) cannot carry a leading underscore
-    rows = list(findings)
-    rows += change_mismatches(t)
-    rows += sum_mismatches(t)
-    rows += cross_source_conflicts(t)
-    rows += out_of_range(t)
-    rows += unnamed_numbers(t)
+    checked = cross_row_findings(t)
+    del t, keyed
+    per_plan: dict[str, dict[str, list[dict]]] = {f: {} for f in pd.unique(targets["source_file"].to_numpy(dtype=object))}
+    for check, rows in checked.items():
+        for f in rows:
+            per_plan[f["source_file"]].setdefault(check, []).append(f)
+    if found is not None:
+        found.update(per_plan)
+    rows = list(findings) + merge_findings([*per_plan.values(), *(known or {}).values()], plan_order)
     df = pd.DataFrame(rows) if rows else schema.empty_frame("checks")
     df = schema.conform(df, "checks")
     order = {"error": 0, "warning": 1, "info": 2}

@@ -38,21 +38,27 @@ def default_jobs() -> int:
     return os.cpu_count() or 1
 
 
-def _parse_one(path: str, project_root: str | None = None):
-    """Run in a worker: ``("ok", PlanResult)`` or ``("error", message naming the file)``.
+def _parse_one(path: str, project_root: str | None = None, encode: bool = True):
+    """Run in a worker: ``("ok", entry)`` or ``("error", message naming the file)``.
 
+    ``entry``: the plan's PlanResult as the cache stores it (:func:`planlib.build.cache.encode_entry`),
+    made once here: the driver writes these bytes to the cache as they are and decodes them,
+    rather than unpickling the result and serialising it again (``encode=False``: the PlanResult
+    itself, for a build in one process without a cache).
     An unusable plan is a PlanlibError whose message names the file (and line); anything else
     is a bug, reported with the file and the place in planlib where it happened.
     ``project_root``: the driver's project root, for a Dask worker that runs from another checkout
     (``source_file`` is cited relative to it).
     """
     from .. import paths
+    from .cache import encode_entry
     from .pipeline import plan_result
 
     if project_root is not None and Path(project_root) != paths.PROJECT_ROOT:
         paths.PROJECT_ROOT = Path(project_root)
     try:
-        return "ok", plan_result(path)
+        result = plan_result(path)
+        return "ok", encode_entry(result) if encode else result
     except PlanlibError as exc:
         return "error", str(exc)
     except Exception as exc:  # a bug: say where, without a traceback per worker
@@ -143,9 +149,9 @@ class _CtrlC:
 _POLL = 0.25  # seconds between looks at a pressed Ctrl-C while the driver waits for a result
 
 
-def _run_serial(paths: list[str]) -> Iterator[tuple[int, tuple]]:
+def _run_serial(paths: list[str], encode: bool) -> Iterator[tuple[int, tuple]]:
     for i, path in enumerate(paths):
-        yield i, _parse_one(path)
+        yield i, _parse_one(path, encode=encode)
 
 
 def _run_pool(paths: list[str], jobs: int) -> Iterator[tuple[int, tuple]]:
@@ -270,7 +276,7 @@ def collect_results(files: list[Path], jobs: int = 1, cache_dir: Path | None = N
     """One PlanResult per file, in the order of ``files``; raise PlanlibError naming every bad file."""
     from tqdm import tqdm
 
-    from .cache import PlanCache
+    from .cache import PlanCache, decode_entry
 
     if jobs < 1:
         raise PlanlibError("--jobs must be at least 1")
@@ -287,7 +293,7 @@ def collect_results(files: list[Path], jobs: int = 1, cache_dir: Path | None = N
     if cluster:
         stream = _run_dask(paths, cluster, jobs)
     elif jobs == 1 or len(todo) <= 1:
-        stream = _run_serial(paths)
+        stream = _run_serial(paths, encode=cache is not None)
     else:
         stream = _run_pool(paths, min(jobs, len(todo)))
     with tqdm(total=len(todo), desc="plans", unit="plan", disable=None if progress else True, leave=False,
@@ -297,9 +303,10 @@ def collect_results(files: list[Path], jobs: int = 1, cache_dir: Path | None = N
             bar.set_postfix_str(files[i].name, refresh=False)
             bar.update()
             if status == "ok":
-                results[i] = value
+                entry = value if isinstance(value, bytes) else None
+                results[i] = decode_entry(entry, check=False) if entry is not None else value
                 if cache is not None:
-                    cache.put(keys[i], value)
+                    cache.put(keys[i], results[i], entry)
             else:
                 errors[i] = value
             if on_result is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -195,6 +196,27 @@ class PlanResult:
     term_counts: TermCounts  # teach.textmine.count_terms of this plan: compact (a corpus holds thousands)
     derived_text: str | None = None  # the text read from a web page, Word file, PDF … (None for a plan text)
 
+    _TABLES = ("targets", "internal", "schools")
+
+    def __getstate__(self) -> dict:
+        """Pickled with its tables as Arrow IPC streams: read back 4 times faster than pickled tables
+        (a driver reads thousands: from workers and from the cache)."""
+        state = dict(self.__dict__)
+        for name in self._TABLES:
+            table = state[name]
+            if isinstance(table, pa.Table):
+                sink = pa.BufferOutputStream()
+                with pa.ipc.new_stream(sink, table.schema) as writer:
+                    writer.write_table(table)
+                state[name] = sink.getvalue()
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        for name in self._TABLES:
+            if isinstance(state.get(name), pa.Buffer):
+                state[name] = pa.ipc.open_stream(state[name]).read_all()
+        self.__dict__.update(state)
+
 
 #: The parser's working columns the corpus-wide checks read (see :func:`planlib.build.checks.run_checks`).
 INTERNAL_COLUMNS = ("_row_line", "_parent_line", "_section")
@@ -266,34 +288,41 @@ def build_tables(raw_dir: Path, corrections_file: Path | None = CORRECTIONS_FILE
             r.schools = _with_text_file(r.schools, cited)
             if derived is not None:
                 derived[r.slug] = r.derived_text
-    return assemble_tables(results, raw_dir, corrections_file, cache_dir=cache_dir, on_comparison=on_comparison)
+    return assemble_tables(results, raw_dir, corrections_file, cache_dir=cache_dir, on_comparison=on_comparison,
+                           release=True)
 
 
 def assemble_tables(results: list[PlanResult], raw_dir: Path,
                     corrections_file: Path | None = CORRECTIONS_FILE,
-                    cache_dir: Path | None = None,
+                    cache_dir: Path | None = None, release: bool = False,
                     on_comparison: Callable[[pd.DataFrame], None] | None = None) -> dict[str, pd.DataFrame]:
     """The corpus-wide steps on per-plan results (in file order): corrections, plans, derived, comparison, checks, terms.
 
-    ``cache_dir``: the build cache, where the terms step keeps what it tagged (:func:`terms_from_counts`).
+    ``cache_dir``: the build cache, where the terms step keeps what it tagged (:func:`terms_from_counts`)
+    and the checks each plan's findings (:class:`planlib.build.cache.ChecksMemo`).
+    ``release``: drop each result's rows and term counts once they are folded into the corpus's tables
+    (the caller's results are emptied), so that the build does not hold them twice.
     ``on_comparison``: called with the comparison table as soon as it is final (before the checks and
     the terms are made), so that comparison.xlsx can be written meanwhile by another process.
     """
-    from .checks import run_checks
     from .comparison import comparison_table
     from .corrections import apply_corrections, read_corrections
     from .derived import derived_tables
     from ..extract.dictionary import indicators_frame
     from ..extract.metadata import SOURCE_FIELDS, read_sources
 
-    def finished(df: pd.DataFrame, name: str) -> pd.DataFrame:
-        return schema.validate(schema.conform(df.reset_index(drop=True), name), name)
+    def finished(df: pd.DataFrame, name: str) -> pd.DataFrame:  # conformed and validated, copied only if need be
+        return schema.validate(_conformed(_reindexed(df), name), name)
 
     sources = read_sources(raw_dir)
     targets = schema.frame_from_arrow([r.targets for r in results], "targets")
+    internal = _internal_frame([r.internal for r in results])
+    schools = schema.frame_from_arrow([r.schools for r in results], "schools")
+    if release:
+        for r in results:
+            r.targets = r.internal = r.schools = None
     corrections = read_corrections(corrections_file) if corrections_file else None
     targets, correction_findings = apply_corrections(targets, corrections)
-    internal = _internal_frame([r.internal for r in results])
     findings = [f for r in results for f in r.findings] + correction_findings
     plans = []
     for r in results:
@@ -305,25 +334,86 @@ def assemble_tables(results: list[PlanResult], raw_dir: Path,
         row["source_file"] = r.source_file
         plans.append(row)
     # what the comparison is made of first, so that it is final before the checks and the terms
-    early = {"targets": finished(targets.sort_values(["source_file", "line", "char_start"], kind="stable"), "targets"),
+    early = {"targets": finished(_sorted_rows(targets), "targets"),
              "indicators": finished(indicators_frame(), "indicators"),
              "plans": finished(pd.DataFrame(plans).sort_values("county", kind="stable"), "plans")}
     derived, missing = derived_tables(early["targets"], early["indicators"], early["plans"])
-    derived = schema.validate(schema.conform(derived, "derived"), "derived")
-    missing = schema.validate(schema.conform(missing, "derived_missing"), "derived_missing")
+    derived = finished(derived, "derived")
+    missing = finished(missing, "derived_missing")
     comparison = comparison_table(early["targets"], derived)
     if on_comparison is not None:
         on_comparison(comparison)
-    checks = run_checks(targets, internal, findings)
+    checks = _checks(targets, internal, findings, results, correction_findings, cache_dir)
+    del targets, internal
+    terms = terms_from_counts([r.term_counts for r in results], raw_dir, cache_dir=cache_dir)
+    if release:
+        for r in results:
+            r.term_counts = None
     return {
-        "terms": finished(terms_from_counts([r.term_counts for r in results], raw_dir, cache_dir=cache_dir), "terms"),
+        "terms": finished(terms, "terms"),
         **early,
-        "schools": finished(schema.frame_from_arrow([r.schools for r in results], "schools"), "schools"),
+        "schools": finished(schools, "schools"),
         "checks": finished(checks, "checks"),
         "derived": derived,
         "derived_missing": missing,
         "comparison": comparison,
     }
+
+
+def _conformed(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    """``schema.conform(df, name)``, without its copy when ``df`` already has the schema's columns and dtypes."""
+    spec = schema.TABLES[name]["columns"]
+    if list(df.columns) == [c.name for c in spec] and all(str(df[c.name].dtype) == c.dtype for c in spec):
+        return df
+    return schema.conform(df, name)
+
+
+def _reindexed(df: pd.DataFrame) -> pd.DataFrame:
+    """``df.reset_index(drop=True)``, without its copy when the index is already 0, 1, 2 …"""
+    index = df.index
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return df
+    return df.reset_index(drop=True)
+
+
+def _sorted_rows(targets: pd.DataFrame) -> pd.DataFrame:
+    """``targets`` sorted by source_file, line and char_start (stable); as it is when already in that order."""
+    keys = ["source_file", "line", "char_start"]
+    if not targets.empty and not targets[keys].isna().to_numpy().any():
+        files = targets["source_file"].to_numpy(dtype=object)
+        change = np.flatnonzero(files[1:] != files[:-1]) + 1  # where the next plan's rows start
+        starts = files[np.concatenate(([0], change))]
+        if all(a < b for a, b in zip(starts[:-1], starts[1:])):  # plans in source_file order, each once
+            plan = np.zeros(len(files), dtype=np.int64)
+            plan[change] = 1
+            order = np.lexsort((targets["char_start"].to_numpy(dtype=np.int64),
+                                targets["line"].to_numpy(dtype=np.int64), np.cumsum(plan)))
+            if (order == np.arange(len(order))).all():
+                return targets
+            return targets.take(order)
+    return targets.sort_values(keys, kind="stable")
+
+
+def _checks(targets: pd.DataFrame, internal: pd.DataFrame, findings: list[dict], results: list[PlanResult],
+            correction_findings: list[dict], cache_dir: Path | None) -> pd.DataFrame:
+    """:func:`planlib.build.checks.run_checks`, with the findings of unchanged plans from the cache's
+    :class:`~planlib.build.cache.ChecksMemo` (a plan a correction touches is always checked again)."""
+    from .cache import ChecksMemo, result_key
+    from .checks import run_checks
+
+    if cache_dir is None:
+        return run_checks(targets, internal, findings)
+    memo = ChecksMemo(cache_dir)
+    touched = {f["source_file"] for f in correction_findings}
+    keys = {r.source_file: result_key(r.meta["sha256"], r.source_file) for r in results
+            if r.meta.get("sha256") and r.source_file not in touched}
+    known = {f: memo.get(k) for f, k in keys.items() if memo.get(k) is not None}
+    found: dict[str, dict] = {}
+    checks = run_checks(targets, internal, findings, known=known, found=found)
+    kept = {k: known.get(f, found.get(f, {})) for f, k in keys.items()}
+    if found or kept.keys() != memo.plans.keys():  # a build of the same files leaves it as it is
+        memo.save(kept)
+    return checks
 
 
 def _internal_frame(parts: list[pa.Table]) -> pd.DataFrame:
