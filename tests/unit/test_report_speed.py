@@ -98,3 +98,26 @@ def test_svg_is_drawn_on_the_png_layout_and_the_figure_keeps_its_engine(fixture_
     svg = plots._stable_svg_ids((tmp_path / "by_hand.svg").read_text(encoding="utf-8"))
     assert (tmp_path / "teachers.svg").read_text(encoding="utf-8") == svg
     assert (tmp_path / "teachers.png").read_bytes() == (tmp_path / "by_hand.png").read_bytes()
+
+
+def test_without_svg_the_png_and_csv_are_the_same_and_an_old_svg_goes(fixture_tables, tmp_path):
+    t = fixture_tables
+    fonts.use_style()
+    with_svg = plots.save_figure(plots.teachers(t["targets"], t["indicators"], "alpha", plans=t["plans"]),
+                                 tmp_path / "a" / "teachers")
+    stale = tmp_path / "b" / "teachers.svg"
+    stale.parent.mkdir()
+    stale.write_text("<svg>an earlier run's figure</svg>", encoding="utf-8")
+    without = plots.save_figure(plots.teachers(t["targets"], t["indicators"], "alpha", plans=t["plans"]),
+                                tmp_path / "b" / "teachers", svg=False)
+    assert [p.suffix for p in with_svg] == [".png", ".svg", ".csv"] and [p.suffix for p in without] == [".png", ".csv"]
+    assert not stale.exists()
+    for a, b in zip((with_svg[0], with_svg[2]), without):
+        assert a.read_bytes() == b.read_bytes()
+
+
+def test_the_batch_asks_for_svg_only_when_told(tmp_path):
+    plain = batch._jobs(["alpha"], tmp_path, None, "zh")
+    asked = batch._jobs(["alpha"], tmp_path, None, "zh", svg=True)
+    assert plain[0]["parameters"]["svg"] is False and asked[0]["parameters"]["svg"] is True
+    assert all("svg" not in job["parameters"] for job in plain + asked if job["name"] == batch.COMPARISON)
