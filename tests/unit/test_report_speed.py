@@ -121,3 +121,19 @@ def test_the_batch_asks_for_svg_only_when_told(tmp_path):
     asked = batch._jobs(["alpha"], tmp_path, None, "zh", svg=True)
     assert plain[0]["parameters"]["svg"] is False and asked[0]["parameters"]["svg"] is True
     assert all("svg" not in job["parameters"] for job in plain + asked if job["name"] == batch.COMPARISON)
+
+
+def test_font_subsets_cut_from_a_primed_font_are_the_same_bytes(monkeypatch):
+    page, wider = "教育事业发展规划 ≥ 95%", "教育事业发展规划 学前毛入园率 巩固率"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # fontTools stamps head.modified with the time
+    fonts._subset_ttf.cache_clear()
+    monkeypatch.setattr(fonts, "_BASE", [frozenset(), b""])
+    direct = fonts.subset_font(page), fonts.subset_font(wider)
+    fonts._subset_ttf.cache_clear()
+    fonts.prime_subsets("教育事业发展规划")
+    assert fonts._BASE[1]
+    assert fonts.subset_font(page) == direct[0]  # '≥' was not primed: the base widened to hold it
+    assert "≥" in fonts._BASE[0]
+    assert fonts.subset_font(wider) == direct[1]
+    assert set(wider) <= fonts._BASE[0]
+    fonts._subset_ttf.cache_clear()
