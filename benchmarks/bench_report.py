@@ -5,10 +5,11 @@ figures (compared byte for byte) and an executed notebook and HTML page per repo
 naive HTML uses the same template through the nbconvert CLI but without the embedded font
 subset, so the naive loop does slightly less work. Prints the figures for the README.
 
-    python benchmarks/bench_report.py [--jobs 2] [--counties a b ...] [--processed DIR] [--batch-only]
+    python benchmarks/bench_report.py [--jobs 2] [--counties a b ...] [--processed DIR] [--batch-only] [--svg]
 
 ``--batch-only`` times planlib's batch alone (for a corpus of a hundred places, where the naive loop
 would take most of an hour): wall time, reports per second, and CPU seconds of the batch and its kernels.
+``--svg`` has the batch save each county figure as SVG too (`planlib report --svg`; the naive loop always does).
 """
 from __future__ import annotations
 
@@ -27,10 +28,10 @@ from planlib.report.batch import COMPARISON, TEMPLATES_DIR, default_counties
 BIN = Path(sys.executable).parent
 
 
-def run_batch(out: Path, counties: list[str], jobs: int, processed: str | None) -> float:
+def run_batch(out: Path, counties: list[str], jobs: int, processed: str | None, svg: bool = True) -> float:
     code = ("import sys; from planlib.report.batch import run_reports; "
             f"r = run_reports({counties!r}, jobs={jobs}, out_dir={str(out)!r}, processed_dir={processed!r}, "
-            "progress=False); sys.exit(any(x['status'] != 'ok' for x in r))")
+            f"progress=False, svg={svg!r}); sys.exit(any(x['status'] != 'ok' for x in r))")
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
     return time.perf_counter() - start
@@ -83,6 +84,7 @@ def main(argv=None) -> int:
     parser.add_argument("--counties", nargs="*", default=None)
     parser.add_argument("--processed", default=None, help="processed tables (default: data/processed)")
     parser.add_argument("--batch-only", action="store_true", help="time planlib's batch only, not the naive loop")
+    parser.add_argument("--svg", action="store_true", help="--batch-only: SVG of each county figure too")
     args = parser.parse_args(argv)
     counties = args.counties or default_counties(args.processed)
     with tempfile.TemporaryDirectory(prefix="planlib-bench-") as tmp:
@@ -93,11 +95,12 @@ def main(argv=None) -> int:
         if args.batch_only:
             load_before = _load()
             cpu_before = os.times()
-            batch = run_batch(batch_out, counties, args.jobs, str(snapshot))
+            batch = run_batch(batch_out, counties, args.jobs, str(snapshot), svg=args.svg)
             cpu = os.times()
             cpu_s = (cpu.children_user + cpu.children_system) - (cpu_before.children_user + cpu_before.children_system)
             n_html = len(list((batch_out / "reports").glob("*/report.html")))
-            print(f"report batch: {len(counties)} places + comparison, --jobs {args.jobs}, {os.cpu_count()} CPUs; "
+            print(f"report batch: {len(counties)} places + comparison, --jobs {args.jobs}{' --svg' if args.svg else ''}, "
+                  f"{os.cpu_count()} CPUs; "
                   f"load average before {load_before}, after {_load()} (other work inflates wall time, and CPU time less)")
             print(f"  wall {batch:6.1f} s, {n_html / batch:.2f} reports/s, CPU {cpu_s:.1f} s "
                   f"({cpu_s / max(n_html, 1):.2f} s a report); {n_html} HTML pages")

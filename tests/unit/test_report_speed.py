@@ -98,3 +98,42 @@ def test_svg_is_drawn_on_the_png_layout_and_the_figure_keeps_its_engine(fixture_
     svg = plots._stable_svg_ids((tmp_path / "by_hand.svg").read_text(encoding="utf-8"))
     assert (tmp_path / "teachers.svg").read_text(encoding="utf-8") == svg
     assert (tmp_path / "teachers.png").read_bytes() == (tmp_path / "by_hand.png").read_bytes()
+
+
+def test_without_svg_the_png_and_csv_are_the_same_and_an_old_svg_goes(fixture_tables, tmp_path):
+    t = fixture_tables
+    fonts.use_style()
+    with_svg = plots.save_figure(plots.teachers(t["targets"], t["indicators"], "alpha", plans=t["plans"]),
+                                 tmp_path / "a" / "teachers")
+    stale = tmp_path / "b" / "teachers.svg"
+    stale.parent.mkdir()
+    stale.write_text("<svg>an earlier run's figure</svg>", encoding="utf-8")
+    without = plots.save_figure(plots.teachers(t["targets"], t["indicators"], "alpha", plans=t["plans"]),
+                                tmp_path / "b" / "teachers", svg=False)
+    assert [p.suffix for p in with_svg] == [".png", ".svg", ".csv"] and [p.suffix for p in without] == [".png", ".csv"]
+    assert not stale.exists()
+    for a, b in zip((with_svg[0], with_svg[2]), without):
+        assert a.read_bytes() == b.read_bytes()
+
+
+def test_the_batch_asks_for_svg_only_when_told(tmp_path):
+    plain = batch._jobs(["alpha"], tmp_path, None, "zh")
+    asked = batch._jobs(["alpha"], tmp_path, None, "zh", svg=True)
+    assert plain[0]["parameters"]["svg"] is False and asked[0]["parameters"]["svg"] is True
+    assert all("svg" not in job["parameters"] for job in plain + asked if job["name"] == batch.COMPARISON)
+
+
+def test_font_subsets_cut_from_a_primed_font_are_the_same_bytes(monkeypatch):
+    page, wider = "教育事业发展规划 ≥ 95%", "教育事业发展规划 学前毛入园率 巩固率"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # fontTools stamps head.modified with the time
+    fonts._subset_ttf.cache_clear()
+    monkeypatch.setattr(fonts, "_BASE", [frozenset(), b""])
+    direct = fonts.subset_font(page), fonts.subset_font(wider)
+    fonts._subset_ttf.cache_clear()
+    fonts.prime_subsets("教育事业发展规划")
+    assert fonts._BASE[1]
+    assert fonts.subset_font(page) == direct[0]  # '≥' was not primed: the base widened to hold it
+    assert "≥" in fonts._BASE[0]
+    assert fonts.subset_font(wider) == direct[1]
+    assert set(wider) <= fonts._BASE[0]
+    fonts._subset_ttf.cache_clear()

@@ -257,7 +257,7 @@ class _Report:
 
     figure_functions: dict = {}
 
-    def __init__(self, name: str, processed_dir=None, out_dir=None, lang: str = "zh"):
+    def __init__(self, name: str, processed_dir=None, out_dir=None, lang: str = "zh", svg: bool = True):
         from . import fonts
 
         if lang not in ("zh", "en"):
@@ -271,13 +271,14 @@ class _Report:
         self.figures_dir = self.root / "figures" / name
         self.render_warnings: list[str] = []
         self.saved: list[Path] = []
+        self.svg = bool(svg)  #: also save each figure as SVG (a third of a county report's CPU)
         fonts.use_style()
 
     def _draw(self, key: str):
         raise NotImplementedError
 
     def figure(self, key: str, show: bool = True):
-        """Draw figure ``key``; save PNG, SVG and CSV (its values with their source lines); show the PNG and,
+        """Draw figure ``key``; save PNG, SVG (if asked) and CSV (its values with their source lines); show the PNG and,
         below it, the source lines of what it plots. Warnings are recorded (and still shown)."""
         from . import plots
 
@@ -288,7 +289,7 @@ class _Report:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 fig = self._draw(key)
-                files = plots.save_figure(fig, self.figures_dir / key)
+                files = plots.save_figure(fig, self.figures_dir / key, svg=self.svg)
         finally:
             log.removeHandler(handler)
         for w in caught:
@@ -478,11 +479,11 @@ def _short_lines(lines, limit: int = 12) -> str:
 class CountyReport(_Report):
     """One county's report: heading, figures, data-quality table, citable footer."""
 
-    def __init__(self, county: str, processed_dir=None, out_dir=None, lang: str = "zh"):
+    def __init__(self, county: str, processed_dir=None, out_dir=None, lang: str = "zh", svg: bool = True):
         from . import plots
         from ..errors import PlanlibError
 
-        super().__init__(county, processed_dir, out_dir, lang)
+        super().__init__(county, processed_dir, out_dir, lang, svg)
         self.county = county
         plans = self.tables["plans"]
         if not (plans["county"] == county).any():
@@ -885,6 +886,35 @@ def _warm_exporter() -> None:
     font_face_css("规划")  # loads (or makes once per machine) the font file
 
 
+_PRIMED: set = set()  # processed folders whose characters this worker's font subsets are cut from
+
+
+def _prime_font(processed_dir) -> None:
+    """Cut this worker's page fonts from the characters of the tables and labels (:func:`fonts.prime_subsets`).
+
+    They are most of what a page shows; a page showing more widens the set. Same subset bytes, less CPU.
+    """
+    import pandas as pd
+
+    from .fonts import prime_subsets
+
+    key = str(processed_dir)
+    if key in _PRIMED:
+        return
+    _PRIMED.add(key)
+    parts = [(paths.PACKAGE_DATA / "report_labels.yml").read_text(encoding="utf-8")]
+    try:
+        tables = load_tables(processed_dir, warn_stale=False)
+    except Exception:  # noqa: BLE001 - the notebook says what is wrong with the tables; pages widen the set
+        tables = {}
+    for frame in tables.values():
+        for col in frame.columns:
+            column = frame[col]
+            if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+                parts.append("".join(str(v) for v in column.dropna().unique()))
+    prime_subsets("".join(set("".join(parts))))
+
+
 def _init_worker(reuse_kernel: bool, kernel_name: str) -> None:
     """Pool initializer: start this worker's kernel and warm the exporter in the background."""
     global _WARMING
@@ -973,13 +1003,16 @@ def _run_notebook(job: dict) -> dict:
                 km = _kernel(kernel_name)
                 _reset_namespace(km)
                 engine_kwargs["km"] = km
+            # saved when done (and on failure), not after each cell: each save re-encodes every figure so far
             pm.execute_notebook(job["notebook"], str(tmp_nb), parameters=job["parameters"], progress_bar=False,
-                                kernel_name=kernel_name, cwd=str(folder), **engine_kwargs)
+                                kernel_name=kernel_name, cwd=str(folder), request_save_on_cell_execute=False,
+                                **engine_kwargs)
         except Exception as exc:  # noqa: BLE001 - a failed notebook is a result, not a crash
             status, error = "failed", _error_text(exc)
         try:
             if _WARMING is not None:
                 _WARMING.join()
+            _prime_font(job["parameters"].get("processed_dir"))
             if tmp_nb.exists():
                 export_html(tmp_nb, tmp_html, title=job["title"], lang=job["parameters"].get("lang", "zh"))
         except Exception as exc:  # noqa: BLE001
@@ -1025,7 +1058,7 @@ def _titles(processed_dir, lang: str) -> dict[str, str]:
     return titles
 
 
-def _jobs(counties, root: Path, processed_dir, lang: str) -> list[dict]:
+def _jobs(counties, root: Path, processed_dir, lang: str, svg: bool = False) -> list[dict]:
     processed = None if processed_dir is None else str(paths.resolve(processed_dir, paths.PROCESSED_DIR))
     common = {"processed_dir": processed, "out_dir": str(root), "lang": lang}
     titles = _titles(processed_dir, lang)
@@ -1033,7 +1066,7 @@ def _jobs(counties, root: Path, processed_dir, lang: str) -> list[dict]:
     for county in counties:
         folder = root / "reports" / county
         jobs.append({"name": county, "notebook": str(paths.NOTEBOOKS_DIR / COUNTY_NOTEBOOK),
-                     "parameters": {"county": county, **common}, "ipynb": str(folder / "report.ipynb"),
+                     "parameters": {"county": county, **common, "svg": bool(svg)}, "ipynb": str(folder / "report.ipynb"),
                      "html": str(folder / "report.html"), "title": titles.get(county, county)})
     folder = root / "reports" / COMPARISON
     jobs.append({"name": COMPARISON, "notebook": str(paths.NOTEBOOKS_DIR / COMPARE_NOTEBOOK),
@@ -1085,7 +1118,7 @@ def _execute(work: list[dict], n_workers: int, results: dict, progress: bool, re
 
 def run_reports(counties: list[str] | None = None, jobs: int = 2, out_dir: str | Path | None = None,
                 processed_dir=None, lang: str = "zh", progress: bool = True, *,
-                reuse_kernels: bool = True, kernel_name: str = "python3") -> list[dict]:
+                reuse_kernels: bool = True, kernel_name: str = "python3", svg: bool = False) -> list[dict]:
     """Run the county notebook per county and the comparison in ``jobs`` worker processes; write index.html.
 
     Returns one status dict per notebook: county, status ('ok' | 'failed' | 'interrupted'), started,
@@ -1093,12 +1126,13 @@ def run_reports(counties: list[str] | None = None, jobs: int = 2, out_dir: str |
     The comparison reads the tables, not the county reports, so it runs alongside them.
     With ``reuse_kernels`` each worker keeps one kernel and empties its namespace (``%reset -f``)
     between notebooks, so pandas and matplotlib are imported once per worker, not once per county;
-    ``False`` gives every notebook a fresh kernel. On Ctrl-C the reports not finished are recorded as
+    ``False`` gives every notebook a fresh kernel. The county figures are saved as PNG and CSV; ``svg`` adds an
+    SVG of each (drawing every glyph as a path costs a third of a county report's CPU). On Ctrl-C the reports not finished are recorded as
     interrupted (index.html says so), their previous good reports kept, and KeyboardInterrupt re-raised.
     """
     counties = list(counties) if counties else default_counties(processed_dir)
     root = paths.resolve(out_dir, paths.PROJECT_ROOT)
-    work = _jobs(counties, root, processed_dir, lang)
+    work = _jobs(counties, root, processed_dir, lang, svg)
     for job in work:
         job.update(reuse_kernel=reuse_kernels, kernel_name=kernel_name)
     started = time.perf_counter()
@@ -1345,13 +1379,14 @@ def write_index(results: list[dict], path: Path, total_seconds: float | None = N
     return _write_atomic(path, page)
 
 
-def main_report(counties=None, jobs: int = 2, out_dir=None, processed_dir=None, lang: str = "zh") -> int:
+def main_report(counties=None, jobs: int = 2, out_dir=None, processed_dir=None, lang: str = "zh",
+                svg: bool = False) -> int:
     """CLI body: run every report; exit code 0 if all succeeded, else 1 (failures are listed)."""
     import sys
 
     index = paths.resolve(out_dir, paths.PROJECT_ROOT) / "reports" / "index.html"
     try:
-        results = run_reports(counties, jobs=jobs, out_dir=out_dir, processed_dir=processed_dir, lang=lang)
+        results = run_reports(counties, jobs=jobs, out_dir=out_dir, processed_dir=processed_dir, lang=lang, svg=svg)
     except KeyboardInterrupt:
         print(f"planlib report: interrupted; earlier good reports kept; see {index}", file=sys.stderr)
         raise

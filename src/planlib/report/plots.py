@@ -714,7 +714,7 @@ def _target_marker(comparator) -> str:
 def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str, findings: _Findings | None = None) -> str:
     """Horizontal bars per indicator (and level), one bar per year and kind; cumulative totals labelled as such."""
     rows = rows.copy()
-    rows["label"] = [_name(r, lang, with_level=True) for _, r in rows.iterrows()]
+    rows["label"] = [_name(r, lang, with_level=True) for r in rows[["label_en", "name_zh", "level", "ind_level"]].to_dict("records")]
     series = []
     for y, k, basis, s0, s1 in zip(rows["year"], rows["kind"], rows["basis"], rows["span_start"], rows["span_end"]):
         if basis == "cumulative":  # a five-year total is never a year's baseline
@@ -740,7 +740,7 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str, findings: _Findings
         hatch = "//" if (part["kind"] == "target").all() else None
         ax.barh(ys, part["value_shown"], height=height * 0.95, color=PALETTE[i % len(PALETTE)], hatch=hatch,
                 edgecolor="white", label=name)
-        for y, v, c, (_, r) in zip(ys, part["value_shown"], part["comparator"], part.iterrows()):
+        for y, v, c, r in zip(ys, part["value_shown"], part["comparator"], part.to_dict("records")):
             label = _bar_label(v)
             if c == "range" and pd.notna(r.get("value_high")) and float(r["value"]):
                 label += "–" + _bar_label(v * float(r["value_high"]) / float(r["value"]))  # 3,000–5,000 as stated
@@ -941,7 +941,7 @@ def _title(lang: str, key: str, place: str, period: str = "") -> str:
 def _rows_data(rows: pd.DataFrame, figure: str, plans, lang, panel: str = "") -> list[dict]:
     """Data rows for plotted target rows (one per value)."""
     out = []
-    for _, r in rows.iterrows():
+    for r in rows.to_dict("records"):
         out.append({"figure": figure, "panel": panel or r.get("unit", ""), "county": r["county"],
                     "place": _place(plans, r["county"], lang), "admin_level": _admin(plans, r["county"]),
                     "indicator_id": r["indicator_id"], "level": r["level"], "series": r["kind"], "year": r["year"],
@@ -1016,7 +1016,10 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
           plans: pd.DataFrame | None = None, national: pd.DataFrame | None = None, lang: str = "zh",
           checks: pd.DataFrame | None = None) -> Figure:
     """Enrolment rates baseline → target for this place, the other places beside it, national targets as lines."""
-    rows = _labelled(targets, indicators)
+    # only the indicators this place states can be drawn: labelling the other places' rows of the rest (a
+    # hundred places' targets) cost more than the figure; _labelled works row by row, so the rows kept are the same
+    stated = targets.loc[targets["county"] == county, "indicator_id"].dropna().unique()
+    rows = _labelled(targets[targets["indicator_id"].isin(stated)], indicators)
     rows = rows[(rows["domain"] == "enrollment") & rows["unit"].isin(RATE_UNITS) & (rows["basis"] == "point")]
     mine = rows[rows["county"] == county]
     title = _title(lang, "rates", _place(plans, county, lang), period_label(plans, county, lang))
@@ -1064,11 +1067,12 @@ def _domain_figure(targets, indicators, county, domain, key, *, plans, lang, che
     point_rates = rows["unit"].isin(RATE_UNITS) & (rows["basis"] == "point")
     shares = rows[point_rates]
     rest = rows[~point_rates]
-    panel_keys = sorted({_panel_key(r) for _, r in rest.iterrows()}, key=lambda k: (str(k[0]), str(k[1]), str(k[2])))
+    row_keys = [_panel_key(r) for r in rest[["measure_type", "basis", "unit"]].to_dict("records")]  # once, not per panel
+    panel_keys = sorted(set(row_keys), key=lambda k: (str(k[0]), str(k[1]), str(k[2])))
     n_panels = (1 if len(shares) else 0) + len(panel_keys)
     n_rows_each = [len(set(zip(shares["indicator_id"], shares["level"])))] if len(shares) else []
     n_rows_each += [len(set(zip(g["indicator_id"], g["level"]))) for k in panel_keys
-                    for g in [rest[[_panel_key(r) == k for _, r in rest.iterrows()]]]]
+                    for g in [rest[[rk == k for rk in row_keys]]]]
     fig, axes = _figure(n_panels, height=1.5 + 0.55 * sum(n_rows_each) + 0.75 * n_panels, ncols=1)
     fig.get_layout_engine().set(h_pad=0.15)
     panels = iter(axes)
@@ -1083,7 +1087,7 @@ def _domain_figure(targets, indicators, county, domain, key, *, plans, lang, che
     measure = MEASURE_LABELS.get(lang, MEASURE_LABELS["zh"])
     for k in panel_keys:
         ax = next(panels)
-        part = rest[[_panel_key(r) == k for _, r in rest.iterrows()]]
+        part = rest[[rk == k for rk in row_keys]]
         _bar_panel(ax, part, lang, k[2], findings)
         tags = [measure.get(k[0], k[0])] if k[0] != "other" else []
         if k[1] in ("cumulative", "annual", "per_unit"):
@@ -1845,28 +1849,34 @@ def settle_layout(fig: Figure, dpi: int = 150) -> Figure:
     return fig
 
 
-def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150) -> list[Path]:
-    """Write ``<path>.png``, ``<path>.svg`` and ``<path>.csv`` (the plotted values with their source lines).
+def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150, svg: bool = True) -> list[Path]:
+    """Write ``<path>.png``, ``<path>.svg`` (if ``svg``) and ``<path>.csv`` (the plotted values with their source lines).
 
     Fixed metadata: the same data gives the same bytes. The layout (constrained: several passes over every
-    label) is worked out once, for the PNG, and the SVG reuses it instead of computing it again.
+    label) is worked out once, for the PNG, and the SVG reuses it instead of computing it again. The SVG
+    draws every glyph as a path, a third of a county report's CPU: a batch asks for it only when wanted,
+    and without it an SVG left by an earlier run is removed (it would show older data than the PNG).
     """
     base = Path(path_without_ext)
     base.parent.mkdir(parents=True, exist_ok=True)
-    png, svg, csv = base.with_suffix(".png"), base.with_suffix(".svg"), base.with_suffix(".csv")
+    png, svg_path, csv = base.with_suffix(".png"), base.with_suffix(".svg"), base.with_suffix(".csv")
     engine = fig.get_layout_engine()
     with matplotlib.rc_context({"svg.hashsalt": "planlib", "svg.fonttype": "path"}):
         fig.savefig(png, dpi=dpi, metadata={"Software": None})
-        if engine is not None:
-            fig.set_layout_engine("none")  # keep the axes where the PNG's layout put them
-        try:
-            fig.savefig(svg, metadata={"Date": None, "Creator": None})
-        finally:
+        if svg:
             if engine is not None:
-                fig.set_layout_engine(engine)
-    svg.write_text(_stable_svg_ids(svg.read_text(encoding="utf-8")), encoding="utf-8")
+                fig.set_layout_engine("none")  # keep the axes where the PNG's layout put them
+            try:
+                fig.savefig(svg_path, metadata={"Date": None, "Creator": None})
+            finally:
+                if engine is not None:
+                    fig.set_layout_engine(engine)
+    if svg:
+        svg_path.write_text(_stable_svg_ids(svg_path.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        svg_path.unlink(missing_ok=True)
     figure_data(fig).to_csv(csv, index=False, encoding="utf-8-sig", lineterminator="\n")
-    return [png, svg, csv]
+    return [png, svg_path, csv] if svg else [png, csv]
 
 
 def _stable_svg_ids(text: str) -> str:
