@@ -18,8 +18,9 @@ COMPARE_NB = paths.NOTEBOOKS_DIR / "compare_counties.ipynb"
 
 def test_county_parameters_are_typed_and_documented():
     params = pm.inspect_notebook(str(COUNTY_NB))
-    assert set(params) == {"county", "processed_dir", "out_dir", "lang"}
+    assert set(params) == {"county", "processed_dir", "out_dir", "lang", "svg"}
     assert params["county"]["inferred_type_name"] == "str"
+    assert params["svg"]["inferred_type_name"] == "bool" and params["svg"]["default"] == "True"
     assert params["processed_dir"]["default"] == "None" and params["out_dir"]["default"] == "None"
     assert all(p["help"] for p in params.values())
 
