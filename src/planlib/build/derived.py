@@ -14,9 +14,9 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .. import paths
+from ..datafiles import package_yaml
 
 from ..schema import DERIVED_IDS
 from .rows import as_mask, records
@@ -35,8 +35,7 @@ MISSING_COLUMNS = ["county", "derived_id", "indicator_id", "level", "reason"]
 @lru_cache(maxsize=1)
 def rules() -> dict:
     """data/derived.yml: which indicators are money totals, pupils and teachers for the ratios."""
-    with open(paths.PACKAGE_DATA / "derived.yml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)
+    return package_yaml("derived.yml")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -53,9 +53,9 @@ FAILED = "failed"  #: stem of the notebook and page a failed run leaves for insp
 
 @functools.cache
 def _all_labels() -> dict:
-    import yaml
+    from ..datafiles import package_yaml
 
-    return yaml.safe_load((paths.PACKAGE_DATA / "report_labels.yml").read_text(encoding="utf-8"))
+    return package_yaml("report_labels.yml")
 
 
 def labels(lang: str) -> dict:

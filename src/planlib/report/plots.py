@@ -141,11 +141,9 @@ def caption(rows: pd.DataFrame, lang: str = "zh") -> str:
 
 def _admin_levels() -> dict:
     """Admin levels in each language, from the reports' word list (one vocabulary for figures and pages)."""
-    import yaml
+    from ..datafiles import package_yaml
 
-    from ..paths import PACKAGE_DATA
-
-    words = yaml.safe_load((PACKAGE_DATA / "report_labels.yml").read_text(encoding="utf-8"))
+    words = package_yaml("report_labels.yml")
     return {lang: words[lang]["admin_levels"] for lang in ("zh", "en")}
 
 
