@@ -58,6 +58,8 @@ def _string_cells(s: pd.Series, ref: "pa.Array", pa, pc):
         v = pa.array(s, from_pandas=True)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
         return None
+    if isinstance(v, pa.ChunkedArray):  # an Arrow-backed column of a concatenated frame
+        v = v.combine_chunks()
     if pa.types.is_null(v.type):
         return pa.nulls(len(s), pa.large_string())
     if not (pa.types.is_string(v.type) or pa.types.is_large_string(v.type)):
@@ -89,10 +91,15 @@ def _number_cells(s: pd.Series, ref, pa, pc):
     if kind not in "iuf":
         return None
     missing = s.isna().to_numpy(dtype=bool)
-    values = s[~missing].to_numpy()
+    values = np.ascontiguousarray(s[~missing].to_numpy())
     if kind == "f" and not np.isfinite(values).all():
         return None  # NaN that is not NA, or inf: the per-cell path decides (raises, or writes text)
-    distinct, which = np.unique(values, return_inverse=True)
+    if kind == "f":  # distinct bit patterns: 0.0 and -0.0 are equal but written "0" and "-0"
+        bits = np.dtype(f"i{values.dtype.itemsize}")
+        keys, which = np.unique(values.view(bits), return_inverse=True)
+        distinct = keys.view(values.dtype)
+    else:
+        distinct, which = np.unique(values, return_inverse=True)
     text = pa.array([f"{n:.16G}" for n in distinct.tolist()], pa.large_string())
     full = np.zeros(len(s), dtype=np.int64)
     full[~missing] = which.reshape(-1)
@@ -147,7 +154,9 @@ def row_xml(df: pd.DataFrame) -> tuple[bytes, int] | None:
     rows = rows.filter(middle)
     if len(rows) == 0:
         return b"", int(kept[-1])
-    rows = pa.concat_arrays([rows]) if rows.offset else rows
-    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[: len(rows) + 1]
+    if isinstance(rows, pa.ChunkedArray):
+        rows = rows.combine_chunks()
+    # no nulls: the rows' characters lie one after another in the data buffer
+    offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset: rows.offset + len(rows) + 1]
     data = rows.buffers()[2]
     return data[int(offsets[0]): int(offsets[-1])].to_pybytes(), int(kept[-1])
