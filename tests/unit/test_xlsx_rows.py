@@ -59,7 +59,7 @@ def test_the_cell_xml_is_xlsxwriters():
                        "f": [0.1, float("nan"), -0.0], "b": [True, False, True]})
     middle, last = row_xml(df)
     assert last == 2
-    assert middle == (b'<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> a&amp;b </t></is></c>'
+    assert bytes(middle) == (b'<row r="2"><c r="A2" t="inlineStr"><is><t xml:space="preserve"> a&amp;b </t></is></c>'
                       b'<c r="B2"><v>1</v></c><c r="C2"><v>0.1</v></c><c r="D2" t="b"><v>1</v></c></row>'
                       b'<row r="3"><c r="D3" t="b"><v>0</v></c></row>')
 

@@ -52,7 +52,25 @@ def _join(*parts, **options):
     return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()), **options)
 
 
-def _string_cells(s: pd.Series, ref: "pa.Array", pa, pc):
+#: UTF-8 bytes of the control characters XlsxWriter rewrites as _xHHHH_ (tab and line feed are kept).
+_CONTROL_BYTES = np.zeros(256, dtype=bool)
+_CONTROL_BYTES[[*range(0x00, 0x09), *range(0x0B, 0x20)]] = True
+
+
+def _unhandled(v, pa, pc) -> bool:
+    """True if a value of the large-string array ``v`` holds what XlsxWriter rewrites (see ``_UNHANDLED``):
+    a byte test on the whole data buffer first (a byte below 0x20 is always that character in UTF-8),
+    the regular expression only where ``_x``, U+FFFE or U+FFFF occur."""
+    data = v.buffers()[2]
+    if data is not None and _CONTROL_BYTES[np.frombuffer(data, dtype=np.uint8)].any():
+        return True  # (bytes of the buffer outside ``v``'s values only send a table to the per-cell path)
+    for needle in ("_x", "\ufffe", "\uffff"):
+        if pc.any(pc.match_substring(v, needle)).as_py():
+            return bool(pc.any(pc.match_substring_regex(v, _UNHANDLED)).as_py())
+    return False
+
+
+def _string_cells(s: pd.Series, ref: tuple, pa, pc):
     """Inline-string cells of a text column (None if a value needs XlsxWriter's own handling)."""
     try:
         v = pa.array(s, from_pandas=True)
@@ -70,19 +88,19 @@ def _string_cells(s: pd.Series, ref: "pa.Array", pa, pc):
         return v
     if pc.max(pc.utf8_length(v)).as_py() > _LONGEST:
         return None
-    if pc.any(pc.match_substring_regex(v, _UNHANDLED)).as_py():
+    if _unhandled(v, pa, pc):
         return None
     if pc.any(pc.and_(pc.starts_with(v, "<r>"), pc.ends_with(v, "</r>"))).as_py():
         return None
     spaces = pa.array(_SPACES, pa.large_string())
     preserve = pc.or_(pc.is_in(pc.utf8_slice_codeunits(v, 0, 1), value_set=spaces),
                       pc.is_in(pc.utf8_slice_codeunits(v, -1), value_set=spaces))
-    if pc.any(pc.match_substring_regex(v, "[&<>]")).as_py():
+    if any(pc.any(pc.match_substring(v, c)).as_py() for c in "&<>"):
         v = pc.replace_substring(v, "&", "&amp;")
         v = pc.replace_substring(v, "<", "&lt;")
         v = pc.replace_substring(v, ">", "&gt;")
     t = pc.if_else(preserve, ' xml:space="preserve">', ">")
-    return _join(ref, '" t="inlineStr"><is><t', t.cast(pa.large_string()), v, "</t></is></c>")
+    return _join(*ref, '" t="inlineStr"><is><t', t.cast(pa.large_string()), v, "</t></is></c>")
 
 
 def _number_cells(s: pd.Series, ref, pa, pc):
@@ -104,19 +122,19 @@ def _number_cells(s: pd.Series, ref, pa, pc):
     full = np.zeros(len(s), dtype=np.int64)
     full[~missing] = which.reshape(-1)
     v = pc.take(text, pa.array(full, mask=missing))
-    return _join(ref, '"><v>', v, "</v></c>")
+    return _join(*ref, '"><v>', v, "</v></c>")
 
 
 def _bool_cells(s: pd.Series, ref, pa, pc):
     missing = s.isna().to_numpy(dtype=bool)
     value = pa.array(s.fillna(False).to_numpy(dtype=bool), mask=missing)
     v = pc.if_else(value, "1", "0").cast(pa.large_string())
-    return _join(ref, '" t="b"><v>', v, "</v></c>")
+    return _join(*ref, '" t="b"><v>', v, "</v></c>")
 
 
-def row_xml(df: pd.DataFrame) -> tuple[bytes, int] | None:
+def row_xml(df: pd.DataFrame) -> tuple[memoryview | bytes, int] | None:
     """The data rows (sheet row 2 on) of ``df`` as XlsxWriter writes them, all but the last row that has
-    a cell, joined; and that last row's position in ``df`` (-1 if no row has a cell, then the bytes are
+    a cell, joined (a view of an Arrow buffer, not copied); and that last row's position in ``df`` (-1 if no row has a cell, then the bytes are
     empty). None if a value is outside the rules in this module's docstring.
     """
     import pyarrow as pa
@@ -129,7 +147,7 @@ def row_xml(df: pd.DataFrame) -> tuple[bytes, int] | None:
     cells = []
     for j in range(df.shape[1]):
         s = df.iloc[:, j]
-        ref = _join(f'<c r="{column_letters(j)}', rownum)
+        ref = (f'<c r="{column_letters(j)}', rownum)  # the cell's reference, e.g. <c r="B17
         if pd.api.types.is_bool_dtype(s.dtype):
             c = _bool_cells(s, ref, pa, pc)
         elif pd.api.types.is_numeric_dtype(s.dtype):
@@ -151,6 +169,7 @@ def row_xml(df: pd.DataFrame) -> tuple[bytes, int] | None:
     middle = pc.and_(middle, pa.array(np.arange(n) < kept[-1]))
     rows = _join(_join('<row r="', rownum, '">'), *cells, "</row>",
                  null_handling="replace", null_replacement="")
+    del cells
     rows = rows.filter(middle)
     if len(rows) == 0:
         return b"", int(kept[-1])
@@ -159,4 +178,4 @@ def row_xml(df: pd.DataFrame) -> tuple[bytes, int] | None:
     # no nulls: the rows' characters lie one after another in the data buffer
     offsets = np.frombuffer(rows.buffers()[1], dtype=np.int64)[rows.offset: rows.offset + len(rows) + 1]
     data = rows.buffers()[2]
-    return data[int(offsets[0]): int(offsets[-1])].to_pybytes(), int(kept[-1])
+    return memoryview(data)[int(offsets[0]): int(offsets[-1])], int(kept[-1])
