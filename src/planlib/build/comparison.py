@@ -119,24 +119,40 @@ def excel_columns(df: pd.DataFrame) -> list[tuple[str, list]]:
     return out
 
 
-def write_excel(df: pd.DataFrame, path: Path) -> None:
+def write_excel(df: pd.DataFrame, path: Path, *, fast: bool = True) -> None:
     """comparison.xlsx: one sheet, a header row, then the rows; missing values are empty cells.
 
-    XlsxWriter row by row (``constant_memory``: each row goes to disk as it is done, so memory stays
-    flat; several times faster than openpyxl through pandas). Text is always written as text (never
-    taken for a formula or a link), numbers as numbers. Reproducible: fixed document dates, and
-    XlsxWriter's fixed zip timestamps. Raises ValueError, writing nothing, for a table past Excel's
-    limits (:func:`planlib.build.io.excel_problem`), which XlsxWriter would cut short.
+    XlsxWriter (``constant_memory``) writes the header and the last row; the rows between are built
+    column by column (:func:`planlib.build.xlsx_rows.row_xml`, in XlsxWriter's own cell XML) and put into
+    its sheet, the zip rebuilt member by member as XlsxWriter wrote it: the file's bytes are those of
+    writing every cell with XlsxWriter (``fast=False``, also the path for any value ``row_xml`` does not
+    reproduce), several times faster. Text is always written as text (never taken for a formula or a
+    link), numbers as numbers. Reproducible: fixed document dates, and XlsxWriter's fixed zip
+    timestamps. Raises ValueError, writing nothing, for a table past Excel's limits
+    (:func:`planlib.build.io.excel_problem`), which XlsxWriter would cut short.
     """
-    import datetime
-
-    import xlsxwriter
-
     from .io import excel_problem
+    from .xlsx_rows import row_xml
 
     problem = excel_problem(df)
     if problem is not None:
         raise ValueError(f"{Path(path).name}: {problem}")
+    built = row_xml(df) if fast else None
+    if built is None:
+        _write_cells(df, Path(path))
+        return
+    middle, last = built
+    if last < 0 or len(middle) == 0:
+        _write_cells(df.iloc[[last]] if last >= 0 else df.iloc[:0], Path(path), first_row=last + 1)
+        return
+    _write_spliced(df, Path(path), middle, last)
+
+
+def _write_cells(df: pd.DataFrame, path: Path, first_row: int = 1) -> None:
+    """XlsxWriter cell by cell: the header, then ``df``'s rows from sheet row ``first_row`` (0-based) on."""
+    import datetime
+
+    import xlsxwriter
 
     with xlsxwriter.Workbook(str(path), {"constant_memory": True}) as book:
         book.set_properties({"author": "planlib", "created": datetime.datetime(*EXCEL_DATE)})
@@ -151,7 +167,41 @@ def write_excel(df: pd.DataFrame, path: Path) -> None:
             text(0, j, str(name))
         columns = excel_columns(df)
         write = [writers[kind] for kind, _ in columns]
-        for i, row in enumerate(zip(*(values for _, values in columns)), start=1):
+        for i, row in enumerate(zip(*(values for _, values in columns)), start=first_row):
             for j, value in enumerate(row):
                 if value is not None:
                     write[j](i, j, value)
+
+
+def _write_spliced(df: pd.DataFrame, path: Path, middle, last: int) -> None:
+    """XlsxWriter writes the header and row ``last`` (so its dimension and every other member are its
+    own); ``middle`` (the rows between) goes before that row in the sheet; the zip is written again with
+    each member's name, date, attributes and compression as XlsxWriter's ``ZipFile.write`` gave them,
+    the sheet fed to the compressor in 8 KiB pieces as XlsxWriter copies it (the tests compare bytes)."""
+    import tempfile
+    import zipfile
+
+    with tempfile.TemporaryDirectory(prefix="planlib-xlsx-") as tmp:
+        small = Path(tmp) / "small.xlsx"
+        _write_cells(df.iloc[[last]], small, first_row=last + 1)
+        with zipfile.ZipFile(small) as src:
+            members = [(info, src.read(info)) for info in src.infolist()]
+    sheets = [k for k, (info, _) in enumerate(members) if info.filename.startswith("xl/worksheets/sheet")]
+    if len(sheets) != 1:
+        raise RuntimeError(f"{path.name}: expected one worksheet in XlsxWriter's workbook, found {len(sheets)}")
+    info, sheet = members[sheets[0]]
+    at = sheet.rfind(b'<row r="%d">' % (last + 2))
+    if at < 0:
+        raise RuntimeError(f"{path.name}: row {last + 2} not found in XlsxWriter's sheet")
+    members[sheets[0]] = (info, [sheet[:at], middle, sheet[at:]])
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=False) as out:
+        for info, data in members:
+            pieces = [memoryview(piece) for piece in (data if isinstance(data, list) else [data])]
+            new = zipfile.ZipInfo(info.filename, info.date_time)
+            new.compress_type = info.compress_type
+            new.external_attr = info.external_attr
+            new.file_size = sum(piece.nbytes for piece in pieces)
+            with out.open(new, "w") as dest:
+                for piece in pieces:  # zlib's stream does not depend on how its input is cut
+                    for k in range(0, piece.nbytes, 8192):
+                        dest.write(piece[k: k + 8192])
