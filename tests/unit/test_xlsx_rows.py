@@ -125,3 +125,11 @@ def test_a_concatenated_table_with_chunked_arrow_columns_gives_the_per_cell_byte
     assert row_xml(df) is not None
     fast, cells = both(df, tmp_path)
     assert fast == cells
+
+
+def test_spaces_listed_are_what_str_isspace_matches():
+    import sys
+
+    from planlib.build import xlsx_rows
+
+    assert xlsx_rows._SPACES == [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
