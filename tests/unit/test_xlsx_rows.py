@@ -108,15 +108,31 @@ def test_the_five_plans_table_gives_the_committed_bytes(tmp_path):
     assert fast == cells == (PROCESSED_DIR / "comparison.xlsx").read_bytes()
 
 
-BIG = Path("/tmp/m-o500")
+def test_the_spliced_write_leaves_nothing_behind(tmp_path, monkeypatch):
+    """Its small workbook is made beside the output (removed with an unfinished output), not in the
+    system's temporary folder, and removed once the workbook is written."""
+    import tempfile
 
+    system_tmp = tmp_path / "system-tmp"
+    system_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_tmp))
+    out = tmp_path / "out"
+    out.mkdir()
+    from planlib.build import comparison
 
-@pytest.mark.skipif(not (BIG / "comparison.parquet").exists(), reason="no built 500-plan folder at /tmp/m-o500")
-def test_a_500_plan_table_gives_the_bytes_of_its_build(tmp_path):
-    df = pd.read_parquet(BIG / "comparison.parquet")
-    assert row_xml(df) is not None
-    fast, cells = both(df, tmp_path)
-    assert fast == cells == (BIG / "comparison.xlsx").read_bytes()
+    made = []
+    cells = comparison._write_cells
+
+    def recorded(df, path, *args, **kwargs):
+        made.append(Path(path))
+        return cells(df, path, *args, **kwargs)
+
+    monkeypatch.setattr(comparison, "_write_cells", recorded)
+    df = pd.read_parquet(PROCESSED_DIR / "comparison.parquet")
+    write_excel(df, out / "comparison.xlsx")
+    assert len(made) == 1 and made[0].parent.parent == out  # the small workbook, in a folder inside out/
+    assert sorted(p.name for p in out.iterdir()) == ["comparison.xlsx"]
+    assert list(system_tmp.iterdir()) == []
 
 
 def test_a_concatenated_table_with_chunked_arrow_columns_gives_the_per_cell_bytes(tmp_path):

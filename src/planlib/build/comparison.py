@@ -181,7 +181,9 @@ def _write_spliced(df: pd.DataFrame, path: Path, middle, last: int) -> None:
     import tempfile
     import zipfile
 
-    with tempfile.TemporaryDirectory(prefix="planlib-xlsx-") as tmp:
+    # beside the workbook, not in the system's temporary folder: whatever removes an unfinished output
+    # (a failed build's folder, the background writer's own on SIGTERM) removes this with it
+    with tempfile.TemporaryDirectory(prefix=".planlib-xlsx-small-", dir=path.parent) as tmp:
         small = Path(tmp) / "small.xlsx"
         _write_cells(df.iloc[[last]], small, first_row=last + 1)
         with zipfile.ZipFile(small) as src:
