@@ -33,6 +33,7 @@ def always_background(monkeypatch):
     class Recorded(io.BackgroundExcel):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
+            self.pids = _pids(self)
             made.append(self)
 
     monkeypatch.setattr(io, "EXCEL_BACKGROUND_CELLS", 0)
@@ -108,9 +109,18 @@ def _two_plans(tmp_path: Path) -> Path:
     return raw
 
 
-def _xlsx_leftovers() -> set[str]:
+def _pids(job) -> list[int]:
+    """The writing process's pid (the folder it writes in is named after it), taken while it runs."""
+    return sorted((job._executor._processes or {}).keys())
+
+
+def _xlsx_leftovers(pids: list[int]) -> list[str]:
+    """Temporary folders the writing processes ``pids`` left (by name: other tests' writers running at the
+    same time under pytest-xdist are not counted)."""
     import tempfile
-    return {p.name for p in Path(tempfile.gettempdir()).glob("planlib-xlsx-*")}
+
+    assert pids
+    return [p.name for pid in pids for p in Path(tempfile.gettempdir()).glob(f"planlib-xlsx-{pid}-*")]
 
 
 def test_the_xlsx_process_starts_as_soon_as_the_comparison_is_final(tmp_path, monkeypatch, always_background):
@@ -139,7 +149,6 @@ def test_the_xlsx_process_starts_as_soon_as_the_comparison_is_final(tmp_path, mo
 
 
 def test_an_error_after_the_xlsx_process_started_ends_it_and_leaves_nothing(tmp_path, monkeypatch, always_background):
-    before = _xlsx_leftovers()
 
     def fails(*args, **kwargs):
         raise OSError("no terms today")
@@ -150,19 +159,19 @@ def test_an_error_after_the_xlsx_process_started_ends_it_and_leaves_nothing(tmp_
     (job,) = always_background
     assert all(not p.is_alive() for p in (job._executor._processes or {}).values())
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".out.lock") == ["raw"]
-    assert _xlsx_leftovers() <= before
+    assert _xlsx_leftovers(job.pids) == []
 
 
 def test_a_workbook_written_in_a_folder_of_its_own_is_saved_where_wait_says(tables, tmp_path):
     from planlib.build.comparison import write_excel
 
-    before = _xlsx_leftovers()
     job = io.BackgroundExcel(tables["comparison"])
+    pids = _pids(job)
     assert job.wait(tmp_path / "there.xlsx") > 0.0
     job.stop()  # nothing left to end
     write_excel(tables["comparison"], tmp_path / "here.xlsx")
     assert (tmp_path / "there.xlsx").read_bytes() == (tmp_path / "here.xlsx").read_bytes()
-    assert _xlsx_leftovers() <= before
+    assert _xlsx_leftovers(pids) == []
 
 
 def test_a_build_validates_each_table_once_and_writes_the_frames_it_validated(tmp_path, monkeypatch):

@@ -237,7 +237,7 @@ def _write_excel_here(df: pd.DataFrame, path: str | None) -> tuple[float, bytes 
     if path is not None:
         write_excel(df, Path(path))
         return time.process_time() - start, None
-    tmp = tempfile.mkdtemp(prefix="planlib-xlsx-")
+    tmp = tempfile.mkdtemp(prefix=f"planlib-xlsx-{os.getpid()}-")  # the pid: whose folder it is
 
     def ended(signum, frame):  # BackgroundExcel.stop: leave no temporary folder behind
         shutil.rmtree(tmp, ignore_errors=True)
