@@ -37,6 +37,8 @@ $(STAMP): requirements.lock requirements-uv.lock pyproject.toml
 	  $(PIP) install $(PIP_QUIET) --require-hashes -r requirements.lock \
 	    && $(PIP) install $(PIP_QUIET) --no-deps -e .; \
 	fi
+	@# planlib's own modules too (installed editable, so not compiled above): ≈0.07 s CPU a process otherwise
+	$(BIN)/python -m compileall -q src/planlib >/dev/null
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
