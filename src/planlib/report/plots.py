@@ -1038,9 +1038,7 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
                             places=places, findings=findings)
     ax.set_xlabel(_t(lang, "pct"))
     _min_span(ax, 10)
-    note = caption(shown, lang)
-    if cited:
-        note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
+    note = _with_national_sources(caption(shown, lang), cited, lang)
     _finish(fig, title, _join_notes(note, findings.note()))
     return _attach(fig, _value_rows(ends, "rates", "", plans, lang), findings)
 
@@ -1151,8 +1149,7 @@ def _shared(rows: pd.DataFrame, counties: Sequence[str], minimum: int = 2) -> li
 
 def _ranked(ends: pd.DataFrame) -> pd.DataFrame:
     """Places ordered by target, highest first (by baseline where no target is stated; ties by slug)."""
-    key = ends["target"].astype(float).fillna(ends["baseline"].astype(float))
-    return ends.assign(_key=key).sort_values(["_key", "county"], ascending=[False, True],
+    return ends.assign(_key=_end_value(ends)).sort_values(["_key", "county"], ascending=[False, True],
                                              na_position="last").drop(columns="_key").reset_index(drop=True)
 
 
@@ -1180,57 +1177,62 @@ def _compare_panels(rows, keys, counties, *, plans, lang, national, findings, fi
                              findings=findings, figure=figure, title=title, note_extra=note_extra,
                              span_for_rates=span_for_rates)
     n_rows = max([part["county"].nunique() for part in parts] + [1])  # the tallest panel sets the rows' height
-    fig, axes = _figure(len(keys), height=1.6 + nrows * ((ROW_IN_MANY if many else ROW_IN) * n_rows + 1.1),
-                        ncols=ncols)
+    fig, axes = _figure(len(keys), height=1.6 + nrows * (ROW_IN * n_rows + 1.1), ncols=ncols)
     cited, data, comparators = [], [], []
-    unlabelled = False
-    measure = MEASURE_LABELS.get(lang, MEASURE_LABELS["zh"])
     for ax, key, part in zip(axes, keys, parts):
         ind, level, basis, unit, mtype, span = key
         ends = _endpoints(part, plans)
         if ends.empty:
             ax.set_visible(False)
             continue
-        ends = _place_order(ends, counties, many)
+        ends = _place_order(ends, counties, many=False)
         cited += _dumbbell_panel(ax, ends, lang, national=national, places=places, label_by="place",
-                                 findings=findings, legend=False, compact=many)
-        unlabelled |= many and ends["county"].nunique() > MANY_PLACES
+                                 findings=findings, legend=False)
         comparators += list(ends["target_comparator"])
-        tags = [_name(part.iloc[0], lang, True)]
-        if mtype not in ("rate", "other"):
-            tags.append(measure.get(mtype, mtype))
-        if basis in ("cumulative", "annual", "per_unit"):
-            spans = sorted({f"{int(a)}–{int(b)}" for a, b in zip(part["span_start"], part["span_end"])
-                            if pd.notna(a) and pd.notna(b)})
-            tags.append(_t(lang, basis) + (f"（{', '.join(spans)}）" if lang == "zh" and spans
-                                           else f" ({', '.join(spans)})" if spans else ""))
         # a long English name would run into the next panel: wrapped to the panel's width
-        ax.set_title(wrap_note(" · ".join(tags), columns=int(WIDTH_IN / ncols * 8)), fontsize=9, y=1.0)
+        ax.set_title(wrap_note(_panel_tags(part, key, lang), columns=int(WIDTH_IN / ncols * 8)), fontsize=9, y=1.0)
         ax.tick_params(labelsize=8)
         ax.margins(x=0.3)  # room for the value labels beside the outermost markers
-        unit_label = _t(lang, "pct") if unit in RATE_UNITS else UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
-        if unit in RATE_UNITS:
-            ax.set_xlabel(unit_label, fontsize=8)
-            _min_span(ax, span_for_rates)
-        else:
-            values = list(ends["baseline"].dropna()) + list(ends["target"].dropna())
-            _log_if_needed(ax, values, "x", unit_label, lang, ratio=10)  # a city beside counties
-            ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
-            if ax.get_xscale() == "linear":
-                ax.xaxis.set_major_locator(MaxNLocator(4))
-            ax.xaxis.label.set_fontsize(8)
+        _value_axis(ax, ends, unit, lang, span_for_rates, fontsize=8, ticks=4)
         ax.legend(fontsize=6, loc="lower right") if ax.get_legend_handles_labels()[0] else None
         data += _value_rows(ends, figure, f"{ind}|{level}|{basis}|{unit}|{span}", plans, lang)
     handles = _comparator_legend(axes[0], comparators, lang, fig=fig)
-    used = pd.DataFrame(data)
-    note = caption(used.assign(line=used["line"].astype(int)) if len(used) else used, lang)
-    cited = list(dict.fromkeys(cited))
-    if cited:
-        note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
-    if many:
-        note = _join_notes(_ranked_note(lang, "ranked", unlabelled), note)
+    note = _values_note(data, cited, lang)
     _finish(fig, title, _join_notes(note, note_extra, findings.note() if findings else ""), legend=handles)
     return _attach(fig, data, findings)
+
+
+def _value_axis(ax, ends: pd.DataFrame, unit: str, lang: str, span_for_rates, *, fontsize: float, ticks: int,
+                rate_ticks: int | None = None) -> None:
+    """A comparison panel's value axis: rates in % over at least ``span_for_rates`` points; other units
+    labelled, in thousands, on a log scale when a city stands beside counties (``ticks`` on a linear one)."""
+    unit_label = _t(lang, "pct") if unit in RATE_UNITS else UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
+    if unit in RATE_UNITS:
+        ax.set_xlabel(unit_label, fontsize=fontsize)
+        _min_span(ax, span_for_rates)
+        if rate_ticks is not None:
+            ax.xaxis.set_major_locator(MaxNLocator(rate_ticks))
+    else:
+        values = list(ends["baseline"].dropna()) + list(ends["target"].dropna())
+        _log_if_needed(ax, values, "x", unit_label, lang, ratio=10)  # a city beside counties
+        ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
+        if ax.get_xscale() == "linear":
+            ax.xaxis.set_major_locator(MaxNLocator(ticks))
+        ax.xaxis.label.set_fontsize(fontsize)
+
+
+def _values_note(data: list[dict], cited: list[str], lang: str) -> str:
+    """A comparison figure's note: the lines its values come from, then the national targets' sources."""
+    used = pd.DataFrame(data)
+    note = caption(used.assign(line=used["line"].astype(int)) if len(used) else used, lang)
+    return _with_national_sources(note, list(dict.fromkeys(cited)), lang)
+
+
+def _with_national_sources(note: str, cited: list[str], lang: str) -> str:
+    """``note`` followed by the sources of the national targets drawn (none: as it is)."""
+    if not cited:
+        return note
+    return note + ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
 
 
 def _panel_tags(part: pd.DataFrame, key: tuple, lang: str) -> str:
@@ -1306,18 +1308,7 @@ def _compare_rows(parts, keys, counties, *, plans, lang, national, places, findi
                      fontsize=6.5, y=1.0)
         ax.tick_params(axis="x", labelsize=6)
         ax.margins(x=0.1)
-        unit_label = _t(lang, "pct") if unit in RATE_UNITS else UNIT_LABELS.get(lang, UNIT_LABELS["zh"]).get(unit, unit)
-        if unit in RATE_UNITS:
-            ax.set_xlabel(unit_label, fontsize=7)
-            _min_span(ax, span_for_rates)
-            ax.xaxis.set_major_locator(MaxNLocator(3))
-        else:
-            values = list(ends["baseline"].dropna()) + list(ends["target"].dropna())
-            _log_if_needed(ax, values, "x", unit_label, lang, ratio=10)  # a city beside counties
-            ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
-            if ax.get_xscale() == "linear":
-                ax.xaxis.set_major_locator(MaxNLocator(3))
-            ax.xaxis.label.set_fontsize(7)
+        _value_axis(ax, ends, unit, lang, span_for_rates, fontsize=7, ticks=3, rate_ticks=3)
         ax.tick_params(axis="x", labelrotation=40)  # narrow columns: '400,000' beside '800,000' would collide
         for label in ax.get_xticklabels(which="both"):
             label.set_horizontalalignment("right")
@@ -1326,11 +1317,7 @@ def _compare_rows(parts, keys, counties, *, plans, lang, national, places, findi
             ax.legend(fontsize=5, loc="lower right")
         data += _value_rows(ends, figure, f"{ind}|{level}|{basis}|{unit}|{span}", plans, lang)
     handles = _comparator_legend(axes[0], comparators, lang, fig=fig)
-    used = pd.DataFrame(data)
-    note = caption(used.assign(line=used["line"].astype(int)) if len(used) else used, lang)
-    cited = list(dict.fromkeys(cited))
-    if cited:
-        note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(cited)
+    note = _values_note(data, cited, lang)
     note = _join_notes(_t(lang, "ranked_rows") + ("；" if lang == "zh" else "; ")
                        + _t(lang, "unlabelled").format(n=MANY_PLACES), note)
     _finish(fig, title, _join_notes(note, note_extra, findings.note() if findings else ""), legend=handles)
@@ -1751,9 +1738,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
     lines = used.assign(line=used["line"].str.split(";"), source_file=used["source_file"].str.split(";").str[0])
     lines = lines.explode("line")
     lines = lines[lines["line"].str.isdigit()].assign(line=lambda x: x["line"].astype(int))
-    note = caption(lines, lang)
-    if cited:
-        note += ("。" if lang == "zh" else ". ") + _t(lang, "national") + _sep(lang) + "; ".join(dict.fromkeys(cited))
+    note = _with_national_sources(caption(lines, lang), list(dict.fromkeys(cited)), lang)
     # each amount in the plan's own words: what a total covers (全市基础教育投入 vs 累计教育投入) is read there
     words = [f"{_place(plans, r['county'], lang)}“{r['quote'].split(' ← ', 1)[1]}”" for r in data
              if r.get("basis") == "derived" and " ← " in str(r.get("quote"))]
