@@ -244,6 +244,11 @@ def _dtype(name: str):
     return pandas_dtype(name)
 
 
+def has_shape(df: pd.DataFrame, table: str) -> bool:
+    """Whether ``df`` has exactly the declared columns, in order, in their dtypes (no value is read)."""
+    return [(str(c), str(t)) for c, t in df.dtypes.items()] == [(c.name, c.dtype) for c in TABLES[table]["columns"]]
+
+
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Return ``df`` with exactly the declared columns in order and dtypes; missing optional columns are added empty."""
     spec = TABLES[table]["columns"]

@@ -362,10 +362,7 @@ def assemble_tables(results: list[PlanResult], raw_dir: Path,
 
 def _conformed(df: pd.DataFrame, name: str) -> pd.DataFrame:
     """``schema.conform(df, name)``, without its copy when ``df`` already has the schema's columns and dtypes."""
-    spec = schema.TABLES[name]["columns"]
-    if list(df.columns) == [c.name for c in spec] and all(str(df[c.name].dtype) == c.dtype for c in spec):
-        return df
-    return schema.conform(df, name)
+    return df if schema.has_shape(df, name) else schema.conform(df, name)
 
 
 def _reindexed(df: pd.DataFrame) -> pd.DataFrame:
