@@ -30,6 +30,7 @@ WIDTH_IN = 8.0
 #: full, value by value, in the figure's CSV. A dozen rows is about what one reads place by place.
 MANY_PLACES = 12
 ROW_IN, ROW_IN_MANY = 0.42, 0.17  # height of a place's row (inches), few places / many
+NAME_COLUMNS = 32  #: an indicator's name beside its row wraps past this width (a Chinese character is two)
 
 LEVEL_LABELS = {
     "zh": {"preschool": "学前教育", "primary": "小学", "junior": "初中", "compulsory": "义务教育",
@@ -102,7 +103,8 @@ UNIT_LABELS = {
     "zh": {"人": "人", "名": "人", "所": "所", "个": "个", "元": "元", "亿元": "亿元", "万元": "万元", "%": "%"},
     "en": {"人": "persons", "名": "persons", "所": "schools", "个": "units", "元": "yuan", "亿元": "100 million yuan",
            "万元": "10,000 yuan", "%": "%", "年": "years", "人次": "person-times", "班": "classes",
-           "平方米": "m²", "m2": "m²", "pp": "percentage points", "岁": "years of age", "台": "units", "间": "rooms"},
+           "平方米": "m²", "m2": "m²", "pp": "percentage points", "岁": "years of age", "台": "units", "间": "rooms",
+           "倍": "times"},
 }
 
 
@@ -525,7 +527,18 @@ def _join_notes(*notes: str) -> str:
 # figure scaffolding
 
 
-def _figure(n_panels: int = 1, height: float = 4.5, *, ncols: int | None = None) -> tuple[Figure, list]:
+def _figure(n_panels: int = 1, height: float = 4.5, *, ncols: int | None = None,
+            stacked: Sequence[float] | None = None) -> tuple[Figure, list]:
+    """A figure of ``n_panels`` axes, laid out by matplotlib's constrained layout when :func:`_finish` is called.
+
+    ``stacked``: one column whose axes are these heights (inches), placed by :func:`_stack_layout` instead:
+    the figure's height follows from its panels, so a panel of eight rows is taller than one of one.
+    """
+    if stacked is not None:
+        fig = Figure(figsize=(WIDTH_IN, height))
+        axes = [fig.add_subplot(len(stacked), 1, i + 1) for i in range(len(stacked))]
+        fig.planlib_stack = [float(h) for h in stacked]
+        return fig, axes
     ncols = ncols or n_panels
     nrows = -(-n_panels // ncols)
     fig = Figure(figsize=(WIDTH_IN, height), layout="constrained")
@@ -535,10 +548,112 @@ def _figure(n_panels: int = 1, height: float = 4.5, *, ncols: int | None = None)
     return fig, axes[:n_panels]
 
 
+#: inches: a bar or dumbbell row in a stacked figure, the least height of a panel, the space between panels
+STACK_ROW_IN, STACK_MIN_IN, STACK_GAP_IN = 0.3, 0.55, 0.12
+_PT = 1 / 72  # inches in a point
+
+
+def _text_size(renderer, text, dpi: float) -> tuple[float, float]:
+    """Width and height (inches) of a Text artist as drawn (lines, rotation), or zeros when it shows nothing."""
+    if not text.get_text() or not text.get_visible():
+        return 0.0, 0.0
+    box = text.get_window_extent(renderer)
+    return box.width / dpi, box.height / dpi
+
+
+def _axis_extents(ax, renderer, dpi: float) -> dict[str, float]:
+    """Inches an axes needs outside its box on each side: tick labels, axis labels, title, a legend set outside.
+
+    Measures only those strings (cached by matplotlib's text metrics, so the draw reuses them): the constrained
+    layout measured every artist of the figure twice, a fifth of a county report's time.
+    """
+    out = {"left": 0.0, "right": 0.0, "top": 0.0, "bottom": 0.0, "rows": 0.0}
+    for axis, side in ((ax.yaxis, "left"), (ax.xaxis, "bottom")):
+        ticks = axis.get_major_ticks()
+        tick = ticks[0] if ticks else None
+        shown = tick is not None and tick.label1.get_visible()
+        extent = 0.0
+        if shown:
+            labels = [t for t in axis.get_majorticklabels() if t.get_text()]
+            sizes = [_text_size(renderer, t, dpi) for t in labels]
+            lines = max((t.get_text().count("\n") + 1 for t in labels), default=1)
+            if side == "left" and lines > 1:  # names wrapped onto several lines: rows tall enough to hold them
+                out["rows"] = len(labels) * (lines * 0.19 + 0.1)
+            if sizes:
+                extent = max(w for w, _ in sizes) if side == "left" else max(h for _, h in sizes)
+            extent += (tick.get_tick_padding() + tick.get_pad()) * _PT
+        label = axis.label
+        if label.get_text():
+            w, h = _text_size(renderer, label, dpi)
+            extent += (w if side == "left" else h) + axis.labelpad * _PT
+        out[side] = extent
+    title = max((_text_size(renderer, ax.title if loc == "center" else getattr(ax, f"_{loc}_title"), dpi)[1]
+                 for loc in ("left", "center", "right")), default=0.0)
+    out["top"] = title + matplotlib.rcParams["axes.titlepad"] * _PT if title else 0.05
+    legend = ax.get_legend()
+    if legend is not None:
+        box = legend.get_bbox_to_anchor().transformed(ax.transAxes.inverted())
+        if box.x0 > 1.0:  # set beside the panel: the figure makes room on the right
+            out["right"] = legend.get_window_extent(renderer).width / dpi + 0.05
+        elif box.y0 >= 1.0:  # set above the panel, beside its title
+            out["top"] = max(out["top"], legend.get_window_extent(renderer).height / dpi + 0.04)
+    return out
+
+
+def _stack_layout(fig: Figure, title, note_in: float) -> None:
+    """Place a stacked figure's axes at fixed inches, one measuring pass: title, panels, then ``note_in`` at the foot.
+
+    Every panel's box starts at the same x (the widest tick labels decide), each is as tall as
+    ``fig.planlib_stack`` says, and the figure is as tall as its parts.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    dpi = 150.0  # the PNG's resolution: text is measured as it will be drawn
+    shown = fig.get_dpi()
+    fig.set_dpi(dpi)
+    try:
+        renderer = FigureCanvasAgg(fig).get_renderer()
+        axes = [ax for ax in fig.axes if ax.get_visible()]
+        extents = [_axis_extents(ax, renderer, dpi) for ax in axes]
+        title_in = _text_size(renderer, title, dpi)[1] + 0.2 if title is not None else 0.1
+    finally:
+        fig.set_dpi(shown)
+    width = fig.get_figwidth()
+    left = max([0.35] + [e["left"] + 0.08 for e in extents])
+    right = max([0.25] + [e["right"] + 0.08 for e in extents])
+    heights = [max(h, e["rows"]) for h, e in zip(fig.planlib_stack, extents)]
+    tops = []
+    y = title_in
+    for e, h in zip(extents, heights):
+        y += e["top"]
+        tops.append(y)
+        y += h + e["bottom"] + STACK_GAP_IN
+    total = y + note_in + 0.05
+    fig.set_size_inches(width, total)
+    for ax, top, h in zip(axes, tops, heights):
+        ax.set_position([left / width, 1 - (top + h) / total, max(0.1, (width - left - right) / width), h / total])
+    if title is not None:
+        title.set_y(1 - 0.1 / total)
+        title.set_verticalalignment("top")
+
+
 def _finish(fig: Figure, title: str, note: str, legend: list | None = None) -> Figure:
     """Title on top; a figure-wide legend (``legend`` handles) and the note (sources, findings) along the bottom."""
-    fig.suptitle(title, fontsize=13)
+    suptitle = fig.suptitle(title, fontsize=13)
     wrapped = "\n".join(wrap_note(part, columns=int(fig.get_figwidth() * 17)) for part in note.split("\n") if part)
+    if getattr(fig, "planlib_stack", None) is not None:
+        note_in = 0.18 * (wrapped.count("\n") + 1) + 0.15 if wrapped else 0.0
+        ncols = min(5, len(legend)) if legend else 0
+        legend_in = 0.25 * -(-len(legend) // ncols) + 0.1 if legend else 0.0
+        _stack_layout(fig, suptitle, note_in + legend_in)
+        height = fig.get_figheight()
+        if legend:
+            fig.legend(handles=legend, loc="lower center", bbox_to_anchor=(0.5, (note_in + 0.05) / height),
+                       ncols=ncols, fontsize=7, frameon=False)
+        if wrapped:  # plan text is untrusted: no mathtext from a '$' in a quote
+            fig.text(0.01, 0.05 / height, wrapped, fontsize=7, color="#444444", ha="left", va="bottom",
+                     usetex=False, parse_math=False)
+        return fig
     height = fig.get_figheight()
     margin = (0.18 * (wrapped.count("\n") + 1) + 0.15) / height if wrapped else 0.0
     legend_h = 0.0
@@ -597,7 +712,7 @@ def wrap_title(text: str, columns: int) -> str:
 
 def no_data_figure(title: str, lang: str = "zh", note: str = "", message: str | None = None) -> Figure:
     """A figure that says plainly that there is nothing to draw (and why, with ``message``)."""
-    fig, (ax,) = _figure(1, height=2.5)
+    fig, (ax,) = _figure(1, stacked=[1.2])
     ax.set_axis_off()
     ax.text(0.5, 0.5, message or _t(lang, "no_data"), ha="center", va="center", fontsize=14, color="#666666",
             transform=ax.transAxes)
@@ -747,12 +862,16 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str, findings: _Findings
                 ax.plot([v], [y], marker=_target_marker(c), color="#333333", ms=5, ls="")
             if findings is not None:
                 findings.mark(ax, v, y, r["source_file"], r["line"])
-    ax.set_yticks(range(len(labels)), labels)
+    ax.set_yticks(range(len(labels)), [wrap_title(lab, NAME_COLUMNS) for lab in labels])
     ax.invert_yaxis()
     label = _log_if_needed(ax, list(rows["value_shown"]), "x", unit_label, lang)
+    if ax.get_xscale() == "linear":  # five ticks at most: 160,000 and its neighbours fit side by side
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
     ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
     ax.margins(x=0.15)
-    ax.legend(fontsize=7, loc="best")
+    # above the panel, right of its title: never over a bar, and no search for the emptiest corner
+    ax.legend(fontsize=7, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=min(3, len(names)), frameon=False,
+              borderaxespad=0.1, handlelength=1.6, columnspacing=1.0)
     return label
 
 
@@ -775,7 +894,7 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
         positions.setdefault(tuple(None if _isna(rec[k]) else rec[k] for k in keys), []).append(i)
     groups = list(positions.values())
     if label_by == "indicator":
-        labels = [_name(records[g[0]], lang, True) for g in groups]
+        labels = [wrap_title(_name(records[g[0]], lang, True), NAME_COLUMNS) for g in groups]
     else:  # one row per place
         labels = [places.get(records[g[0]]["county"], records[g[0]]["county"]) for g in groups]
     cited: list[str] = []
@@ -973,7 +1092,7 @@ def enrollment_by_level(targets: pd.DataFrame, indicators: pd.DataFrame, county:
     findings = _Findings(None if checks is None else checks[checks["county"] == county], lang)
     levels = sorted(rows["level"].unique(), key=_level_order)
     years = sorted(int(y) for y in rows["year"].unique())
-    fig, (ax,) = _figure(1, height=4.8)
+    fig, (ax,) = _figure(1, stacked=[3.2])
     width = 0.8 / len(years)
     comparators = []
     for i, year in enumerate(years):
@@ -1033,7 +1152,7 @@ def rates(targets: pd.DataFrame, indicators: pd.DataFrame, county: str, *,
     per_row = ends[ends["county"] != county].groupby(["indicator_id", "level"]).size()
     n_others = int(per_row.max()) if len(per_row) else 0
     n_others = 1 if n_others > MANY_PLACES else n_others  # many others share one strip (see _dumbbell_panel)
-    fig, (ax,) = _figure(1, height=1.4 + (0.55 + 0.2 * n_others) * len(keys))
+    fig, (ax,) = _figure(1, stacked=[max(STACK_MIN_IN, 0.2 + (0.4 + 0.2 * n_others) * len(keys))])
     cited = _dumbbell_panel(ax, ends, lang, focus=county, national=_national_for(national, plans, [county]),
                             places=places, findings=findings)
     ax.set_xlabel(_t(lang, "pct"))
@@ -1069,8 +1188,7 @@ def _domain_figure(targets, indicators, county, domain, key, *, plans, lang, che
     n_rows_each = [len(set(zip(shares["indicator_id"], shares["level"])))] if len(shares) else []
     n_rows_each += [len(set(zip(g["indicator_id"], g["level"]))) for k in panel_keys
                     for g in [rest[[rk == k for rk in row_keys]]]]
-    fig, axes = _figure(n_panels, height=1.5 + 0.55 * sum(n_rows_each) + 0.75 * n_panels, ncols=1)
-    fig.get_layout_engine().set(h_pad=0.15)
+    fig, axes = _figure(n_panels, stacked=[max(STACK_MIN_IN, 0.25 + STACK_ROW_IN * n) for n in n_rows_each])
     panels = iter(axes)
     data = []
     if len(shares):
@@ -1832,6 +1950,36 @@ def settle_layout(fig: Figure, dpi: int = 150) -> Figure:
     return fig
 
 
+#: zlib level of the PNGs: 3 compresses a figure's flat colours as well as the default 6 in half the time
+PNG_COMPRESS_LEVEL = 3
+
+
+def png_bytes(fig: Figure, dpi: int = 150) -> bytes:
+    """The figure drawn once by Agg at ``dpi`` (its layout engine, if any, run in that draw) as PNG bytes.
+
+    Written by Pillow rather than ``savefig``: without an alpha channel when every pixel is opaque (a quarter
+    less to compress) and at :data:`PNG_COMPRESS_LEVEL`; no metadata but the resolution, so the same figure
+    gives the same bytes. Encoding was an eighth of a county report's time.
+    """
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    shown = fig.get_dpi()
+    fig.set_dpi(dpi)
+    try:
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        rgba = np.asarray(canvas.buffer_rgba())
+    finally:
+        fig.set_dpi(shown)
+    image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]) if (rgba[..., 3] == 255).all() else rgba)
+    buf = io.BytesIO()
+    image.save(buf, format="png", compress_level=PNG_COMPRESS_LEVEL, dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
 def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150, svg: bool = True) -> list[Path]:
     """Write ``<path>.png``, ``<path>.svg`` (if ``svg``) and ``<path>.csv`` (the plotted values with their source lines).
 
@@ -1844,8 +1992,8 @@ def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150, svg: 
     base.parent.mkdir(parents=True, exist_ok=True)
     png, svg_path, csv = base.with_suffix(".png"), base.with_suffix(".svg"), base.with_suffix(".csv")
     engine = fig.get_layout_engine()
+    png.write_bytes(png_bytes(fig, dpi))
     with matplotlib.rc_context({"svg.hashsalt": "planlib", "svg.fonttype": "path"}):
-        fig.savefig(png, dpi=dpi, metadata={"Software": None})
         if svg:
             if engine is not None:
                 fig.set_layout_engine("none")  # keep the axes where the PNG's layout put them
