@@ -143,3 +143,34 @@ def test_font_subsets_cut_from_a_primed_font_are_the_same_bytes(monkeypatch):
     assert fonts.subset_font(wider) == direct[1]
     assert set(wider) <= fonts._BASE[0]
     fonts._subset_ttf.cache_clear()
+
+
+def test_a_reused_kernel_starts_each_notebook_with_an_empty_namespace(tmp_path):
+    """The reset is sent on nbclient's own connection (batch._register_engine): what one notebook defined, the
+    next cannot see; the figures' modules stay imported."""
+    import json
+    import sys
+
+    first, second = tmp_path / "first.ipynb", tmp_path / "second.ipynb"
+    for path, source in ((first, "leftover = 42\nimport json as kept_module"),
+                         (second, "assert 'leftover' not in globals(), 'a namespace leaked'\n"
+                                  "import sys\nassert 'json' in sys.modules")):
+        nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
+        nb.cells.append(new_code_cell(source))
+        nbformat.write(nb, path)
+    results = []
+    try:
+        for path in (first, second):
+            out = tmp_path / path.stem
+            job = {"name": path.stem, "notebook": str(path), "parameters": {}, "ipynb": str(out / "report.ipynb"),
+                   "html": str(out / "report.html"), "title": path.stem, "reuse_kernel": True,
+                   "kernel_name": "python3"}
+            results.append(batch._run_notebook(job))
+    finally:
+        if batch._KERNEL is not None:
+            batch._shutdown_kernel(batch._KERNEL)
+            batch._KERNEL = None
+    assert [r["status"] for r in results] == ["ok", "ok"], [r["error"] for r in results]
+    ran = json.loads((tmp_path / "second" / "report.ipynb").read_text(encoding="utf-8"))
+    assert len(ran["cells"]) == 1 and ran["cells"][0]["outputs"] == []  # the reset left nothing in the notebook
+    assert sys.modules  # (the test process itself is untouched)

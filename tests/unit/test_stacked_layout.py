@@ -76,3 +76,12 @@ def test_the_figure_is_as_tall_as_its_panels(five):
     small, large = sorted((figs["funding"], figs["schools"]), key=lambda f: len(f.axes))
     assert len(small.axes) < len(large.axes)
     assert small.get_figheight() < large.get_figheight()
+
+
+def test_records_are_what_to_dict_gives_for_every_table(five):
+    """plots._records (column-wise) gives to_dict("records")'s values and types, None where missing."""
+    for name, frame in five.items():
+        ours, theirs = plots._records(frame), frame.to_dict("records")
+        assert len(ours) == len(theirs)
+        for a, b in zip(ours, theirs):
+            assert [(k, type(v), repr(v)) for k, v in a.items()] == [(k, type(v), repr(v)) for k, v in b.items()], name

@@ -962,16 +962,50 @@ def _shutdown_kernel(km) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _reset_namespace(km) -> None:
-    """Empty the kernel's namespace before the next notebook (imported modules stay: that is the saving)."""
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=60)
-        kc.execute_interactive("%reset -f\nimport matplotlib.pyplot as _plt; _plt.close('all'); del _plt",
-                               store_history=False, timeout=60, output_hook=lambda msg: None)
-    finally:
-        kc.stop_channels()
+RESET_CODE = "%reset -f\nimport matplotlib.pyplot as _plt; _plt.close('all'); del _plt"
+REUSED_KERNEL_ENGINE = "planlib-reused-kernel"  #: papermill engine that empties a reused kernel first
+
+
+def _register_engine() -> str:
+    """Register (once) the papermill engine that empties a reused kernel's namespace before the notebook runs.
+
+    nbclient opens a client to the kernel for each notebook and waits until it answers; the reset is sent on that
+    client, so no second connection (and its wait of about 0.3 s) is opened for it. The kernel's imported modules
+    stay: that is the point of reusing it.
+    """
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+    from nbclient.util import run_sync
+
+    if REUSED_KERNEL_ENGINE in papermill_engines._engines:
+        return REUSED_KERNEL_ENGINE
+
+    class ResetFirstClient(PapermillNotebookClient):
+        async def async_start_new_kernel_client(self):
+            kc = await super().async_start_new_kernel_client()
+            reply = await self.async_wait_for_reply(kc.execute(RESET_CODE, silent=True, store_history=False))
+            if reply is None or reply["content"].get("status") != "ok":
+                raise RuntimeError(f"could not empty the reused kernel: {reply and reply['content']}")
+            return kc
+
+        start_new_kernel_client = run_sync(async_start_new_kernel_client)  # nbclient binds the sync form by name
+
+    class ReusedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                     start_timeout=60, execution_timeout=None, **kwargs):
+            # as papermill's NBClientEngine, with the client above
+            kwargs = remove_args(["input_path"], **kwargs)
+            safe_kwargs = remove_args(["timeout", "startup_timeout"], **kwargs)
+            final_kwargs = merge_kwargs(safe_kwargs, timeout=execution_timeout or kwargs.get("timeout"),
+                                        startup_timeout=start_timeout, kernel_name=kernel_name,
+                                        log=logging.getLogger("papermill"), log_output=log_output,
+                                        stdout_file=stdout_file, stderr_file=stderr_file)
+            return ResetFirstClient(nb_man, **final_kwargs).execute()
+
+    papermill_engines.register(REUSED_KERNEL_ENGINE, ReusedKernelEngine)
+    return REUSED_KERNEL_ENGINE
 
 
 def _run_notebook(job: dict) -> dict:
@@ -1000,9 +1034,8 @@ def _run_notebook(job: dict) -> dict:
     try:
         try:
             if job.get("reuse_kernel"):
-                km = _kernel(kernel_name)
-                _reset_namespace(km)
-                engine_kwargs["km"] = km
+                engine_kwargs["km"] = _kernel(kernel_name)
+                engine_kwargs["engine_name"] = _register_engine()
             # saved when done (and on failure), not after each cell: each save re-encodes every figure so far
             pm.execute_notebook(job["notebook"], str(tmp_nb), parameters=job["parameters"], progress_bar=False,
                                 kernel_name=kernel_name, cwd=str(folder), request_save_on_cell_execute=False,

@@ -213,6 +213,22 @@ def _labelled(targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
+def _records(frame: pd.DataFrame) -> list[dict]:
+    """``frame.to_dict("records")``, column by column: the same values (Python scalars, None where missing)
+    without boxing every cell of an Arrow-backed frame through ``itertuples``, which cost more than drawing them.
+
+    >>> _records(pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "b": pd.array(["x", None], dtype="string")}))
+    [{'a': 1, 'b': 'x'}, {'a': None, 'b': None}]
+    """
+    columns = list(frame.columns)
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    # as to_dict: a missing value of a nullable (extension) column is None; a numpy float column keeps its NaN
+    values = [frame[c].to_numpy(dtype=object, na_value=None).tolist()
+              if isinstance(frame[c].dtype, pd.api.extensions.ExtensionDtype) else frame[c].tolist() for c in columns]
+    return [dict(zip(columns, row)) for row in zip(*values)]
+
+
 def _isna(value) -> bool:
     """True for None, NaN or pd.NA (a scalar)."""
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
@@ -235,7 +251,7 @@ def _plan_record(plans: pd.DataFrame | None, county: str) -> dict:
         return {}
     if _PLANS_SEEN[0] is not plans:
         _PLANS_SEEN[:] = [plans, {}]
-        for record in plans.to_dict("records"):
+        for record in _records(plans):
             _PLANS_SEEN[1].setdefault(record["county"], record)  # the first row, as a filter's iloc[0]
     return _PLANS_SEEN[1].get(county, {})
 
@@ -428,7 +444,7 @@ def figure_data(fig: Figure) -> pd.DataFrame:
 def _value_rows(ends: pd.DataFrame, figure: str, panel: str, plans, lang) -> list[dict]:
     """Data rows (baseline and target) for dumbbell endpoints."""
     out = []
-    for r in ends.to_dict("records"):  # records, not iterrows: a Series per row cost more than the row
+    for r in _records(ends):  # records, not iterrows: a Series per row cost more than the row
         for kind in ("baseline", "target"):
             if r[kind] is None or pd.isna(r[kind]):
                 continue
@@ -454,7 +470,7 @@ class _Findings:
         self._rings: dict[int, object] = {}  # compact: id(axes) -> the one collection of its rings
         if checks is None or checks.empty:
             return
-        for i, c in enumerate(checks[checks["check"] != "unnamed_indicator"].to_dict("records")):
+        for i, c in enumerate(_records(checks[checks["check"] != "unnamed_indicator"])):
             self.rows.append(c)
             for part in str(c["lines"]).split(";"):
                 if part.strip().isdigit():
@@ -600,19 +616,30 @@ def _axis_extents(ax, renderer, dpi: float) -> dict[str, float]:
     return out
 
 
+_MEASURING: dict = {}  #: dpi -> a renderer kept only to measure text, so a batch measures each string once
+
+
+def _measuring_renderer(dpi: float):
+    """A small Agg renderer that lives as long as the process: matplotlib caches text metrics per renderer, and a
+    hundred reports measure the same tick numbers, units and indicator names again and again."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    if dpi not in _MEASURING:
+        _MEASURING[dpi] = RendererAgg(1, 1, dpi)
+    return _MEASURING[dpi]
+
+
 def _stack_layout(fig: Figure, title, note_in: float) -> None:
     """Place a stacked figure's axes at fixed inches, one measuring pass: title, panels, then ``note_in`` at the foot.
 
     Every panel's box starts at the same x (the widest tick labels decide), each is as tall as
     ``fig.planlib_stack`` says, and the figure is as tall as its parts.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
     dpi = 150.0  # the PNG's resolution: text is measured as it will be drawn
     shown = fig.get_dpi()
     fig.set_dpi(dpi)
     try:
-        renderer = FigureCanvasAgg(fig).get_renderer()
+        renderer = _measuring_renderer(dpi)
         axes = [ax for ax in fig.axes if ax.get_visible()]
         extents = [_axis_extents(ax, renderer, dpi) for ax in axes]
         title_in = _text_size(renderer, title, dpi)[1] + 0.2 if title is not None else 0.1
@@ -827,7 +854,7 @@ def _target_marker(comparator) -> str:
 def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str, findings: _Findings | None = None) -> str:
     """Horizontal bars per indicator (and level), one bar per year and kind; cumulative totals labelled as such."""
     rows = rows.copy()
-    rows["label"] = [_name(r, lang, with_level=True) for r in rows[["label_en", "name_zh", "level", "ind_level"]].to_dict("records")]
+    rows["label"] = [_name(r, lang, with_level=True) for r in _records(rows[["label_en", "name_zh", "level", "ind_level"]])]
     series = []
     for y, k, basis, s0, s1 in zip(rows["year"], rows["kind"], rows["basis"], rows["span_start"], rows["span_end"]):
         if basis == "cumulative":  # a five-year total is never a year's baseline
@@ -853,7 +880,7 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str, findings: _Findings
         hatch = "//" if (part["kind"] == "target").all() else None
         ax.barh(ys, part["value_shown"], height=height * 0.95, color=PALETTE[i % len(PALETTE)], hatch=hatch,
                 edgecolor="white", label=name)
-        for y, v, c, r in zip(ys, part["value_shown"], part["comparator"], part.to_dict("records")):
+        for y, v, c, r in zip(ys, part["value_shown"], part["comparator"], _records(part)):
             label = _bar_label(v)
             if c == "range" and pd.notna(r.get("value_high")) and float(r["value"]):
                 label += "–" + _bar_label(v * float(r["value_high"]) / float(r["value"]))  # 3,000–5,000 as stated
@@ -887,7 +914,7 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
     places = places or {}
     # rows as records, grouped in order of first appearance (as groupby(sort=False)): a hundred places make
     # hundreds of groups, and a DataFrame per group cost more than drawing it
-    records = ends.to_dict("records")
+    records = _records(ends)
     keys = ("indicator_id", "level") if label_by == "indicator" else ("county",)
     positions: dict[tuple, list[int]] = {}
     for i, rec in enumerate(records):
@@ -1058,7 +1085,7 @@ def _title(lang: str, key: str, place: str, period: str = "") -> str:
 def _rows_data(rows: pd.DataFrame, figure: str, plans, lang, panel: str = "") -> list[dict]:
     """Data rows for plotted target rows (one per value)."""
     out = []
-    for r in rows.to_dict("records"):
+    for r in _records(rows):
         out.append({"figure": figure, "panel": panel or r.get("unit", ""), "county": r["county"],
                     "place": _place(plans, r["county"], lang), "admin_level": _admin(plans, r["county"]),
                     "indicator_id": r["indicator_id"], "level": r["level"], "series": r["kind"], "year": r["year"],
@@ -1182,7 +1209,7 @@ def _domain_figure(targets, indicators, county, domain, key, *, plans, lang, che
     point_rates = rows["unit"].isin(RATE_UNITS) & (rows["basis"] == "point")
     shares = rows[point_rates]
     rest = rows[~point_rates]
-    row_keys = [_panel_key(r) for r in rest[["measure_type", "basis", "unit"]].to_dict("records")]  # once, not per panel
+    row_keys = [_panel_key(r) for r in _records(rest[["measure_type", "basis", "unit"]])]  # once, not per panel
     panel_keys = sorted(set(row_keys), key=lambda k: (str(k[0]), str(k[1]), str(k[2])))
     n_panels = (1 if len(shares) else 0) + len(panel_keys)
     n_rows_each = [len(set(zip(shares["indicator_id"], shares["level"])))] if len(shares) else []
@@ -1408,7 +1435,7 @@ def _compare_rows(parts, keys, counties, *, plans, lang, national, places, findi
     for i, (ax, (key, part, ends)) in enumerate(zip(axes, shown)):
         ind, level, basis, unit, mtype, span = key
         ys = [row_of[c] for c in ends["county"]]
-        _dumbbells(ax, ys, ends.to_dict("records"), color=PALETTE[0], size=10, lw=1.0, findings=findings)
+        _dumbbells(ax, ys, _records(ends), color=PALETTE[0], size=10, lw=1.0, findings=findings)
         comparators += list(ends["target_comparator"])
         hit = national[national["indicator_id"] == ind] if national is not None and not national.empty else None
         if hit is not None and not hit.empty:
@@ -1645,7 +1672,7 @@ def _growth_ranked(growth, levels, plans, lang, findings, spans) -> tuple[Figure
         ax.axvline(0, color="#333333", lw=0.8)
         # stems and markers of a kind drawn in one call each (hundreds of rows: one artist apiece cost seconds)
         stems, points = [], {}
-        for r in part.to_dict("records"):
+        for r in _records(part):
             v, y = float(r["growth_pct"]), row_of[r["county"]]
             stems.append([(0, y), (v, y)])
             points.setdefault(_target_marker(r["comparator"]), []).append((v, y))
@@ -1783,7 +1810,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         ax = next(measure_axes)
         ind, level, basis, unit, mtype, _span = key
         if many:
-            _dumbbells(ax, [row_of[c] for c in ends["county"]], ends.to_dict("records"), color=PALETTE[0], size=10,
+            _dumbbells(ax, [row_of[c] for c in ends["county"]], _records(ends), color=PALETTE[0], size=10,
                        lw=1.0, findings=findings)
             hit = national[national["indicator_id"] == ind] if national is not None and not national.empty else None
             if hit is not None and not hit.empty:
