@@ -580,8 +580,8 @@ def _text_size(renderer, text, dpi: float) -> tuple[float, float]:
 def _axis_extents(ax, renderer, dpi: float) -> dict[str, float]:
     """Inches an axes needs outside its box on each side: tick labels, axis labels, title, a legend set outside.
 
-    Measures only those strings (cached by matplotlib's text metrics, so the draw reuses them): the constrained
-    layout measured every artist of the figure twice, a fifth of a county report's time.
+    Measures only those strings (matplotlib caches their metrics per renderer: see :func:`_measuring_renderer`);
+    the constrained layout measured every artist of the figure twice, a fifth of a county report's time.
     """
     out = {"left": 0.0, "right": 0.0, "top": 0.0, "bottom": 0.0, "rows": 0.0}
     for axis, side in ((ax.yaxis, "left"), (ax.xaxis, "bottom")):
@@ -2010,8 +2010,9 @@ def png_bytes(fig: Figure, dpi: int = 150) -> bytes:
 def save_figure(fig: Figure, path_without_ext: str | Path, dpi: int = 150, svg: bool = True) -> list[Path]:
     """Write ``<path>.png``, ``<path>.svg`` (if ``svg``) and ``<path>.csv`` (the plotted values with their source lines).
 
-    Fixed metadata: the same data gives the same bytes. The layout (constrained: several passes over every
-    label) is worked out once, for the PNG, and the SVG reuses it instead of computing it again. The SVG
+    Fixed metadata: the same data gives the same bytes. A figure with a layout engine (constrained: several
+    passes over every label) is laid out once, in the PNG's one draw, and the SVG reuses it; a stacked county
+    figure was placed when it was finished (:func:`_stack_layout`). The SVG
     draws every glyph as a path, a third of a county report's CPU: a batch asks for it only when wanted,
     and without it an SVG left by an earlier run is removed (it would show older data than the PNG).
     """
