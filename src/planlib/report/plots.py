@@ -213,14 +213,16 @@ def _labelled(targets: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def _records(frame: pd.DataFrame) -> list[dict]:
+def _records(frame: pd.DataFrame, columns: Iterable[str] | None = None) -> list[dict]:
     """``frame.to_dict("records")``, column by column: the same values (Python scalars, None where missing)
     without boxing every cell of an Arrow-backed frame through ``itertuples``, which cost more than drawing them.
 
     >>> _records(pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "b": pd.array(["x", None], dtype="string")}))
     [{'a': 1, 'b': 'x'}, {'a': None, 'b': None}]
+
+    ``columns``: only these (those the frame has), for a caller that reads a few of many.
     """
-    columns = list(frame.columns)
+    columns = list(frame.columns) if columns is None else [c for c in columns if c in frame.columns]
     if not columns:
         return [{} for _ in range(len(frame))]
     # as to_dict: a missing value of a nullable (extension) column is None; a numpy float column keeps its NaN
@@ -583,7 +585,7 @@ def _axis_extents(ax, renderer, dpi: float) -> dict[str, float]:
     Measures only those strings (matplotlib caches their metrics per renderer: see :func:`_measuring_renderer`);
     the constrained layout measured every artist of the figure twice, a fifth of a county report's time.
     """
-    out = {"left": 0.0, "right": 0.0, "top": 0.0, "bottom": 0.0, "rows": 0.0}
+    out = {"left": 0.0, "right": 0.0, "top": 0.0, "bottom": 0.0, "rows": 0.0, "left_ticks": 0.0, "bottom_ticks": 0.0}
     for axis, side in ((ax.yaxis, "left"), (ax.xaxis, "bottom")):
         ticks = axis.get_major_ticks()
         tick = ticks[0] if ticks else None
@@ -598,6 +600,7 @@ def _axis_extents(ax, renderer, dpi: float) -> dict[str, float]:
             if sizes:
                 extent = max(w for w, _ in sizes) if side == "left" else max(h for _, h in sizes)
             extent += (tick.get_tick_padding() + tick.get_pad()) * _PT
+        out[f"{side}_ticks"] = extent
         label = axis.label
         if label.get_text():
             w, h = _text_size(renderer, label, dpi)
@@ -614,6 +617,16 @@ def _axis_extents(ax, renderer, dpi: float) -> dict[str, float]:
         elif box.y0 >= 1.0:  # set above the panel, beside its title
             out["top"] = max(out["top"], legend.get_window_extent(renderer).height / dpi + 0.04)
     return out
+
+
+def _pin_labels(ax, extents: dict, width_in: float, height_in: float) -> None:
+    """Put the axis labels beside the tick labels measured: where matplotlib's automatic placement would, without
+    it measuring every tick label again at each draw. (A panel's title is set with ``y=1.0`` for the same reason:
+    placed automatically, it measures the whole y axis.)"""
+    for axis, ticks, size in ((ax.xaxis, extents["bottom_ticks"], height_in), (ax.yaxis, extents["left_ticks"], width_in)):
+        if axis.label.get_text():
+            axis.set_label_coords(*((0.5, -(ticks + axis.labelpad * _PT) / size) if axis is ax.xaxis
+                                    else (-(ticks + axis.labelpad * _PT) / size, 0.5)))
 
 
 _MEASURING: dict = {}  #: dpi -> a renderer kept only to measure text, so a batch measures each string once
@@ -657,8 +670,10 @@ def _stack_layout(fig: Figure, title, note_in: float) -> None:
         y += h + e["bottom"] + STACK_GAP_IN
     total = y + note_in + 0.05
     fig.set_size_inches(width, total)
-    for ax, top, h in zip(axes, tops, heights):
-        ax.set_position([left / width, 1 - (top + h) / total, max(0.1, (width - left - right) / width), h / total])
+    axes_width = max(0.1 * width, width - left - right)
+    for ax, e, top, h in zip(axes, extents, tops, heights):
+        ax.set_position([left / width, 1 - (top + h) / total, axes_width / width, h / total])
+        _pin_labels(ax, e, axes_width, h)
     if title is not None:
         title.set_y(1 - 0.1 / total)
         title.set_verticalalignment("top")
@@ -880,7 +895,8 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str, findings: _Findings
         hatch = "//" if (part["kind"] == "target").all() else None
         ax.barh(ys, part["value_shown"], height=height * 0.95, color=PALETTE[i % len(PALETTE)], hatch=hatch,
                 edgecolor="white", label=name)
-        for y, v, c, r in zip(ys, part["value_shown"], part["comparator"], _records(part)):
+        for y, v, c, r in zip(ys, part["value_shown"], part["comparator"],
+                              _records(part, ("value", "value_high", "source_file", "line"))):
             label = _bar_label(v)
             if c == "range" and pd.notna(r.get("value_high")) and float(r["value"]):
                 label += "–" + _bar_label(v * float(r["value_high"]) / float(r["value"]))  # 3,000–5,000 as stated
@@ -1069,8 +1085,16 @@ def _dumbbells(ax, ys, rows, *, color, size, lw, annotate=False, findings: _Find
         ax.scatter(xs, hs, s=[size * (1.3 if x else 1) for x in bounded], color=color, zorder=3, marker=marker)
 
 
+#: [targets, indicators, county, that county's labelled rows]: a county report draws four figures from the same
+#: frames, and labelling (a merge, a sort, the meaning of every row) cost more than some of the figures
+_COUNTY_SEEN: list = [None, None, None, None]
+
+
 def _county_rows(targets, indicators, county, domain) -> pd.DataFrame:
-    rows = _labelled(targets[targets["county"] == county], indicators)
+    seen = _COUNTY_SEEN
+    if not (seen[0] is targets and seen[1] is indicators and seen[2] == county):
+        seen[:] = [targets, indicators, county, _labelled(targets[targets["county"] == county], indicators)]
+    rows = seen[3]
     return rows[rows["domain"] == domain]
 
 
@@ -1082,10 +1106,14 @@ def _title(lang: str, key: str, place: str, period: str = "") -> str:
     return title
 
 
+_ROW_DATA_COLUMNS = ("unit", "county", "indicator_id", "level", "kind", "year", "span_start", "span_end", "value",
+                     "comparator", "basis", "measure_type", "source_file", "line", "quote")
+
+
 def _rows_data(rows: pd.DataFrame, figure: str, plans, lang, panel: str = "") -> list[dict]:
     """Data rows for plotted target rows (one per value)."""
     out = []
-    for r in _records(rows):
+    for r in _records(rows, _ROW_DATA_COLUMNS):
         out.append({"figure": figure, "panel": panel or r.get("unit", ""), "county": r["county"],
                     "place": _place(plans, r["county"], lang), "admin_level": _admin(plans, r["county"]),
                     "indicator_id": r["indicator_id"], "level": r["level"], "series": r["kind"], "year": r["year"],
@@ -1234,7 +1262,7 @@ def _domain_figure(targets, indicators, county, domain, key, *, plans, lang, che
         if k[1] in ("cumulative", "annual", "per_unit"):
             tags.append(_t(lang, k[1]))
         if tags:
-            ax.set_title(" · ".join(tags), fontsize=9, loc="left")
+            ax.set_title(" · ".join(tags), fontsize=9, loc="left", y=1.0)  # y given: not placed by measuring
         data += _rows_data(part, key, plans, lang, panel=f"{k[0]}|{k[1]}|{k[2]}")
     _finish(fig, title, _join_notes(caption(rows, lang), findings.note()))
     return _attach(fig, data, findings)
