@@ -146,7 +146,7 @@ def test_font_subsets_cut_from_a_primed_font_are_the_same_bytes(monkeypatch):
 
 
 def test_a_reused_kernel_starts_each_notebook_with_an_empty_namespace(tmp_path):
-    """The reset is sent on nbclient's own connection (batch._register_engine): what one notebook defined, the
+    """The reset is sent on the kernel's one client (batch._register_engine): what one notebook defined, the
     next cannot see; the figures' modules stay imported."""
     import json
     import sys
@@ -158,7 +158,7 @@ def test_a_reused_kernel_starts_each_notebook_with_an_empty_namespace(tmp_path):
         nb = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
         nb.cells.append(new_code_cell(source))
         nbformat.write(nb, path)
-    results = []
+    results, clients = [], []
     try:
         for path in (first, second):
             out = tmp_path / path.stem
@@ -166,6 +166,9 @@ def test_a_reused_kernel_starts_each_notebook_with_an_empty_namespace(tmp_path):
                    "html": str(out / "report.html"), "title": path.stem, "reuse_kernel": True,
                    "kernel_name": "python3"}
             results.append(batch._run_notebook(job))
+            clients.append(batch._KERNEL.planlib_client)
+        # one client for the kernel, its channels open from notebook to notebook (none left behind per notebook)
+        assert clients[0] is clients[1] and clients[1].channels_running
     finally:
         if batch._KERNEL is not None:
             batch._shutdown_kernel(batch._KERNEL)

@@ -317,7 +317,7 @@ class _Report:
         names = dict(zip(self.tables["indicators"]["indicator_id"],
                          self.tables["indicators"]["label_en" if self.lang == "en" else "indicator_zh"]))
         rows = []
-        for _, r in data.iterrows():
+        for r in data.to_dict("records"):  # (a Series per row cost more than the row's HTML)
             files = str(r["source_file"]).split(";")
             lines = str(r["line"]).split(";")
             where = "; ".join(f"{Path(f).name}:{ln}" for f, ln in zip(files * len(lines) if len(files) == 1 else files, lines))
@@ -418,12 +418,22 @@ class _Report:
         """An indicator's name in the report's language (the dictionary), else ``fallback`` or the id."""
         if _missing(indicator_id) or not str(indicator_id):
             return fallback
-        ind = self.tables["indicators"]
-        row = ind[ind["indicator_id"] == indicator_id]
-        col = "label_en" if self.lang == "en" else "indicator_zh"
-        if not row.empty and isinstance(row.iloc[0][col], str) and row.iloc[0][col]:
-            return row.iloc[0][col]
+        name = self._indicator_names().get(indicator_id)
+        if isinstance(name, str) and name:
+            return name
         return fallback or str(indicator_id)
+
+    def _indicator_names(self) -> dict:
+        """indicator_id -> name in the report's language, the dictionary's first row for each (made once: a report
+        names a hundred indicators, and a filter of the dictionary for each cost more than its tables)."""
+        if getattr(self, "_names", None) is None:
+            ind = self.tables["indicators"]
+            col = "label_en" if self.lang == "en" else "indicator_zh"
+            names: dict = {}
+            for key, name in zip(ind["indicator_id"].tolist(), ind[col].to_numpy(dtype=object, na_value=None).tolist()):
+                names.setdefault(key, name)
+            self._names = names
+        return self._names
 
     def table(self, df, columns: dict[str, str] | None = None, formats: dict | None = None,
               caption: str | None = None, show: bool = True, right=None):
@@ -952,6 +962,12 @@ def _kernel(kernel_name: str):
 
 
 def _shutdown_kernel(km) -> None:
+    client = getattr(km, "planlib_client", None)
+    if client is not None:
+        try:
+            client.stop_channels()
+        except Exception:  # noqa: BLE001 - the worker is exiting anyway
+            pass
     try:
         if km.is_alive():
             km.shutdown_kernel(now=True)
@@ -969,21 +985,29 @@ REUSED_KERNEL_ENGINE = "planlib-reused-kernel"  #: papermill engine that empties
 def _register_engine() -> str:
     """Register (once) the papermill engine that empties a reused kernel's namespace before the notebook runs.
 
-    nbclient opens a client to the kernel for each notebook and waits until it answers; the reset is sent on that
-    client, so no second connection (and its wait of about 0.3 s) is opened for it. The kernel's imported modules
-    stay: that is the point of reusing it.
+    nbclient would open a client to the kernel for each notebook, wait about 0.2 s for it to answer, and leave
+    its channels open (it does not own the kernel): one client per kernel is kept on the kernel manager and
+    used by every notebook, and the reset is sent on it. The kernel's imported modules stay: that is the point
+    of reusing it.
     """
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.utils import merge_kwargs, remove_args
-    from nbclient.util import run_sync
+    from nbclient.util import run_hook, run_sync
 
     if REUSED_KERNEL_ENGINE in papermill_engines._engines:
         return REUSED_KERNEL_ENGINE
 
     class ResetFirstClient(PapermillNotebookClient):
         async def async_start_new_kernel_client(self):
-            kc = await super().async_start_new_kernel_client()
+            kc = getattr(self.km, "planlib_client", None)
+            if kc is not None and kc.channels_running:  # this kernel's client from the notebook before
+                self.kc = kc
+                kc.allow_stdin = False
+                await run_hook(self.on_notebook_start, notebook=self.nb)
+            else:
+                kc = await super().async_start_new_kernel_client()
+                self.km.planlib_client = kc  # nbclient leaves the channels open for a kernel it does not own
             reply = await self.async_wait_for_reply(kc.execute(RESET_CODE, silent=True, store_history=False))
             if reply is None or reply["content"].get("status") != "ok":
                 raise RuntimeError(f"could not empty the reused kernel: {reply and reply['content']}")
