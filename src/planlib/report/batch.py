@@ -980,6 +980,7 @@ def _shutdown_kernel(km) -> None:
 
 RESET_CODE = "%reset -f\nimport matplotlib.pyplot as _plt; _plt.close('all'); del _plt"
 REUSED_KERNEL_ENGINE = "planlib-reused-kernel"  #: papermill engine that empties a reused kernel first
+_ENGINE_REGISTERED: list = []  # [the engine's name] once this process registered it with papermill
 
 
 def _register_engine() -> str:
@@ -995,7 +996,7 @@ def _register_engine() -> str:
     from papermill.utils import merge_kwargs, remove_args
     from nbclient.util import run_hook, run_sync
 
-    if REUSED_KERNEL_ENGINE in papermill_engines._engines:
+    if _ENGINE_REGISTERED:
         return REUSED_KERNEL_ENGINE
 
     class ResetFirstClient(PapermillNotebookClient):
@@ -1029,6 +1030,7 @@ def _register_engine() -> str:
             return ResetFirstClient(nb_man, **final_kwargs).execute()
 
     papermill_engines.register(REUSED_KERNEL_ENGINE, ReusedKernelEngine)
+    _ENGINE_REGISTERED.append(REUSED_KERNEL_ENGINE)
     return REUSED_KERNEL_ENGINE
 
 

@@ -606,8 +606,9 @@ def _axis_extents(ax, renderer, dpi: float) -> dict[str, float]:
             w, h = _text_size(renderer, label, dpi)
             extent += (w if side == "left" else h) + axis.labelpad * _PT
         out[side] = extent
-    title = max((_text_size(renderer, ax.title if loc == "center" else getattr(ax, f"_{loc}_title"), dpi)[1]
-                 for loc in ("left", "center", "right")), default=0.0)
+    # the left and right titles have no public getter but their text; a matplotlib without them measures the centre's
+    titles = [ax.title] + [t for t in (getattr(ax, "_left_title", None), getattr(ax, "_right_title", None)) if t]
+    title = max((_text_size(renderer, t, dpi)[1] for t in titles), default=0.0)
     out["top"] = title + matplotlib.rcParams["axes.titlepad"] * _PT if title else 0.05
     legend = ax.get_legend()
     if legend is not None:
