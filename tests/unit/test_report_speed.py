@@ -177,3 +177,33 @@ def test_a_reused_kernel_starts_each_notebook_with_an_empty_namespace(tmp_path):
     ran = json.loads((tmp_path / "second" / "report.ipynb").read_text(encoding="utf-8"))
     assert len(ran["cells"]) == 1 and ran["cells"][0]["outputs"] == []  # the reset left nothing in the notebook
     assert sys.modules  # (the test process itself is untouched)
+
+
+def test_a_page_font_subset_is_valid_and_draws_the_fonts_own_glyphs(monkeypatch):
+    """Subsets keep the whole font's bounds (head, hhea, maxp) instead of recalculating them: those must still
+    hold every glyph kept, and each glyph must be the full font's outline for its character."""
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    text = "教育事业发展规划 学前毛入园率 ≥ 95% 巩固率 Taixing (county-level city)"
+    fonts._subset_ttf.cache_clear()
+    sub = TTFont(io.BytesIO(fonts.subset_font(text)))
+    full = TTFont(str(fonts.font_path()), lazy=True)
+    head, maxp, glyf = sub["head"], sub["maxp"], sub["glyf"]
+    cmap, full_cmap = sub.getBestCmap(), full.getBestCmap()
+    assert set(map(ord, text)) <= set(cmap)
+    for name in sub.getGlyphOrder():
+        glyph = glyf[name]
+        if glyph.numberOfContours == 0:
+            continue
+        glyph.recalcBounds(glyf)
+        assert head.xMin <= glyph.xMin and glyph.xMax <= head.xMax and head.yMin <= glyph.yMin and glyph.yMax <= head.yMax
+        if glyph.numberOfContours > 0:
+            assert len(glyph.getCoordinates(glyf)[0]) <= maxp.maxPoints
+    for ch in "教育率≥T":
+        ours, theirs = glyf[cmap[ord(ch)]], full["glyf"][full_cmap[ord(ch)]]
+        assert list(ours.getCoordinates(glyf)[0]) == list(theirs.getCoordinates(full["glyf"])[0]), ch
+        assert sub["hmtx"][cmap[ord(ch)]] == full["hmtx"][full_cmap[ord(ch)]]
+    fonts._subset_ttf.cache_clear()

@@ -102,17 +102,25 @@ def use_style() -> str:
     return setup_fonts()
 
 
-def _subset(source, chars: str) -> bytes:
-    """``source`` (a path or TrueType bytes) cut down to ``chars``."""
+def _subset(source, chars: str, *, unhinted: bool = False) -> bytes:
+    """``source`` (a path or TrueType bytes) cut down to ``chars``.
+
+    ``unhinted``: the source has no hinting left to drop (a font this function made), so its glyphs are copied
+    as they are instead of each being decompiled to strip instructions and compiled again (most of a page's
+    subsetting time).
+    """
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(source) if isinstance(source, Path) else io.BytesIO(source), lazy=True)
+    # the font-wide bounds (head, hhea, maxp) are kept as the whole font has them, not recalculated from the
+    # glyphs kept: valid for any subset, the same bytes whether cut from the font or from a subset of it, and
+    # no glyph is decompiled and compiled again to measure it
+    font = TTFont(str(source) if isinstance(source, Path) else io.BytesIO(source), lazy=True, recalcBBoxes=False)
     options = subset.Options()
     # plain horizontal Chinese needs no OpenType layout; dropping it keeps the subset fast (~0.5 s)
     options.layout_features = []
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "vhea", "vmtx"]
-    options.hinting = False
+    options.hinting = unhinted  # True keeps (here: no) instructions, without rewriting every glyph
     options.notdef_outline = True
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
@@ -144,7 +152,8 @@ def _subset_ttf(chars: str) -> bytes:
     if _BASE[1]:
         if not frozenset(chars) <= _BASE[0]:
             prime_subsets(chars)
-        return _subset(_BASE[1], chars)  # a subset of a subset that holds them all: the same glyphs, same bytes
+        # a subset of a subset that holds them all: the same glyphs, the same bytes
+        return _subset(_BASE[1], chars, unhinted=True)
     return _subset(font_path(), chars)
 
 
