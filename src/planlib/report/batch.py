@@ -956,7 +956,7 @@ def _kernel(kernel_name: str):
         _KERNEL.planlib_socket_dir = folder
     else:
         _KERNEL = KernelManager(kernel_name=kernel_name)
-    _KERNEL.start_kernel()
+    _KERNEL.start_kernel(extra_arguments=KERNEL_ARGUMENTS)
     util.Finalize(None, _shutdown_kernel, args=(_KERNEL,), exitpriority=10)
     return _KERNEL
 
@@ -978,7 +978,12 @@ def _shutdown_kernel(km) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-RESET_CODE = "%reset -f\nimport matplotlib.pyplot as _plt; _plt.close('all'); del _plt"
+#: Empties a reused kernel's namespace (and its history) as ``%reset -f`` does, without that magic's two full
+#: garbage collections (0.14 s a notebook); the kernel keeps no output cache (:data:`KERNEL_ARGUMENTS`), whose
+#: flush collects too. What is left unreachable goes in Python's own collections.
+RESET_CODE = "get_ipython().reset(new_session=False)\nimport matplotlib.pyplot as _plt; _plt.close('all'); del _plt"
+#: A batch kernel keeps no ``Out[n]`` cache: nobody reads it, and it would hold every notebook's last values
+KERNEL_ARGUMENTS = ["--InteractiveShell.cache_size=0"]
 REUSED_KERNEL_ENGINE = "planlib-reused-kernel"  #: papermill engine that empties a reused kernel first
 _ENGINE_REGISTERED: list = []  # [the engine's name] once this process registered it with papermill
 
