@@ -523,13 +523,21 @@ class _Findings:
             kinds = sorted({str(self.rows[i]["check"]) for i in self.used})
             return f"{_t(self.lang, 'finding')}{_sep(self.lang)}" + _t(self.lang, "findings_many").format(
                 n=len(self.used), kinds=", ".join(f"{labels.get(k, k)} ({k})" for k in kinds))
-        parts = []
+        # grouped by kind of finding, each kind named once and a file where it changes: a plan with twenty
+        # findings of three kinds got a paragraph of fine print repeating both (and half its drawing time)
+        groups: dict[str, list[tuple[int, dict]]] = {}
         for n, i in enumerate(self.used, start=1):
-            c = self.rows[i]
-            lines = ", ".join(p for p in str(c["lines"]).split(";") if p)
-            parts.append(f"[{n}] {labels.get(c['check'], c['check'])} ({c['check']}), "
-                         f"{Path(str(c['source_file'])).name} {_t(self.lang, 'lines')} {lines}")
-        return f"{_t(self.lang, 'finding')}{_sep(self.lang)}" + "; ".join(parts)
+            groups.setdefault(str(self.rows[i]["check"]), []).append((n, self.rows[i]))
+        parts = []
+        for check, found in groups.items():
+            items, last_file = [], None
+            for n, c in found:
+                lines = ", ".join(p for p in str(c["lines"]).split(";") if p)
+                name = Path(str(c["source_file"])).name
+                items.append(f"[{n}] {name + ' ' if name != last_file else ''}{_t(self.lang, 'lines')} {lines}")
+                last_file = name
+            parts.append(f"{labels.get(check, check)} ({check}): " + "; ".join(items))
+        return f"{_t(self.lang, 'finding')}{_sep(self.lang)}" + " | ".join(parts)
 
 
 def _comparison_findings(checks: pd.DataFrame | None, lang: str, counties: Sequence[str]) -> "_Findings | None":
