@@ -6,6 +6,7 @@ and a panel of more rows taller than one of fewer.
 """
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from planlib.build.io import read_table
@@ -85,3 +86,17 @@ def test_records_are_what_to_dict_gives_for_every_table(five):
         assert len(ours) == len(theirs)
         for a, b in zip(ours, theirs):
             assert [(k, type(v), repr(v)) for k, v in a.items()] == [(k, type(v), repr(v)) for k, v in b.items()], name
+
+
+def test_the_same_table_held_another_way_draws_the_same_rows(five):
+    """Names at the same level keep the order of the table (stable sorts): an unstable sort ordered ties by how
+    the strings were stored, so the same plan read back another way drew its rows in another order."""
+    as_python = {name: frame.astype({c: pd.StringDtype("python") for c in frame.columns
+                                     if isinstance(frame[c].dtype, pd.StringDtype)}) for name, frame in five.items()}
+
+    def rows_drawn(tables, county):
+        return [[t.get_text() for t in ax.get_yticklabels()] for key, fig in _figures(tables, county, "zh")
+                for ax in fig.axes]
+
+    for county in five["plans"]["county"]:
+        assert rows_drawn(five, county) == rows_drawn(as_python, county), county

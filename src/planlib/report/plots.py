@@ -895,7 +895,7 @@ def _bar_panel(ax, rows: pd.DataFrame, lang: str, unit: str, findings: _Findings
     # the same indicator stated twice (e.g. two levels of recognition): number the repeats, never overdraw
     repeat = rows.groupby(["label", "series"]).cumcount()
     rows["label"] = [lab if k == 0 else f"{lab} ({k + 1})" for lab, k in zip(rows["label"], repeat)]
-    labels = list(dict.fromkeys(rows.sort_values(["level"], key=lambda s: s.map(_level_order))["label"]))
+    labels = list(dict.fromkeys(rows.sort_values(["level"], key=lambda s: s.map(_level_order), kind="stable")["label"]))
     names = list(dict.fromkeys(rows["series"]))
     height = 0.8 / max(1, len(names))
     for i, name in enumerate(names):
@@ -1160,7 +1160,7 @@ def enrollment_by_level(targets: pd.DataFrame, indicators: pd.DataFrame, county:
     width = 0.8 / len(years)
     comparators = []
     for i, year in enumerate(years):
-        part = rows[rows["year"] == year].sort_values("line").drop_duplicates("level")
+        part = rows[rows["year"] == year].sort_values("line", kind="stable").drop_duplicates("level")
         xs = [levels.index(lv) + (i - (len(years) - 1) / 2) * width for lv in part["level"]]
         is_target = (part["kind"] == "target").all()
         ax.bar(xs, part["value"].astype(float), width=width * 0.95, color=PALETTE[i % len(PALETTE)],
