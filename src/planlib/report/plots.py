@@ -988,13 +988,8 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
                    size=14 if compact else 55, lw=1.2 if compact else 2.5,
                    annotate=not compact or len(groups) <= MANY_PLACES, findings=findings,
                    fontsize=5 if compact else 7)
-    if national is not None and not national.empty and label_by == "place" and len(ends):
-        hit = national[national["indicator_id"] == ends.iloc[0]["indicator_id"]]
-        if not hit.empty:
-            nat = hit.iloc[0]
-            ax.axvline(nat["value"], color=NATIONAL_COLOR, ls="--", lw=1.2,
-                       label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
-            cited.append(str(nat["source"]))
+    if label_by == "place" and len(ends):
+        cited += _national_line(ax, national, ends.iloc[0]["indicator_id"], lang, lw=1.2)
     ax.set_yticks(range(len(labels)), labels)
     if compact:
         _thin_rows(ax, len(labels))
@@ -1012,6 +1007,20 @@ def _dumbbell_panel(ax, ends: pd.DataFrame, lang: str, *, focus: str | None = No
         years = (_one_year(mine["baseline_year"]), _one_year(mine["target_year"])) if len(mine) else (None, None)
         _comparator_legend(ax, list(ends["target_comparator"]), lang, extra=extra, years=years)
     return list(dict.fromkeys(cited))
+
+
+def _national_line(ax, national: pd.DataFrame | None, indicator_id, lang: str, lw: float = 1.0) -> list[str]:
+    """The national target for ``indicator_id`` as a dashed vertical line across a panel of places, labelled with
+    its comparator; returns its source for the figure note ([] when there is none)."""
+    if national is None or national.empty:
+        return []
+    hit = national[national["indicator_id"] == indicator_id]
+    if hit.empty:
+        return []
+    nat = hit.iloc[0]
+    ax.axvline(nat["value"], color=NATIONAL_COLOR, ls="--", lw=lw,
+               label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
+    return [str(nat["source"])]
 
 
 def _thin_rows(ax, n: int) -> None:
@@ -1474,12 +1483,7 @@ def _compare_rows(parts, keys, counties, *, plans, lang, national, places, findi
         ys = [row_of[c] for c in ends["county"]]
         _dumbbells(ax, ys, _records(ends), color=PALETTE[0], size=10, lw=1.0, findings=findings)
         comparators += list(ends["target_comparator"])
-        hit = national[national["indicator_id"] == ind] if national is not None and not national.empty else None
-        if hit is not None and not hit.empty:
-            nat = hit.iloc[0]
-            ax.axvline(nat["value"], color=NATIONAL_COLOR, ls="--", lw=1.0,
-                       label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
-            cited.append(str(nat["source"]))
+        cited += _national_line(ax, national, ind, lang)
         if i == 0:
             ax.set_yticks(range(len(order)), [places.get(c, c) for c in order])
         else:
@@ -1849,12 +1853,7 @@ def compare_funding(targets, indicators, counties: Sequence[str], *, plans=None,
         if many:
             _dumbbells(ax, [row_of[c] for c in ends["county"]], _records(ends), color=PALETTE[0], size=10,
                        lw=1.0, findings=findings)
-            hit = national[national["indicator_id"] == ind] if national is not None and not national.empty else None
-            if hit is not None and not hit.empty:
-                nat = hit.iloc[0]
-                ax.axvline(nat["value"], color=NATIONAL_COLOR, ls="--", lw=1.0,
-                           label=f"{_t(lang, 'national')} {_cmp_prefix(nat['comparator'])}{nat['value']:g}")
-                cited.append(str(nat["source"]))
+            cited += _national_line(ax, national, ind, lang)
             place_rows(ax, ax is axes[0])
             ax.xaxis.set_major_locator(MaxNLocator(3))
         else:
