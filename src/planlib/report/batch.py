@@ -314,8 +314,6 @@ class _Report:
 
         if data is None or data.empty:
             return ""
-        names = dict(zip(self.tables["indicators"]["indicator_id"],
-                         self.tables["indicators"]["label_en" if self.lang == "en" else "indicator_zh"]))
         rows = []
         for r in data.to_dict("records"):  # (a Series per row cost more than the row's HTML)
             files = str(r["source_file"]).split(";")
@@ -331,7 +329,7 @@ class _Report:
                 from ..build.derived import in_language
 
                 quote = in_language(quote, self.lang)
-            cells = [r["place"], names.get(r["indicator_id"], r["indicator_id"]), plots.level_label(r["level"], self.lang),
+            cells = [r["place"], self.indicator_name(r["indicator_id"]), plots.level_label(r["level"], self.lang),
                      f"{plots._cmp_prefix(r['comparator'])}{shown}", r["unit"], year, where, quote]
             rows.append("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells) + "</tr>")
         head = "".join(f"<th>{h}</th>" for h in self._SOURCE_HEADERS.get(self.lang, self._SOURCE_HEADERS["zh"]))
